@@ -1,0 +1,1 @@
+"""Knowledge base: the shared declarative base, articles, rendering and search."""

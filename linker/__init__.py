@@ -1,0 +1,1 @@
+"""The Shopkeeper linker (placeholder, replaced below)."""

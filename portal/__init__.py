@@ -1,0 +1,72 @@
+"""Shopkeeper portal: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal import config, db, errors, security
+from portal.extensions import babel, csrf, limiter, login_manager
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """Find a top-level resource folder: installed inside the package, or in the source tree."""
+    installed = PACKAGE_DIR / name
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / name
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build and configure the portal application."""
+    settings = config.load_settings(overrides)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    app.config.update(settings)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
+
+    db.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import cli, templating
+
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.auth.access import load_user
+    from portal.i18n import select_locale
+
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.main.views import bp as main_bp
+    from portal.marketing.views import bp as marketing_bp
+    from portal.staff.views import bp as staff_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp, staff_bp, marketing_bp):
+        app.register_blueprint(blueprint)

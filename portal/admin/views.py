@@ -1,0 +1,113 @@
+"""Admin screens: users and roles, audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import BooleanField, SelectField
+
+from portal.admin import services
+from portal.auth.access import require_role_for_blueprint
+from portal.auth.forms import EmptyForm
+from portal.db import get_session
+from portal.models import Role, User
+from portal.pagination import paginate
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(require_role_for_blueprint(Role.ADMIN))
+
+
+class UserRoleForm(EmptyForm):
+    role = SelectField(choices=[(r.value, r.value) for r in Role])
+    kb_editor = BooleanField()
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users")
+def users():
+    search = request.args.get("q", "")[:200]
+    role = request.args.get("role", "")
+    page = paginate(
+        get_session(), services.user_query(search, role), request.args.get("page", 1, type=int)
+    )
+    return render_template(
+        "admin/users.html", page=page, search=search, role=role, roles=list(Role), form=EmptyForm()
+    )
+
+
+def _user_or_404(user_id: int) -> User:
+    user = get_session().get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_detail(user_id: int):
+    db = get_session()
+    user = _user_or_404(user_id)
+    form = UserRoleForm(data={"role": user.role.value, "kb_editor": user.kb_editor})
+    if form.validate_on_submit():
+        try:
+            services.change_role(db, current_user, user, Role(form.role.data))
+            services.set_kb_editor(db, current_user, user, form.kb_editor.data)
+        except services.AdminError as exc:
+            flash(str(exc), "error")
+        else:
+            db.commit()
+            flash(_("Saved the changes to %(email)s.", email=user.email), "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user_detail.html", user=user, form=form, toggle=EmptyForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def user_active(user_id: int):
+    db = get_session()
+    user = _user_or_404(user_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(db, current_user, user, not user.is_active)
+        except services.AdminError as exc:
+            flash(str(exc), "error")
+        else:
+            db.commit()
+            message = _("Account activated.") if user.is_active else _("Account deactivated.")
+            flash(message, "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/audit")
+def audit_log():
+    action = request.args.get("action", "")[:60]
+    page = paginate(
+        get_session(), services.audit_query(action), request.args.get("page", 1, type=int), 50
+    )
+    db = get_session()
+    actors = {
+        u.id: u
+        for u in db.query(User).filter(User.id.in_({e.actor_id for e in page.items if e.actor_id}))
+    }
+    return render_template("admin/audit.html", page=page, action=action, actors=actors)
+
+
+@bp.route("/catalog")
+def catalog():
+    from portal.models import Category, Product
+
+    db = get_session()
+    return render_template(
+        "admin/catalog.html",
+        categories=db.query(Category).order_by(Category.name).all(),
+        products=db.query(Product).order_by(Product.name).all(),
+    )
+
+
+@bp.route("/sla")
+def sla():
+    return render_template("admin/placeholder.html", title=_("SLA policies"))

@@ -1,0 +1,85 @@
+"""Account forms; field names follow DESIGN.md."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from portal.auth.passwords import password_problems
+from portal.config import SUPPORTED_LOCALES
+
+LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "cs": "Čeština", "ru": "Русский"}
+
+
+class _PasswordPolicy:
+    """WTForms validator applying the password policy."""
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        email = getattr(form, "email", None)
+        name = getattr(form, "name", None)
+        problems = password_problems(
+            field.data or "",
+            current_app.config["PASSWORD_MIN_LENGTH"],
+            email=(email.data or "") if email else "",
+            name=(name.data or "") if name else "",
+        )
+        if problems:
+            raise ValidationError(" ".join(str(p) for p in problems))
+
+
+class RegisterForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _PasswordPolicy()])
+    password_confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField(_l("Remember me"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _PasswordPolicy()])
+    password_confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class AccountForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    locale = SelectField(
+        _l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
+    )
+    marketing_consent = BooleanField(_l("Show me offers that fit my products"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _PasswordPolicy()])
+    password_confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(
+        _l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES]
+    )
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for POST buttons (log out, deactivate)."""

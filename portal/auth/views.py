@@ -1,0 +1,222 @@
+"""Registration, login, logout, password reset and the account page."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal import audit, notify
+from portal.auth import forms, services
+from portal.db import get_session
+from portal.extensions import limiter
+from portal.security import is_safe_redirect
+
+bp = Blueprint("auth", __name__)
+
+
+def _hash_params() -> dict:
+    return current_app.config["ARGON2_PARAMS"]
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _reset_tokens() -> services.ResetTokens:
+    return services.ResetTokens(
+        current_app.config["SECRET_KEY"], current_app.config["PASSWORD_RESET_MAX_AGE"]
+    )
+
+
+def _redirect_after_login():
+    target = request.args.get("next") or request.form.get("next")
+    return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            user = services.create_user(
+                db,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                hash_params=_hash_params(),
+                locale=session.get("locale"),
+            )
+        except services.AccountError as exc:
+            getattr(form, exc.field or "email").errors.append(str(exc))
+        else:
+            audit.record(db, "user.registered", actor=user, target=user.email)
+            db.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+def login():
+    if current_user.is_authenticated:
+        return _redirect_after_login()
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = services.authenticate(db, form.email.data, form.password.data, _hash_params())
+        db.commit()
+        if user is not None:
+            session.clear()  # new session on login: no fixation
+            login_user(user, remember=form.remember.data)
+            if user.locale:
+                session["locale"] = user.locale
+            return _redirect_after_login()
+        form.password.errors.append(_("The email or password is not correct."))
+    return render_template("auth/login.html", form=form, next=request.args.get("next", ""))
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = forms.EmptyForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash(_("You have been logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+RESET_SENT = _l(
+    "If an account exists for that address, we have sent a link to reset the password. "
+    "It is valid for one hour."
+)
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_request():
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            email = services.normalise_email(form.email.data)
+        except services.AccountError:
+            email = form.email.data.strip().lower()
+        user = services.find_user_by_email(db, email)
+        if user is not None and user.is_active:
+            token = _reset_tokens().make(user)
+            link = url_for("auth.reset_password", token=token, _external=True)
+            notify.send_templated(
+                user.email,
+                user.locale,
+                "reset_password",
+                _l("Reset your Shopkeeper password"),
+                user=user,
+                link=link,
+            )
+            audit.record(db, "password.reset_requested", actor=user, target=user.email)
+            db.commit()
+        flash(str(RESET_SENT), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def reset_password(token: str):
+    db = get_session()
+    user = _reset_tokens().user_for(db, token)
+    if user is None:
+        flash(_("This reset link is invalid, expired or already used. Ask for a new one."), "error")
+        return redirect(url_for("auth.reset_request"))
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(db, user, form.password.data, _hash_params())
+        audit.record(db, "password.reset", actor=user, target=user.email)
+        db.commit()
+        logout_user()
+        flash(_("Your password has been changed. You can log in now."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    db = get_session()
+    user = current_user._get_current_object()
+    form = forms.AccountForm(obj=user, prefix="account")
+    password_form = forms.ChangePasswordForm(prefix="pw")
+    if request.method == "POST" and "account-name" in request.form and form.validate():
+        user.name = form.name.data.strip()
+        user.locale = form.locale.data
+        if user.marketing_consent != form.marketing_consent.data:
+            audit.record(
+                db,
+                "consent.changed",
+                actor=user,
+                target=user.email,
+                marketing_consent=form.marketing_consent.data,
+            )
+        user.marketing_consent = form.marketing_consent.data
+        db.commit()
+        session["locale"] = user.locale
+        flash(_("Your account has been updated."), "success")
+        return redirect(url_for("auth.account"))
+    if (
+        request.method == "POST"
+        and "pw-current_password" in request.form
+        and password_form.validate()
+    ):
+        try:
+            services.change_password(
+                db,
+                user,
+                password_form.current_password.data,
+                password_form.password.data,
+                _hash_params(),
+            )
+        except services.AccountError as exc:
+            password_form.current_password.errors.append(str(exc))
+        else:
+            db.commit()
+            login_user(user)  # the new stamp ends other sessions; keep this one
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form, password_form=password_form)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = forms.LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            get_session().commit()
+    target = request.form.get("next")
+    return redirect(target if is_safe_redirect(target) else url_for("main.home"))

@@ -1,0 +1,99 @@
+"""The `portal` command: Flask's CLI plus database, users and demo data commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from portal.db import get_session
+from portal.models import Role
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups on the app."""
+    app.cli.add_command(db_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(seed_demo)
+
+
+@click.group("db", help="Database schema migrations.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Upgrade the schema (default: to the latest revision)."""
+    from portal import migrate
+
+    migrate.upgrade(current_app, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION."""
+    from portal import migrate
+
+    migrate.downgrade(current_app, revision)
+
+
+@click.group("users", help="Manage accounts.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.CUSTOMER.value)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def users_create(email: str, name: str, role: str, password: str) -> None:
+    """Create an account (staff accounts are made this way or on /admin/users)."""
+    from portal import audit
+    from portal.auth.passwords import password_problems
+    from portal.auth.services import AccountError, create_user
+
+    problems = password_problems(password, current_app.config["PASSWORD_MIN_LENGTH"], email=email)
+    if problems:
+        raise click.ClickException(" ".join(str(p) for p in problems))
+    db = get_session()
+    try:
+        user = create_user(
+            db,
+            email=email,
+            name=name,
+            password=password,
+            role=Role(role),
+            hash_params=current_app.config["ARGON2_PARAMS"],
+        )
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    audit.record(db, "user.created", target=user.email, role=role, via="cli")
+    db.commit()
+    click.echo(f"Created {role} {user.email}.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+@with_appcontext
+def seed_demo(if_empty: bool) -> None:
+    """Load the demo company: users per role, products, categories (idempotent)."""
+    from portal.seed import seed_demo_data
+
+    report = seed_demo_data(get_session(), current_app.config, if_empty=if_empty)
+    for line in report:
+        click.echo(line)
+
+
+def main() -> None:
+    """Entry point of the `portal` console script."""
+    from portal import create_app
+
+    FlaskGroup(create_app=lambda: create_app(), help="Shopkeeper portal administration.")()

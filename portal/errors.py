@@ -1,0 +1,51 @@
+"""Friendly error pages (HTML) and JSON errors for API clients; nothing internal leaks."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: _l("The request could not be understood. Please check what you sent and try again."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("We could not find that page."),
+    405: _l("That action is not allowed here."),
+    413: _l("The upload is too large."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. We have been notified; please try again later."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+
+
+def _render(code: int, message: str):
+    if _wants_json():
+        return jsonify(error=str(message), status=code), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc: CSRFError):
+        return _render(
+            400,
+            _l("Your form expired or was not sent from this site. Reload the page and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        code = exc.code or 500
+        if code < 400:  # routing redirects are exceptions too
+            return exc
+        return _render(code, MESSAGES.get(code, exc.description or ""))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("Unhandled error", exc_info=exc)
+        return _render(500, MESSAGES[500])

@@ -1,0 +1,1 @@
+"""Marketing console: offers, link review, blocklists, reports."""

@@ -1,0 +1,40 @@
+"""Simple offset pagination for list pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of results with what the pager needs."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(session: Session, query: Select, page: int, per_page: int = 25) -> Page:
+    """Run `query` for one page; out-of-range pages are clamped."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, per_page, total)

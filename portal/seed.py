@@ -1,0 +1,113 @@
+"""Demo data for the demo company; safe to run again (creates only what is missing)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.auth.services import create_user, find_user_by_email
+from portal.models import Category, CustomerProduct, Product, Role, User
+
+
+def load_demo_catalog() -> dict[str, Any]:
+    """The demo categories, products and users (data, not code)."""
+    text = resources.files("portal.data").joinpath("demo_catalog.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _seed_categories(session: Session, rows: list[dict]) -> dict[str, Category]:
+    by_slug = {c.slug: c for c in session.scalars(select(Category))}
+    for row in rows:
+        if row["slug"] not in by_slug:
+            category = Category(
+                slug=row["slug"], name=row["name"], parent=by_slug.get(row.get("parent", ""))
+            )
+            session.add(category)
+            by_slug[row["slug"]] = category
+    return by_slug
+
+
+def _seed_products(
+    session: Session, rows: list[dict], categories: dict[str, Category]
+) -> dict[str, Product]:
+    by_sku = {p.sku: p for p in session.scalars(select(Product))}
+    for row in rows:
+        if row["sku"] not in by_sku:
+            product = Product(
+                sku=row["sku"],
+                name=row["name"],
+                kind=row["kind"],
+                category=categories.get(row["category"]),
+            )
+            session.add(product)
+            by_sku[row["sku"]] = product
+    return by_sku
+
+
+def _seed_users(
+    session: Session,
+    rows: list[dict],
+    products: dict[str, Product],
+    password: str,
+    hash_params: dict,
+) -> list[str]:
+    created = []
+    for row in rows:
+        if find_user_by_email(session, row["email"]) is not None:
+            continue
+        user: User = create_user(
+            session,
+            email=row["email"],
+            name=row["name"],
+            password=password,
+            role=Role(row["role"]),
+            hash_params=hash_params,
+            locale=row.get("locale"),
+            marketing_consent=row.get("marketing_consent", False),
+            segment=row.get("segment", "standard"),
+            kb_editor=row.get("kb_editor", False),
+        )
+        for sku in row.get("owns", []):
+            session.add(
+                CustomerProduct(
+                    user_id=user.id, product=products[sku], serial_number=f"{sku}-{user.id:05d}"
+                )
+            )
+        created.append(user.email)
+    return created
+
+
+def seed_demo_data(
+    session: Session, config: dict[str, Any], *, if_empty: bool = False
+) -> list[str]:
+    """Create the demo data that is missing and commit; return lines to print."""
+    if if_empty and session.scalar(select(User.id).limit(1)) is not None:
+        return ["Database already has data; demo seeding skipped."]
+    catalog = load_demo_catalog()
+    password = os.environ.get("PORTAL_DEMO_PASSWORD") or ""
+    generated = not password
+    if generated:
+        password = secrets.token_urlsafe(12)
+    categories = _seed_categories(session, catalog["categories"])
+    session.flush()
+    products = _seed_products(session, catalog["products"], categories)
+    session.flush()
+    created = _seed_users(
+        session, catalog["users"], products, password, config.get("ARGON2_PARAMS", {})
+    )
+    session.commit()
+    lines = [f"Demo data ready: {len(categories)} categories, {len(products)} products."]
+    if created:
+        lines.append("Demo accounts: " + ", ".join(created))
+        lines.append(
+            f"Demo password (shown once): {password}"
+            if generated
+            else "Demo password: the value of PORTAL_DEMO_PASSWORD"
+        )
+    return lines

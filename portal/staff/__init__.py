@@ -1,0 +1,1 @@
+"""Support staff: request queue and article curation."""

@@ -1,0 +1,57 @@
+"""Accounts in a real Chromium."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_register_login_logout(page, app):
+    page.goto("/register")
+    page.get_by_label("Name").fill("Browser User")
+    page.get_by_label("Email").fill("browser@example.com")
+    page.get_by_label("Password", exact=True).fill("tulip-orbit-kettle-93")
+    page.get_by_label("Confirm password").fill("tulip-orbit-kettle-93")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("link", name="Browser User").is_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("link", name="Log in", exact=True).is_visible()
+
+    page.goto("/login")
+    page.get_by_label("Email").fill("browser@example.com")
+    page.get_by_label("Password").fill("tulip-orbit-kettle-93")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("button", name="Log out").is_visible()
+
+
+def test_reset_password_through_the_mailed_link(page, users, mail_to_smtp):
+    page.goto("/reset-password")
+    page.get_by_label("Email").fill("customer@example.com")
+    page.get_by_role("button", name="Send the link").click()
+    page.wait_for_url(re.compile(r"/login"))
+    assert len(mail_to_smtp.messages) == 1
+    body = mail_to_smtp.messages[0].get_body(("plain",)).get_content()
+    link = re.search(r"http://127\.0\.0\.1:\d+/reset-password/\S+", body).group(0)
+
+    page.goto(link)
+    page.get_by_label("New password").fill("my-fresh-passphrase")
+    page.get_by_label("Confirm password").fill("my-fresh-passphrase")
+    page.get_by_role("button", name="Save the new password").click()
+    page.wait_for_url(re.compile(r"/login"))
+    page.get_by_label("Email").fill("customer@example.com")
+    page.get_by_label("Password").fill("my-fresh-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("button", name="Log out").is_visible()
+
+
+def test_language_picker_switches_to_polish_without_inline_script(page):
+    page.goto("/")
+    with page.expect_navigation():
+        page.select_option("#locale", "pl")
+    assert page.get_by_role("heading", name="W czym możemy pomóc?").is_visible()
