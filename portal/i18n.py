@@ -14,6 +14,4 @@ def select_locale() -> str:
     chosen = session.get("locale")
     if chosen in supported:
         return chosen
-    return (
-        request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -10,9 +10,7 @@ from flask_babel import force_locale
 from portal import mail
 
 
-def send_templated(
-    to: str, locale: str | None, template: str, subject: object, **context: Any
-) -> None:
+def send_templated(to: str, locale: str | None, template: str, subject: object, **context: Any) -> None:
     """Render `mail/<template>.txt` in `locale` and send it to `to`."""
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = render_template(f"mail/{template}.txt", **context)

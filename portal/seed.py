@@ -25,17 +25,13 @@ def _seed_categories(session: Session, rows: list[dict]) -> dict[str, Category]:
     by_slug = {c.slug: c for c in session.scalars(select(Category))}
     for row in rows:
         if row["slug"] not in by_slug:
-            category = Category(
-                slug=row["slug"], name=row["name"], parent=by_slug.get(row.get("parent", ""))
-            )
+            category = Category(slug=row["slug"], name=row["name"], parent=by_slug.get(row.get("parent", "")))
             session.add(category)
             by_slug[row["slug"]] = category
     return by_slug
 
 
-def _seed_products(
-    session: Session, rows: list[dict], categories: dict[str, Category]
-) -> dict[str, Product]:
+def _seed_products(session: Session, rows: list[dict], categories: dict[str, Category]) -> dict[str, Product]:
     by_sku = {p.sku: p for p in session.scalars(select(Product))}
     for row in rows:
         if row["sku"] not in by_sku:
@@ -75,17 +71,13 @@ def _seed_users(
         )
         for sku in row.get("owns", []):
             session.add(
-                CustomerProduct(
-                    user_id=user.id, product=products[sku], serial_number=f"{sku}-{user.id:05d}"
-                )
+                CustomerProduct(user_id=user.id, product=products[sku], serial_number=f"{sku}-{user.id:05d}")
             )
         created.append(user.email)
     return created
 
 
-def seed_demo_data(
-    session: Session, config: dict[str, Any], *, if_empty: bool = False
-) -> list[str]:
+def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool = False) -> list[str]:
     """Create the demo data that is missing and commit; return lines to print."""
     if if_empty and session.scalar(select(User.id).limit(1)) is not None:
         return ["Database already has data; demo seeding skipped."]
@@ -98,9 +90,7 @@ def seed_demo_data(
     session.flush()
     products = _seed_products(session, catalog["products"], categories)
     session.flush()
-    created = _seed_users(
-        session, catalog["users"], products, password, config.get("ARGON2_PARAMS", {})
-    )
+    created = _seed_users(session, catalog["users"], products, password, config.get("ARGON2_PARAMS", {}))
     session.commit()
     lines = [f"Demo data ready: {len(categories)} categories, {len(products)} products."]
     if created:

@@ -48,9 +48,7 @@ def main() -> int:
         capture_output=True,
     )
     with open(TRANSLATIONS / "ui.tsv", encoding="utf-8", newline="") as f:
-        sheet = {
-            row["msgid"]: row for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        }
+        sheet = {row["msgid"]: row for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
     with open(pot, "rb") as f:
         template = read_po(f)
     missing = 0

@@ -20,9 +20,7 @@ def user_query(search: str = "", role: str = "") -> Select:
     query = select(User).order_by(User.created_at.desc(), User.id.desc())
     if search:
         pattern = f"%{search.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(User.email).like(pattern), func.lower(User.name).like(pattern))
-        )
+        query = query.where(or_(func.lower(User.email).like(pattern), func.lower(User.name).like(pattern)))
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
     return query
@@ -57,9 +55,7 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> None:
         return
     user.is_active = active
     user.security_stamp = new_security_stamp()
-    audit.record(
-        session, "user.activated" if active else "user.deactivated", actor=actor, target=user.email
-    )
+    audit.record(session, "user.activated" if active else "user.deactivated", actor=actor, target=user.email)
 
 
 def set_kb_editor(session: Session, actor: User, user: User, kb_editor: bool) -> None:

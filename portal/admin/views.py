@@ -32,9 +32,7 @@ def index():
 def users():
     search = request.args.get("q", "")[:200]
     role = request.args.get("role", "")
-    page = paginate(
-        get_session(), services.user_query(search, role), request.args.get("page", 1, type=int)
-    )
+    page = paginate(get_session(), services.user_query(search, role), request.args.get("page", 1, type=int))
     return render_template(
         "admin/users.html", page=page, search=search, role=role, roles=list(Role), form=EmptyForm()
     )
@@ -85,13 +83,10 @@ def user_active(user_id: int):
 @bp.route("/audit")
 def audit_log():
     action = request.args.get("action", "")[:60]
-    page = paginate(
-        get_session(), services.audit_query(action), request.args.get("page", 1, type=int), 50
-    )
+    page = paginate(get_session(), services.audit_query(action), request.args.get("page", 1, type=int), 50)
     db = get_session()
     actors = {
-        u.id: u
-        for u in db.query(User).filter(User.id.in_({e.actor_id for e in page.items if e.actor_id}))
+        u.id: u for u in db.query(User).filter(User.id.in_({e.actor_id for e in page.items if e.actor_id}))
     }
     return render_template("admin/audit.html", page=page, action=action, actors=actors)
 

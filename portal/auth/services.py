@@ -71,9 +71,7 @@ def create_user(
     return user
 
 
-def authenticate(
-    session: Session, email: str, password: str, hash_params: dict | None = None
-) -> User | None:
+def authenticate(session: Session, email: str, password: str, hash_params: dict | None = None) -> User | None:
     """Return the active user for these credentials and audit the attempt."""
     try:
         email = normalise_email(email)

@@ -187,11 +187,7 @@ def account():
         session["locale"] = user.locale
         flash(_("Your account has been updated."), "success")
         return redirect(url_for("auth.account"))
-    if (
-        request.method == "POST"
-        and "pw-current_password" in request.form
-        and password_form.validate()
-    ):
+    if request.method == "POST" and "pw-current_password" in request.form and password_form.validate():
         try:
             services.change_password(
                 db,

@@ -38,9 +38,7 @@ def test_registration_errors_keep_typed_values(client, db):
 
 
 def test_common_password_is_refused(client, db):
-    html = register(client, password="password123", password_confirm="password123").get_data(
-        as_text=True
-    )
+    html = register(client, password="password123", password_confirm="password123").get_data(as_text=True)
     assert "too common" in html
     assert db.scalar(select(User)) is None
 
@@ -144,6 +142,4 @@ def test_change_password_requires_the_current_one(client_as, users, auth, app):
     other = app.test_client()
     from tests.conftest import AuthActions
 
-    assert (
-        AuthActions(other).login("customer@example.com", "a-new-long-passphrase").status_code == 302
-    )
+    assert AuthActions(other).login("customer@example.com", "a-new-long-passphrase").status_code == 302

@@ -33,9 +33,7 @@ def test_reset_link_arrives_by_smtp_and_works_once(app, client, users, mail_to_s
     )
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
     assert (
-        AuthActions(app.test_client())
-        .login("customer@example.com", "brand-new-passphrase")
-        .status_code
+        AuthActions(app.test_client()).login("customer@example.com", "brand-new-passphrase").status_code
         == 302
     )
 

@@ -11,9 +11,7 @@ from tests.conftest import TEST_PASSWORD, AuthActions, csrf_token
 
 
 def test_post_without_csrf_token_is_rejected(client, users):
-    response = client.post(
-        "/login", data={"email": "customer@example.com", "password": TEST_PASSWORD}
-    )
+    response = client.post("/login", data={"email": "customer@example.com", "password": TEST_PASSWORD})
     assert response.status_code == 400
     assert "form expired" in response.get_data(as_text=True)
 
@@ -39,17 +37,13 @@ def test_login_is_rate_limited(client, users):
     ]
     assert codes[:5] == [200] * 5
     assert codes[-1] == 429
-    assert "Too many attempts" in client.post("/login", data={"csrf_token": token}).get_data(
-        as_text=True
-    )
+    assert "Too many attempts" in client.post("/login", data={"csrf_token": token}).get_data(as_text=True)
 
 
 def test_password_reset_is_rate_limited(client):
     token = csrf_token(client, "/reset-password")
     codes = [
-        client.post(
-            "/reset-password", data={"email": "x@example.com", "csrf_token": token}
-        ).status_code
+        client.post("/reset-password", data={"email": "x@example.com", "csrf_token": token}).status_code
         for _ in range(5)
     ]
     assert codes[:3] == [302] * 3 and codes[-1] == 429
@@ -133,10 +127,7 @@ def test_deactivated_users_session_stops_working(client_as, users):
     admin = client_as("admin")
     target = users["customer"]
     token = csrf_token(admin, f"/admin/users/{target.id}")
-    assert (
-        admin.post(f"/admin/users/{target.id}/active", data={"csrf_token": token}).status_code
-        == 302
-    )
+    assert admin.post(f"/admin/users/{target.id}/active", data={"csrf_token": token}).status_code == 302
     assert customer.get("/account").status_code == 302
     assert AuthActions(customer).login("customer@example.com").status_code == 200
 

@@ -1,0 +1,38 @@
+"""Complaints and anger: a customer's angry message about the product gets no offer."""
+
+from __future__ import annotations
+
+from linker.checks import register
+from linker.phrases import cue_phrases
+
+MIN_SHOUT_LETTERS = 4
+
+
+def _shouting(sentence) -> list[str]:
+    """Words written in capitals for emphasis (not acronyms such as USB or LED)."""
+    return [
+        t.text
+        for t in sentence.span
+        if t.is_alpha and t.is_upper and len(t.text) >= MIN_SHOUT_LETTERS and t.i > t.sent.start
+    ]
+
+
+@register("complaint", needs_sentence=True)
+def complaint(candidate, ctx) -> list[str]:
+    """Block when anger signals add up, or anger meets a fault report."""
+    sentence = candidate.sentence
+    if sentence is None:
+        return []
+    cues = cue_phrases(ctx.lang)
+    lemmas = sentence.lemmas
+    tokens = [t.text for t in sentence.span]
+    anger = [" ".join(tokens[s:e]) for s, e, _l in cues["anger"].find(lemmas)] if "anger" in cues else []
+    fault = [" ".join(tokens[s:e]) for s, e, _l in cues["fault"].find(lemmas)] if "fault" in cues else []
+    shouting = _shouting(sentence)
+    if sentence.text.count("!") >= 2 or "?!" in sentence.text:
+        anger.append("!!")
+    signals = len(anger) + (1 if shouting else 0)
+    if signals >= 2 or (signals >= 1 and fault) or (fault and len(fault) >= 2 and anger):
+        evidence = anger + shouting + fault
+        return [f"complaint:angry or complaining ({', '.join(dict.fromkeys(evidence))})"]
+    return []

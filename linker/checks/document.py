@@ -1,0 +1,27 @@
+"""Document- and paragraph-level checks: brand-safety floor, tragedy, sensitive topics."""
+
+from __future__ import annotations
+
+from linker.checks import register
+
+
+@register("brand_safety")
+def brand_safety(candidate, ctx) -> list[str]:
+    """Obscenity, hate or graphic violence anywhere in the document blocks every link."""
+    if not ctx.evidence.floor:
+        return []
+    return [f"brand-safety:{'; '.join(dict.fromkeys(ctx.evidence.floor))}"]
+
+
+@register("tragedy")
+def tragedy(candidate, ctx) -> list[str]:
+    """A document that tells of death, violence or disaster gets no links at all."""
+    if not ctx.evidence.tragedy:
+        return []
+    return [f"document:tragedy ({', '.join(ctx.evidence.tragedy[:6])})"]
+
+
+@register("sensitive_topic")
+def sensitive_topic(candidate, ctx) -> list[str]:
+    """A paragraph about death, injury, disaster, crime, war, illness, self-harm or abuse gets no links."""
+    return list(ctx.evidence.paragraph_reasons.get(candidate.paragraph, []))

@@ -1,0 +1,55 @@
+"""Negation and rejection: "you do not need an extended warranty", "не нужна", "nepotřebujete"."""
+
+from __future__ import annotations
+
+from linker.checks import register
+from linker.phrases import cue_phrases
+
+PREDICATE_REACH = 4  # tokens after a negation word in which a rejecting predicate counts
+DETERMINER_REACH = 2  # tokens between "no/without" and the product
+FUSED_NEGATION_PREFIXES = {"cs": ("ne",), "pl": ("nie",)}
+
+
+def _fused_negations(sentence, lang: str, reject) -> list[str]:
+    """Czech and Polish write some negated verbs as one word (ne-potřebujete, nie-potrzebny)."""
+    prefixes = FUSED_NEGATION_PREFIXES.get(lang, ())
+    found = []
+    for token in sentence.span:
+        lower, lemma = token.lower_, token.lemma_
+        for prefix in prefixes:
+            if lower.startswith(prefix) and not lemma.startswith(prefix) and lemma in reject:
+                found.append(token.text)
+    return found
+
+
+@register("negation", needs_sentence=True)
+def negation(candidate, ctx) -> list[str]:
+    """Block when the sentence negates or rejects the product."""
+    sentence = candidate.sentence
+    if sentence is None:
+        return []
+    cues = cue_phrases(ctx.lang)
+    lemmas = sentence.lemmas
+    tokens = [t.text for t in sentence.span]
+    reasons = []
+    dismiss = cues.get("dismiss")
+    if dismiss:
+        words = [" ".join(tokens[s:e]) for s, e, _l in dismiss.find(lemmas)]
+        if words:
+            reasons.append(f"negation:dismissive ({', '.join(words)})")
+    reject = cues.get("reject")
+    if reject and "neg" in cues:
+        for start, end, _label in cues["neg"].find(lemmas):
+            for r_start, r_end, _r in reject.find(lemmas[end : end + PREDICATE_REACH]):
+                phrase = " ".join(tokens[start:end] + ["…"] + tokens[end + r_start : end + r_end])
+                reasons.append(f"negation:rejects ({phrase})")
+                break
+        fused = _fused_negations(sentence, ctx.lang, reject)
+        if fused:
+            reasons.append(f"negation:rejects ({', '.join(fused)})")
+    negdet = cues.get("negdet")
+    if negdet:
+        for start, end, _label in negdet.find(lemmas):
+            if 0 <= sentence.offer_first - end <= DETERMINER_REACH:
+                reasons.append(f"negation:{' '.join(tokens[start:end])} before the product")
+    return list(dict.fromkeys(reasons))

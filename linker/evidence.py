@@ -1,0 +1,97 @@
+"""Document-level evidence from one term-index pass: floor terms, sensitive paragraphs, tragedy."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from linker.offers import Policy
+from linker.termindex import Hit
+from linker.text import Document
+
+# A strong term of these categories anywhere makes the whole document a tragedy story.
+TRAGIC_CATEGORIES = {"death_injury", "self_harm", "abuse", "graphic_violence", "war_terrorism"}
+FLOOR_CATEGORIES = {"graphic_violence"}
+SENTENCE_BREAKS = ".!?\n"
+
+
+@dataclass
+class Evidence:
+    """What the document-level checks need, computed once per scan."""
+
+    floor: list[str] = field(default_factory=list)
+    paragraph_reasons: dict[int, list[str]] = field(default_factory=dict)
+    tragedy: list[str] = field(default_factory=list)
+    context: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    offer_hits: list[Hit] = field(default_factory=list)
+
+
+def paragraph_of(doc: Document, position: int) -> int:
+    """Index of the paragraph containing `position` (or the one before it)."""
+    starts = [s for s, _e in doc.paragraphs]
+    return max(0, bisect.bisect_right(starts, position) - 1)
+
+
+def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= hit.start and hit.end <= e for s, e in spans)
+
+
+def _framed(hit: Hit, frames: list[Hit], folded: str, window: int) -> bool:
+    """A framable term is neutral when a protective/hypothetical cue stands near it in its sentence."""
+    for frame in frames:
+        if frame.end <= hit.start and hit.start - frame.end <= window:
+            between = folded[frame.end : hit.start]
+        elif frame.start >= hit.end and frame.start - hit.end <= window // 2:
+            between = folded[hit.end : frame.start]
+        else:
+            continue
+        if not any(ch in between for ch in SENTENCE_BREAKS):
+            return True
+    return False
+
+
+def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evidence:
+    """Sort the hits into the evidence the checks use."""
+    evidence = Evidence()
+    idioms = [(h.start, h.end) for h in hits if h.term.kind == "idiom"]
+    frames = [h for h in hits if h.term.kind == "frame"]
+    per_paragraph: dict[int, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        kind = hit.term.kind
+        if kind == "offer":
+            evidence.offer_hits.append(hit)
+        elif kind == "context":
+            evidence.context[paragraph_of(doc, hit.start)].add(hit.term.key)
+        elif kind == "obscenity":
+            evidence.floor.append(f"obscenity ({doc.text[hit.start : hit.end]})")
+        elif kind == "sensitive" and not _inside(hit, idioms):
+            if hit.term.tier == "framable" and _framed(hit, frames, folded, policy.frame_window):
+                continue
+            per_paragraph[paragraph_of(doc, hit.start)].append(hit)
+    strong_terms: set[str] = set()
+    for index, para_hits in per_paragraph.items():
+        weak = {h.term.label for h in para_hits if h.term.tier == "weak"}
+        decisive = [h for h in para_hits if h.term.tier != "weak"]
+        if not decisive and len(weak) < policy.weak_terms_to_flag:
+            continue
+        by_category: dict[str, list[str]] = defaultdict(list)
+        for h in para_hits:
+            word = doc.text[h.start : h.end]
+            if word not in by_category[h.term.key]:
+                by_category[h.term.key].append(word)
+            if h.term.tier == "strong":
+                strong_terms.add(h.term.label)
+                if h.term.key in FLOOR_CATEGORIES:
+                    evidence.floor.append(f"{h.term.key} ({word})")
+                if h.term.key in TRAGIC_CATEGORIES and word not in evidence.tragedy:
+                    evidence.tragedy.append(word)
+        evidence.paragraph_reasons[index] = [
+            f"sensitive:{category} ({', '.join(words)})" for category, words in by_category.items()
+        ]
+    if len(evidence.paragraph_reasons) >= 2 or len(strong_terms) >= 2:
+        for reasons in evidence.paragraph_reasons.values():
+            for reason in reasons:
+                words = reason[reason.index("(") + 1 : -1].split(", ")
+                evidence.tragedy.extend(w for w in words if w not in evidence.tragedy)
+    return evidence

@@ -1,0 +1,265 @@
+"""HTML input: text content with paragraphs and forbidden zones; links inserted into the source."""
+
+from __future__ import annotations
+
+import html as htmllib
+from bisect import bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from linker.offers import Offer
+from linker.result import Link
+from linker.text import Document
+
+FORBIDDEN = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "code",
+    "pre",
+    "kbd",
+    "samp",
+    "blockquote",
+    "q",
+    "figcaption",
+    "cite",
+    "button",
+    "label",
+    "select",
+    "option",
+    "textarea",
+    "title",
+}
+SKIPPED = {"script", "style", "template", "noscript", "head"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+}
+BLOCKS = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+    "body",
+    "html",
+}
+
+
+@dataclass
+class Piece:
+    """A stretch of text content and where it stands in the source."""
+
+    text_start: int
+    text_end: int
+    src_start: int
+    src_end: int
+    literal: bool  # text and source correspond character by character
+    run: int  # pieces with the same run have no markup between them
+
+
+@dataclass
+class ParsedHtml:
+    source: str
+    document: Document
+    pieces: list[Piece] = field(default_factory=list)
+
+
+class _Collector(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0]
+        for i, ch in enumerate(source):
+            if ch == "\n":
+                self.line_starts.append(i + 1)
+        self.text: list[str] = []
+        self.length = 0
+        self.pieces: list[Piece] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, forbidden-or-marked)
+        self.zone_opened: list[tuple[int, str]] = []
+        self.zones: list[tuple[int, int, str]] = []
+        self.breaks: list[int] = [0]
+        self.run = 0
+        self.skip_depth = 0
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def _boundary(self, tag: str) -> None:
+        self.run += 1
+        if tag in BLOCKS:
+            self.breaks.append(self.length)
+
+    def handle_starttag(self, tag, attrs):
+        self._boundary(tag)
+        if tag in SKIPPED:
+            self.skip_depth += 1
+            self.stack.append((tag, False))
+            return
+        if tag in VOID:
+            return
+        marked = tag in FORBIDDEN or any(name == "data-nolink" for name, _v in attrs)
+        self.stack.append((tag, marked))
+        if marked:
+            self.zone_opened.append((self.length, tag))
+
+    def handle_startendtag(self, tag, attrs):
+        self._boundary(tag)
+
+    def handle_endtag(self, tag):
+        self._boundary(tag)
+        if not any(t == tag for t, _m in self.stack):
+            return
+        while self.stack:
+            open_tag, marked = self.stack.pop()
+            if open_tag in SKIPPED:
+                self.skip_depth -= 1
+            if marked:
+                start, name = self.zone_opened.pop()
+                self.zones.append((start, self.length, name))
+            if open_tag == tag:
+                break
+
+    def _add(self, text: str, src_start: int, src_end: int, literal: bool) -> None:
+        if self.skip_depth or not text:
+            return
+        self.pieces.append(Piece(self.length, self.length + len(text), src_start, src_end, literal, self.run))
+        self.text.append(text)
+        self.length += len(text)
+
+    def handle_data(self, data):
+        start = self._offset()
+        self._add(data, start, start + len(data), True)
+
+    def handle_entityref(self, name):
+        start = self._offset()
+        end = start + 1 + len(name) + (1 if self.source[start + 1 + len(name) :][:1] == ";" else 0)
+        self._add(htmllib.unescape(self.source[start:end]), start, end, False)
+
+    def handle_charref(self, name):
+        self.handle_entityref("#" + name)
+
+    def handle_comment(self, data):
+        self.run += 1
+
+    def close_zones(self) -> None:
+        while self.zone_opened:
+            start, name = self.zone_opened.pop()
+            self.zones.append((start, self.length, name))
+
+
+def parse_html(source: str) -> ParsedHtml:
+    """Parse (possibly malformed) HTML into text content, paragraphs, zones and runs."""
+    collector = _Collector(source)
+    collector.feed(source)
+    collector.close()
+    collector.close_zones()
+    text = "".join(collector.text)
+    cuts = sorted(set(collector.breaks + [len(text)]))
+    paragraphs = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+    runs: list[tuple[int, int]] = []
+    previous: Piece | None = None
+    for piece in collector.pieces:
+        if previous is not None and previous.run == piece.run and runs[-1][1] == piece.text_start:
+            runs[-1] = (runs[-1][0], piece.text_end)
+        else:
+            runs.append((piece.text_start, piece.text_end))
+        previous = piece
+    document = Document(
+        text=text, paragraphs=paragraphs or [(0, len(text))], zones=collector.zones, runs=runs
+    )
+    return ParsedHtml(source, document, collector.pieces)
+
+
+def _source_offset(pieces: list[Piece], starts: list[int], position: int, at_end: bool) -> int | None:
+    index = bisect_right(starts, position) - 1
+    if at_end and index >= 0 and pieces[index].text_start == position and index > 0:
+        index -= 1  # an end offset belongs to the piece it closes
+    if index < 0:
+        return None
+    piece = pieces[index]
+    if position == piece.text_end:
+        return piece.src_end
+    if position == piece.text_start:
+        return piece.src_start
+    if not piece.literal:
+        return None
+    return piece.src_start + (position - piece.text_start)
+
+
+def insert_links(
+    parsed: ParsedHtml,
+    links: list[Link],
+    offers: Mapping[str, Offer],
+    href: Callable[[Link, Offer], str] | None = None,
+) -> str:
+    """The source with each link's text wrapped in <a rel="sponsored noopener" data-offer=…>."""
+    pieces = parsed.pieces
+    starts = [p.text_start for p in pieces]
+    edits = []
+    for link in links:
+        offer = offers[link.offer]
+        src_start = _source_offset(pieces, starts, link.start, at_end=False)
+        src_end = _source_offset(pieces, starts, link.end, at_end=True)
+        if src_start is None or src_end is None or src_end <= src_start:
+            continue
+        url = href(link, offer) if href else offer.url
+        opening = (
+            f'<a href="{htmllib.escape(url, quote=True)}" rel="sponsored noopener" '
+            f'data-offer="{htmllib.escape(offer.id, quote=True)}">'
+        )
+        edits.append((src_start, src_end, opening))
+    out = parsed.source
+    for src_start, src_end, opening in sorted(edits, reverse=True):
+        out = out[:src_start] + opening + out[src_start:src_end] + "</a>" + out[src_end:]
+    return out

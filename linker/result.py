@@ -1,0 +1,73 @@
+"""What a scan returns: links made and candidates blocked, each with its reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link the linker would make."""
+
+    offer: str
+    start: int
+    end: int
+    text: str
+    sentence: str = ""
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "offer": self.offer,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "sentence": self.sentence,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A candidate the linker refused, and why."""
+
+    offer: str
+    start: int
+    end: int
+    text: str
+    reasons: tuple[str, ...]
+    sentence: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "offer": self.offer,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "sentence": self.sentence,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass
+class ScanResult:
+    """The outcome of scanning one document."""
+
+    lang: str | None
+    links: list[Link] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+    html: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "lang": self.lang,
+            "links": [link.to_dict() for link in self.links],
+            "blocked": [b.to_dict() for b in self.blocked],
+        }
+        if self.html is not None:
+            out["html"] = self.html
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out

@@ -1,0 +1,65 @@
+"""Plain-text documents: case folding that keeps offsets, paragraphs, sentences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_FOLD_EXTRA = str.maketrans({"ё": "е", "’": "'", "\u00a0": " ", "\t": " ", "\n": " ", "\r": " "})
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)\]]*\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` for matching, keeping every character at its offset."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # e.g. 'İ' lower-cases to two code points
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lowered.translate(_FOLD_EXTRA)
+
+
+@dataclass
+class Document:
+    """Text to scan, its paragraphs, and the ranges where links may not go."""
+
+    text: str
+    paragraphs: list[tuple[int, int]]
+    zones: list[tuple[int, int, str]] = field(default_factory=list)
+    runs: list[tuple[int, int]] | None = None  # html: ranges that can be wrapped in one <a>
+
+    @classmethod
+    def from_text(cls, text: str) -> Document:
+        """Split plain text into paragraphs at blank lines."""
+        paragraphs, start = [], 0
+        for match in _PARAGRAPH_BREAK.finditer(text):
+            if match.start() > start:
+                paragraphs.append((start, match.start()))
+            start = match.end()
+        if start < len(text):
+            paragraphs.append((start, len(text)))
+        return cls(text=text, paragraphs=paragraphs)
+
+    def zone_at(self, start: int, end: int) -> str | None:
+        """The forbidden zone (element name) overlapping [start, end), if any."""
+        for zone_start, zone_end, name in self.zones:
+            if zone_start < end and start < zone_end:
+                return name
+        return None
+
+    def can_wrap(self, start: int, end: int) -> bool:
+        """True if [start, end) lies in one run of text (no markup inside)."""
+        if self.runs is None:
+            return True
+        return any(s <= start and end <= e for s, e in self.runs)
+
+
+def sentence_window(text: str, start: int, end: int, para: tuple[int, int], size: int) -> tuple[int, int]:
+    """A range around [start, end) inside `para`, at most about `size` chars, cut at sentence ends."""
+    para_start, para_end = para
+    if para_end - para_start <= size:
+        return para
+    half = size // 2
+    lo, hi = max(para_start, start - half), min(para_end, end + half)
+    left = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    right = _SENTENCE_END.search(text, end, hi)
+    return (left[0] if left else lo, right.end() if right else hi)
