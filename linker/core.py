@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,7 +156,9 @@ class Linker:
             warning = f"no offers or pipeline for language {lang!r}" if lang else "language not recognised"
             return ScanResult(lang=lang, warnings=[warning])
         folded = fold(doc.text)
-        evidence = gather(doc, folded, model.index.find(folded), self.policy)
+        hits = model.index.find(folded)
+        hits.extend(_hashtag_hits(model.index, folded))
+        evidence = gather(doc, folded, hits, self.policy)
         context = ScanContext(lang, doc, model, evidence, self.policy)
         result = ScanResult(lang=lang)
         for hit in _first_per_span(evidence.offer_hits):
@@ -214,6 +217,20 @@ class Linker:
                     (f"match:lemma '{lemma}'", "checks:all passed"),
                 )
             )
+
+
+HASHTAG = re.compile(r"#(\w{4,})")
+HASHTAG_KINDS = frozenset({"sensitive", "obscenity"})
+
+
+def _hashtag_hits(index: TermIndex, folded: str) -> list[Hit]:
+    """Sensitive words run together in hashtags (#westexplosion, #nswfires) count too."""
+    if "#" not in folded:
+        return []
+    hits = []
+    for match in HASHTAG.finditer(folded):
+        hits.extend(index.find_inside(match.group(1), match.start(1), HASHTAG_KINDS))
+    return hits
 
 
 def _blocked(candidate: Candidate, reasons: list[str]) -> Blocked:

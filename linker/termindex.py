@@ -90,6 +90,20 @@ class TermIndex:
     def _add_form(self, form: str, term: Term, left_boundary: bool, right_boundary: bool) -> None:
         self._entries[form].append((term, left_boundary, right_boundary))
 
+    def find_inside(self, word: str, offset: int, kinds: frozenset[str], min_length: int = 4) -> list[Hit]:
+        """Terms of `kinds` anywhere inside one word (hashtags such as #nswfires), boundaries ignored."""
+        if not self.form_count:
+            return []
+        hits = []
+        for end_index, key in self._automaton.iter(word):
+            if len(key) < min_length or " " in key:
+                continue
+            for term, _left, _right in self._entries[key]:
+                if term.kind in kinds:
+                    start = offset + end_index - len(key) + 1
+                    hits.append(Hit(start, start + len(key), term))
+        return hits
+
     def find(self, folded: str) -> list[Hit]:
         """Every term occurrence in `folded` (output of text.fold) at word boundaries."""
         if not self.form_count:

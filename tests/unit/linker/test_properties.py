@@ -1,0 +1,44 @@
+"""Properties that hold for any input (hypothesis)."""
+
+from html.parser import HTMLParser
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+WORDS = ["router", "washing", "machine", "pralki", "нож", "kávovar", "died", "not", "<p>", "</p>",
+         "<h2>", "</h2>", "<a href='x'>", "</a>", "&amp;", "&lt;", "<b>", "\n\n", "!", ".", "<br>", "<!--", "-->"]
+mixed_text = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), max_size=40).map(" ".join)
+languages = st.sampled_from([None, "en", "pl", "cs", "ru"])
+fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+class TextContent(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def text_of(html: str) -> str:
+    parser = TextContent()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+@fast
+@given(text=st.one_of(st.text(), mixed_text), lang=languages)
+def test_scan_never_raises_and_offsets_slice_the_input(linker, text, lang):
+    result = linker.scan(text, lang=lang)
+    for item in [*result.links, *result.blocked]:
+        assert text[item.start : item.end] == item.text
+
+
+@fast
+@given(html=st.one_of(st.text(), mixed_text), lang=languages)
+def test_scan_html_keeps_the_text_content(linker, html, lang):
+    result = linker.scan_html(html, lang=lang)
+    assert text_of(result.html) == text_of(html)
+    assert len(result.links) <= 3
