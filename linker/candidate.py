@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from spacy.tokens import Span
 
@@ -18,13 +19,17 @@ class Sentence:
     offer_first: int  # token index (within the sentence) of the match
     offer_last: int  # one past the last token of the match
 
-    @property
+    @cached_property
     def text(self) -> str:
         return self.span.text
 
-    @property
+    @cached_property
     def lemmas(self) -> list[str]:
         return [t.lemma_ for t in self.span]
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        return [t.text for t in self.span]
 
 
 @dataclass

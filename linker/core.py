@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from linker.candidate import Candidate, Sentence
 from linker.checks import load_all
 from linker.detect import detect_language
-from linker.evidence import Evidence, gather, paragraph_of
+from linker.evidence import Evidence, gather
 from linker.lemmas import SUPPORTED_LANGUAGES, backend_for
 from linker.lexicon import lexicon
 from linker.nlp import pipeline
@@ -71,7 +71,9 @@ class ScanContext:
     model: LanguageModel
     evidence: Evidence
     policy: Policy
-    _docs: dict[tuple[int, int], Doc] = field(default_factory=dict)
+    _docs: dict[tuple[int, int], tuple[Doc, list]] = field(default_factory=dict)
+    linked: set[str] = field(default_factory=set)
+    capped: set[str] = field(default_factory=set)
 
     def exclude_phrases(self, offer: Offer) -> LemmaPhrases | None:
         return self.model.exclude.get(offer.id)
@@ -167,56 +169,48 @@ class Linker:
 
     def _decide(self, hit: Hit, ctx: ScanContext, result: ScanResult) -> None:
         offer = self.offers[hit.term.key]
-        linked = {link.offer for link in result.links}
-        if self.policy.one_per_offer and offer.id in linked:
-            return  # only the first suitable occurrence is linked
-        candidate = Candidate(
-            offer,
-            hit.start,
-            hit.end,
-            ctx.doc.text[hit.start : hit.end],
-            paragraph_of(ctx.doc, hit.start),
-        )
+        if offer.id in ctx.capped or (self.policy.one_per_offer and offer.id in ctx.linked):
+            return  # only the first suitable occurrence is linked; the cap is reported once per offer
+        text = ctx.doc.text[hit.start : hit.end]
+        candidate = Candidate(offer, hit.start, hit.end, text, ctx.doc.paragraph_of(hit.start))
         if len(result.links) >= self.policy.max_links:
-            result.blocked.append(
-                _blocked(candidate, [f"policy:max links per document ({self.policy.max_links})"])
-            )
+            cap = f"policy:max links per document ({self.policy.max_links})"
+            result.blocked.append(_blocked(candidate, [cap]))
+            ctx.capped.add(offer.id)
             return
-        reasons = [
-            r for check in self.checks if not check.needs_sentence for r in check.function(candidate, ctx)
-        ]
+        reasons = self._run_checks(candidate, ctx, needs_sentence=False)
         if not reasons:
             if not ctx.analyse(candidate):
-                return  # a surface form whose lemma in context is another word
+                return  # a surface form whose lemma, in context, is another word
             if any(link.start < candidate.end and candidate.start < link.end for link in result.links):
                 return
-            reasons = [
-                r for check in self.checks if check.needs_sentence for r in check.function(candidate, ctx)
-            ]
+            reasons = self._run_checks(candidate, ctx, needs_sentence=True)
         if reasons:
             result.blocked.append(_blocked(candidate, reasons))
-        else:
-            sentence = candidate.sentence.text if candidate.sentence else ""
-            lemma = (
-                " ".join(
-                    t.lemma_
-                    for t in candidate.sentence.span[
-                        candidate.sentence.offer_first : candidate.sentence.offer_last
-                    ]
-                )
-                if candidate.sentence
-                else ""
-            )
-            result.links.append(
-                Link(
-                    offer.id,
-                    candidate.start,
-                    candidate.end,
-                    candidate.text,
-                    sentence,
-                    (f"match:lemma '{lemma}'", "checks:all passed"),
-                )
-            )
+            return
+        ctx.linked.add(offer.id)
+        result.links.append(_link(candidate))
+
+    def _run_checks(self, candidate: Candidate, ctx: ScanContext, *, needs_sentence: bool) -> list[str]:
+        return [
+            reason
+            for check in self.checks
+            if check.needs_sentence == needs_sentence
+            for reason in check.function(candidate, ctx)
+        ]
+
+
+def _link(candidate: Candidate) -> Link:
+    sentence = candidate.sentence
+    lemmas = " ".join(sentence.lemmas[sentence.offer_first : sentence.offer_last]) if sentence else ""
+    return Link(
+        candidate.offer.id,
+        candidate.start,
+        candidate.end,
+        candidate.text,
+        sentence.text if sentence else "",
+        (f"match:lemma '{lemmas}'", "checks:all passed"),
+    )
 
 
 HASHTAG = re.compile(r"#(\w{4,})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -25,12 +24,6 @@ class Evidence:
     tragedy: list[str] = field(default_factory=list)
     context: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     offer_hits: list[Hit] = field(default_factory=list)
-
-
-def paragraph_of(doc: Document, position: int) -> int:
-    """Index of the paragraph containing `position` (or the one before it)."""
-    starts = [s for s, _e in doc.paragraphs]
-    return max(0, bisect.bisect_right(starts, position) - 1)
 
 
 def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
@@ -62,13 +55,13 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
         if kind == "offer":
             evidence.offer_hits.append(hit)
         elif kind == "context":
-            evidence.context[paragraph_of(doc, hit.start)].add(hit.term.key)
+            evidence.context[doc.paragraph_of(hit.start)].add(hit.term.key)
         elif kind == "obscenity":
             evidence.floor.append(f"obscenity ({doc.text[hit.start : hit.end]})")
         elif kind == "sensitive" and not _inside(hit, idioms):
             if hit.term.tier == "framable" and _framed(hit, frames, folded, policy.frame_window):
                 continue
-            per_paragraph[paragraph_of(doc, hit.start)].append(hit)
+            per_paragraph[doc.paragraph_of(hit.start)].append(hit)
     strong_terms: set[str] = set()
     for index, para_hits in per_paragraph.items():
         weak = {h.term.label for h in para_hits if h.term.tier == "weak"}

@@ -134,7 +134,7 @@ class Policy:
     checks: tuple[str, ...] = ALL_CHECKS
     weak_terms_to_flag: int = 2
     frame_window: int = 60
-    nlp_window: int = 2000
+    nlp_window: int = 600
 
     def __post_init__(self) -> None:
         unknown = set(self.checks) - set(ALL_CHECKS)

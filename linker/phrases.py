@@ -18,11 +18,15 @@ class LemmaPhrases:
             if lemmas:
                 self._phrases.setdefault(lemmas, label)
         self._longest = max((len(p) for p in self._phrases), default=0)
+        self._first = {p[0] for p in self._phrases}
 
     def find(self, lemmas: Sequence[str]) -> list[tuple[int, int, str]]:
         """All (start, end, label) occurrences, as token indices."""
         found = []
+        first = self._first
         for i in range(len(lemmas)):
+            if lemmas[i] not in first:
+                continue
             for n in range(1, min(self._longest, len(lemmas) - i) + 1):
                 label = self._phrases.get(tuple(lemmas[i : i + n]))
                 if label is not None:

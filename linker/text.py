@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _FOLD_EXTRA = str.maketrans({"ё": "е", "’": "'", "\u00a0": " ", "\t": " ", "\n": " ", "\r": " "})
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -39,6 +41,14 @@ class Document:
             paragraphs.append((start, len(text)))
         return cls(text=text, paragraphs=paragraphs)
 
+    @cached_property
+    def paragraph_starts(self) -> list[int]:
+        return [start for start, _end in self.paragraphs]
+
+    def paragraph_of(self, position: int) -> int:
+        """Index of the paragraph containing `position` (or the one before it)."""
+        return max(0, bisect.bisect_right(self.paragraph_starts, position) - 1)
+
     def zone_at(self, start: int, end: int) -> str | None:
         """The forbidden zone (element name) overlapping [start, end), if any."""
         for zone_start, zone_end, name in self.zones:
@@ -54,12 +64,11 @@ class Document:
 
 
 def sentence_window(text: str, start: int, end: int, para: tuple[int, int], size: int) -> tuple[int, int]:
-    """A range around [start, end) inside `para`, at most about `size` chars, cut at sentence ends."""
+    """The sentence around [start, end) inside `para`, cut at sentence ends, at most ~`size` chars."""
     para_start, para_end = para
-    if para_end - para_start <= size:
-        return para
-    half = size // 2
-    lo, hi = max(para_start, start - half), min(para_end, end + half)
-    left = [m.end() for m in _SENTENCE_END.finditer(text, lo, start)]
+    lo, hi = max(para_start, start - size // 2), min(para_end, end + size // 2)
+    left = None
+    for match in _SENTENCE_END.finditer(text, lo, start):
+        left = match.end()
     right = _SENTENCE_END.search(text, end, hi)
-    return (left[0] if left else lo, right.end() if right else hi)
+    return (left if left is not None else lo, right.end() if right else hi)

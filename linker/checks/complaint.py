@@ -11,9 +11,9 @@ MIN_SHOUT_LETTERS = 4
 def _shouting(sentence) -> list[str]:
     """Words written in capitals for emphasis (not acronyms such as USB or LED)."""
     return [
-        t.text
-        for t in sentence.span
-        if t.is_alpha and t.is_upper and len(t.text) >= MIN_SHOUT_LETTERS and t.i > t.sent.start
+        word
+        for word in sentence.tokens[1:]
+        if len(word) >= MIN_SHOUT_LETTERS and word.isalpha() and word.isupper()
     ]
 
 
@@ -25,7 +25,7 @@ def complaint(candidate, ctx) -> list[str]:
         return []
     cues = cue_phrases(ctx.lang)
     lemmas = sentence.lemmas
-    tokens = [t.text for t in sentence.span]
+    tokens = sentence.tokens
     anger = [" ".join(tokens[s:e]) for s, e, _l in cues["anger"].find(lemmas)] if "anger" in cues else []
     fault = [" ".join(tokens[s:e]) for s, e, _l in cues["fault"].find(lemmas)] if "fault" in cues else []
     shouting = _shouting(sentence)

@@ -13,12 +13,14 @@ FUSED_NEGATION_PREFIXES = {"cs": ("ne",), "pl": ("nie",)}
 def _fused_negations(sentence, lang: str, reject) -> list[str]:
     """Czech and Polish write some negated verbs as one word (ne-potřebujete, nie-potrzebny)."""
     prefixes = FUSED_NEGATION_PREFIXES.get(lang, ())
+    if not prefixes:
+        return []
     found = []
-    for token in sentence.span:
-        lower, lemma = token.lower_, token.lemma_
+    for word, lemma in zip(sentence.tokens, sentence.lemmas, strict=True):
+        lower = word.lower()
         for prefix in prefixes:
             if lower.startswith(prefix) and not lemma.startswith(prefix) and lemma in reject:
-                found.append(token.text)
+                found.append(word)
     return found
 
 
@@ -30,7 +32,7 @@ def negation(candidate, ctx) -> list[str]:
         return []
     cues = cue_phrases(ctx.lang)
     lemmas = sentence.lemmas
-    tokens = [t.text for t in sentence.span]
+    tokens = sentence.tokens
     reasons = []
     dismiss = cues.get("dismiss")
     if dismiss:

@@ -14,7 +14,12 @@ from tests.unit.linker.conftest import blocked_reasons, linked
         ("pl", "Mężczyzna zginął od ciosów nożem w mieszkaniu.", "kitchen-knives", "death"),
         ("cs", "Policie: žena zemřela po útoku nožem.", "kitchen-knives", "death"),
         ("ru", "Наводнение разрушило дом, стиральная машина уплыла.", "washing-machine", "accident"),
-        ("en", "Missiles hit the town and soldiers searched the house with the baby monitor.", "baby-monitor", "war"),
+        (
+            "en",
+            "Missiles hit the town and soldiers searched the house with the baby monitor.",
+            "baby-monitor",
+            "war",
+        ),
     ],
 )
 def test_sensitive_topics_block_with_the_category_as_reason(linker, lang, text, offer, category):
@@ -123,8 +128,14 @@ def test_required_context_present_links(linker):
 
 
 def test_excluded_context_blocks():
-    offers = [{"id": "mouse", "url": "https://shop.example.com/mice", "phrases": {"en": ["mouse"]},
-               "exclude_context": {"en": ["trap", "pest"]}}]
+    offers = [
+        {
+            "id": "mouse",
+            "url": "https://shop.example.com/mice",
+            "phrases": {"en": ["mouse"]},
+            "exclude_context": {"en": ["trap", "pest"]},
+        }
+    ]
     result = Linker(offers).scan("Put the mouse trap behind the fridge.", lang="en")
     assert result.links == [] and "sense:excluded context (trap)" in result.blocked[0].reasons
 
@@ -145,8 +156,10 @@ def test_brand_safety_floor_blocks_the_whole_document(linker, lang, text):
 
 
 def test_policy_caps_links_and_links_each_offer_once(offers):
-    text = ("Router, washing machine, coffee machine and travel insurance. "
-            "Another router, another washing machine.")
+    text = (
+        "Router, washing machine, coffee machine and travel insurance. "
+        "Another router, another washing machine."
+    )
     result = Linker(offers, Policy(max_links=2)).scan(text, lang="en")
     assert [link.offer for link in result.links] == ["router", "washing-machine"]
     assert any("policy:max links" in r for b in result.blocked for r in b.reasons)

@@ -39,7 +39,9 @@ def score(cases_path: Path, outputs: list[dict]) -> tuple[int, float]:
 
 
 def test_our_labelled_cases_in_four_languages(capsys):
-    code, outputs, _ = run_cli(capsys, ["scan", "--offers", str(DATA / "offers.json"), str(DATA / "linker_cases.jsonl")])
+    code, outputs, _ = run_cli(
+        capsys, ["scan", "--offers", str(DATA / "offers.json"), str(DATA / "linker_cases.jsonl")]
+    )
     embarrassing, recall = score(DATA / "linker_cases.jsonl", outputs)
     assert code == 0 and embarrassing == 0 and recall >= 0.9
 
@@ -48,11 +50,31 @@ def test_the_shared_development_set_scores_clean():
     if not SHARED_EVAL.exists():
         pytest.fail(f"the shared evaluation set is missing at {SHARED_EVAL}")
     cli = subprocess.run(
-        [sys.executable, "-m", "linker.cli", "scan", "--offers", str(SHARED_EVAL / "linker_offers.json"),
-         str(SHARED_EVAL / "linker_dev.jsonl")], capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-m",
+            "linker.cli",
+            "scan",
+            "--offers",
+            str(SHARED_EVAL / "linker_offers.json"),
+            str(SHARED_EVAL / "linker_dev.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     scored = subprocess.run(
-        [sys.executable, str(SHARED_EVAL / "score_linker.py"), str(SHARED_EVAL / "linker_dev.jsonl"), "/dev/stdin"],
-        input=cli.stdout, capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            str(SHARED_EVAL / "score_linker.py"),
+            str(SHARED_EVAL / "linker_dev.jsonl"),
+            "/dev/stdin",
+        ],
+        input=cli.stdout,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     summary = scored.stdout.strip().splitlines()[-1]
     assert "embarrassing=0/" in summary and "zone_violations=0" in summary
     recall = float(summary.split("recall=")[1].split()[0])
@@ -60,17 +82,21 @@ def test_the_shared_development_set_scores_clean():
 
 
 def test_bad_lines_give_errors_and_the_scan_goes_on(capsys):
-    stdin = "\n".join([
-        "{not json",
-        json.dumps([1, 2]),
-        json.dumps({"id": "no-text"}),
-        json.dumps({"id": "ok", "lang": "en", "text": "Restart the router.", "extra": 1}),
-        json.dumps({"id": "empty", "text": ""}),
-        json.dumps({"id": "de", "lang": "de", "text": "Der Router ist gut."}),
-    ])
+    stdin = "\n".join(
+        [
+            "{not json",
+            json.dumps([1, 2]),
+            json.dumps({"id": "no-text"}),
+            json.dumps({"id": "ok", "lang": "en", "text": "Restart the router.", "extra": 1}),
+            json.dumps({"id": "empty", "text": ""}),
+            json.dumps({"id": "de", "lang": "de", "text": "Der Router ist gut."}),
+        ]
+    )
     code, outputs, _ = run_cli(capsys, ["scan", "--offers", str(DATA / "offers.json"), "-"], stdin)
     assert code == 0 and len(outputs) == 6
-    assert "error" in outputs[0] and "error" in outputs[1] and outputs[2]["error"].startswith("each line needs")
+    assert (
+        "error" in outputs[0] and "error" in outputs[1] and outputs[2]["error"].startswith("each line needs")
+    )
     assert outputs[3]["links"][0]["offer"] == "router"
     assert outputs[4]["links"] == [] and outputs[5]["links"] == [] and outputs[5]["warnings"]
 

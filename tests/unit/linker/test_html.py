@@ -47,10 +47,8 @@ def test_links_are_inserted_and_the_rest_is_untouched(linker):
     html = '<h1>Router</h1><p class="x">Place the router &amp; modem <b>high</b>.</p>'
     result = linker.scan_html(html, lang="en")
     assert linked(result) == {"router"}
-    expected = html.replace(
-        "the router &amp;",
-        'the <a href="https://shop.example.com/routers" rel="sponsored noopener" data-offer="router">router</a> &amp;',
-    )
+    anchor = '<a href="https://shop.example.com/routers" rel="sponsored noopener" data-offer="router">'
+    expected = html.replace("the router &amp;", f"the {anchor}router</a> &amp;")
     assert result.html == expected
     assert text_of(result.html) == text_of(html)
 
@@ -70,5 +68,7 @@ def test_a_match_across_markup_is_not_wrapped(linker):
 
 
 def test_custom_href_for_tracked_links(linker):
-    result = linker.scan_html("<p>A router on a shelf.</p>", lang="en", href=lambda link, offer: f"/go/{offer.id}")
+    result = linker.scan_html(
+        "<p>A router on a shelf.</p>", lang="en", href=lambda link, offer: f"/go/{offer.id}"
+    )
     assert 'href="/go/router"' in result.html

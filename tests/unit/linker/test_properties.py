@@ -5,8 +5,31 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-WORDS = ["router", "washing", "machine", "pralki", "нож", "kávovar", "died", "not", "<p>", "</p>",
-         "<h2>", "</h2>", "<a href='x'>", "</a>", "&amp;", "&lt;", "<b>", "\n\n", "!", ".", "<br>", "<!--", "-->"]
+WORDS = [
+    "router",
+    "washing",
+    "machine",
+    "pralki",
+    "нож",
+    "kávovar",
+    "died",
+    "not",
+    "<p>",
+    "</p>",
+    "<h2>",
+    "</h2>",
+    "<a href='x'>",
+    "</a>",
+    "&amp;",
+    "&lt;",
+    "<b>",
+    "\n\n",
+    "!",
+    ".",
+    "<br>",
+    "<!--",
+    "-->",
+]
 mixed_text = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), max_size=40).map(" ".join)
 languages = st.sampled_from([None, "en", "pl", "cs", "ru"])
 fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

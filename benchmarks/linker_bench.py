@@ -1,0 +1,148 @@
+"""Linker benchmark: throughput against a naive Aho-Corasick linker, start-up, memory, build time.
+
+usage: python benchmarks/linker_bench.py [SHARED_DIR]
+
+Corpus: every knowledge-base article in SHARED_DIR/data/kb (GNOME help, Organic Maps FAQ,
+CDC FAQ; en/pl/cs/ru), repeated until it exceeds 1 MB. Offers: 1,000 built from the corpus's
+own frequent words (250 per language), so matches are plentiful. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import ahocorasick
+
+HERE = Path(__file__).resolve().parent
+WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+def load_corpus(shared: Path, min_bytes: int = 1_000_000) -> list[tuple[str, str]]:
+    """(lang, text) documents, the article set repeated until it passes `min_bytes`."""
+    articles = []
+    for path in sorted((shared / "data" / "kb").glob("*/articles/*.md")):
+        raw = path.read_text("utf-8")
+        _, front, body = raw.split("---", 2)
+        lang = re.search(r"^locale:\s*(\w+)", front, re.M).group(1)
+        articles.append((lang, body.strip()))
+    docs, size = [], 0
+    while size < min_bytes:
+        for lang, body in articles:
+            docs.append((lang, body))
+            size += len(body.encode())
+    return docs
+
+
+def make_offers(docs: list[tuple[str, str]], per_language: int) -> list[dict]:
+    """Offers whose phrases are the corpus's frequent words, `per_language` per language."""
+    offers = []
+    for lang in ("en", "pl", "cs", "ru"):
+        counts = Counter(w.lower() for code, text in docs if code == lang for w in WORD.findall(text))
+        for rank, (word, _n) in enumerate(counts.most_common(per_language)):
+            offers.append(
+                {
+                    "id": f"{lang}-{rank}",
+                    "title": word,
+                    "url": f"https://shop.example.com/{lang}/{rank}",
+                    "phrases": {lang: [word]},
+                }
+            )
+    return offers
+
+
+class NaiveLinker:
+    """What a plain auto-linker does: exact lower-case phrases, word boundaries, first hit per offer."""
+
+    def __init__(self, offers: list[dict]) -> None:
+        self.automaton = ahocorasick.Automaton()
+        for offer in offers:
+            for phrases in offer["phrases"].values():
+                for phrase in phrases:
+                    self.automaton.add_word(phrase.lower(), (offer["id"], len(phrase)))
+        self.automaton.make_automaton()
+
+    def scan(self, text: str) -> list[tuple[str, int, int]]:
+        lowered, seen, links = text.lower(), set(), []
+        for end, (offer_id, length) in self.automaton.iter(lowered):
+            start = end - length + 1
+            if offer_id in seen:
+                continue
+            if (start == 0 or not lowered[start - 1].isalnum()) and (
+                end + 1 == len(lowered) or not lowered[end + 1].isalnum()
+            ):
+                seen.add(offer_id)
+                links.append((offer_id, start, end + 1))
+        return links
+
+
+def throughput(docs, scan) -> tuple[float, int]:
+    words = sum(len(text.split()) for _lang, text in docs)
+    started = time.perf_counter()
+    links = sum(len(scan(lang, text)) for lang, text in docs)
+    return words / (time.perf_counter() - started), links
+
+
+def startup_probe(offers_path: Path, big_offers_path: Path) -> dict:
+    """Run in a fresh interpreter: start-up with four languages, peak memory, 10k-offer build."""
+    code = f"""
+import json, resource, time
+t = time.perf_counter()
+from linker import Linker, load_offers
+linker = Linker(load_offers({str(offers_path)!r}))
+for text in ["Router", "Pralka", "Pračka", "Роутер"]:
+    linker.scan(text)
+startup = time.perf_counter() - t
+t = time.perf_counter()
+Linker(load_offers({str(big_offers_path)!r}))
+build = time.perf_counter() - t
+print(json.dumps({{"startup": startup, "build_10k": build,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(shared: Path) -> None:
+    from linker import Linker
+
+    docs = load_corpus(shared)
+    size_mb = sum(len(t.encode()) for _l, t in docs) / 1e6
+    offers = make_offers(docs, 250)
+    work = Path(HERE / ".." / ".bench").resolve()
+    work.mkdir(exist_ok=True)
+    (work / "offers-1k.json").write_text(json.dumps(offers))
+    (work / "offers-10k.json").write_text(json.dumps(make_offers(docs, 2500)))
+
+    naive = NaiveLinker(offers)
+    naive_rate, naive_links = throughput(docs, lambda lang, text: naive.scan(text))
+    linker = Linker(offers)
+    for lang, text in docs:  # steady state: lemma and vocabulary caches warm, as in a running portal
+        linker.scan(text, lang=lang)
+    full_rate, full_links = throughput(docs, lambda lang, text: linker.scan(text, lang=lang).links)
+    probe = startup_probe(work / "offers-1k.json", work / "offers-10k.json")
+
+    print(f"Linker benchmark: {len(docs)} documents, {size_mb:.2f} MB (en/pl/cs/ru), {len(offers)} offers")
+    print()
+    print("| measure | value |")
+    print("|---|---:|")
+    print(f"| naive Aho-Corasick linker throughput | {naive_rate:,.0f} words/s ({naive_links} links) |")
+    full = f"{full_rate:,.0f} words/s ({full_links} links)"
+    print(f"| full linker throughput (lemmas + all checks, warm) | {full} |")
+    print(f"| full / naive | {full_rate / naive_rate:.1%} (goal >= 20%) |")
+    print(f"| start-up, four languages loaded, first scans | {probe['startup']:.2f} s |")
+    print(f"| peak memory of that process | {probe['peak_mb']:.0f} MB |")
+    print(f"| matcher build for 10,000 offers (warm) | {probe['build_10k']:.2f} s |")
+    print(
+        f"| this process peak memory | {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB |"
+    )
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[1] / "shared")
