@@ -82,11 +82,15 @@ class NaiveLinker:
         return links
 
 
-def throughput(docs, scan) -> tuple[float, int]:
+def throughput(docs, scan, rounds: int = 5) -> tuple[float, int]:
+    """Best of `rounds` passes (this VM's clock speed varies from run to run)."""
     words = sum(len(text.split()) for _lang, text in docs)
-    started = time.perf_counter()
-    links = sum(len(scan(lang, text)) for lang, text in docs)
-    return words / (time.perf_counter() - started), links
+    best, links = float("inf"), 0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        links = sum(len(scan(lang, text)) for lang, text in docs)
+        best = min(best, time.perf_counter() - started)
+    return words / best, links
 
 
 def startup_probe(offers_path: Path, big_offers_path: Path) -> dict:
@@ -123,8 +127,6 @@ def main(shared: Path) -> None:
     naive = NaiveLinker(offers)
     naive_rate, naive_links = throughput(docs, lambda lang, text: naive.scan(text))
     linker = Linker(offers)
-    for lang, text in docs:  # steady state: lemma and vocabulary caches warm, as in a running portal
-        linker.scan(text, lang=lang)
     full_rate, full_links = throughput(docs, lambda lang, text: linker.scan(text, lang=lang).links)
     probe = startup_probe(work / "offers-1k.json", work / "offers-10k.json")
 
@@ -134,7 +136,7 @@ def main(shared: Path) -> None:
     print("|---|---:|")
     print(f"| naive Aho-Corasick linker throughput | {naive_rate:,.0f} words/s ({naive_links} links) |")
     full = f"{full_rate:,.0f} words/s ({full_links} links)"
-    print(f"| full linker throughput (lemmas + all checks, warm) | {full} |")
+    print(f"| full linker throughput (lemmas + all checks; best of 5, caches warm) | {full} |")
     print(f"| full / naive | {full_rate / naive_rate:.1%} (goal >= 20%) |")
     print(f"| start-up, four languages loaded, first scans | {probe['startup']:.2f} s |")
     print(f"| peak memory of that process | {probe['peak_mb']:.0f} MB |")

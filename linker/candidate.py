@@ -3,33 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
-
-from spacy.tokens import Span
 
 from linker.offers import Offer
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sentence:
-    """The sentence around a candidate, as spaCy saw it."""
+    """The sentence around a candidate, as spaCy tokenized and lemmatized it."""
 
-    span: Span
+    text: str
     start: int  # global offset of the sentence
+    tokens: list[str]
+    lemmas: list[str]
     offer_first: int  # token index (within the sentence) of the match
     offer_last: int  # one past the last token of the match
-
-    @cached_property
-    def text(self) -> str:
-        return self.span.text
-
-    @cached_property
-    def lemmas(self) -> list[str]:
-        return [t.lemma_ for t in self.span]
-
-    @cached_property
-    def tokens(self) -> list[str]:
-        return [t.text for t in self.span]
 
 
 @dataclass

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from linker.candidate import Candidate, Sentence
 from linker.checks import load_all
@@ -30,13 +31,17 @@ class LanguageModel:
     def __init__(self, lang: str, offers: list[Offer]) -> None:
         self.lang = lang
         self.nlp = pipeline(lang)
+        # Two indexes: the lexicon is searched over the whole document (document-level
+        # verdicts), offers paragraph by paragraph until the link cap is reached.
         self.index = TermIndex(backend_for(lang))
+        self.offer_index = TermIndex(backend_for(lang))
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.exclude: dict[str, LemmaPhrases] = {}
         self._add_lexicon()
         for offer in offers:
             self._add_offer(offer)
         self.index.build()
+        self.offer_index.build()
 
     def _add_lexicon(self) -> None:
         lex = lexicon(self.lang)
@@ -47,14 +52,14 @@ class LanguageModel:
         for frame in lex.frames:
             self.index.add(frame, Term("frame", "frame", frame))
         for word in lex.obscenity:
-            self.index.add(word, Term("obscenity", "obscenity", word))
+            self.index.add(word, Term("obscenity", "obscenity", word), base_forms_only=True)
 
     def _add_offer(self, offer: Offer) -> None:
         phrases = offer.phrases.get(self.lang, ())
         if not phrases:
             return
         for phrase in phrases:
-            self.index.add(phrase, Term("offer", offer.id, phrase))
+            self.offer_index.add(phrase, Term("offer", offer.id, phrase))
         self.matcher.add(offer.id, list(self.nlp.pipe(phrases)))
         for word in offer.require_context.get(self.lang, ()):
             self.index.add(word, Term("context", offer.id, word))
@@ -71,9 +76,9 @@ class ScanContext:
     model: LanguageModel
     evidence: Evidence
     policy: Policy
-    _docs: dict[tuple[int, int], tuple[Doc, list]] = field(default_factory=dict)
+    _views: dict[tuple[int, int], WindowView] = field(default_factory=dict)
     linked: set[str] = field(default_factory=set)
-    capped: set[str] = field(default_factory=set)
+    reported: set[str] = field(default_factory=set)
 
     def exclude_phrases(self, offer: Offer) -> LemmaPhrases | None:
         return self.model.exclude.get(offer.id)
@@ -82,31 +87,71 @@ class ScanContext:
         """Run spaCy around the candidate; False if its lemmas do not match the offer."""
         para = self.doc.paragraphs[candidate.paragraph]
         window = sentence_window(self.doc.text, candidate.start, candidate.end, para, self.policy.nlp_window)
-        spacy_doc = self._docs.get(window)
-        if spacy_doc is None:
-            spacy_doc = self._docs[window] = self.model.nlp(self.doc.text[window[0] : window[1]])
-        offset = window[0]
-        strings = self.model.nlp.vocab.strings
-        best = None
-        for match_id, first, last in self.model.matcher(spacy_doc):
-            span = spacy_doc[first:last]
-            start, end = span.start_char + offset, span.end_char + offset
-            overlaps = start < candidate.end and candidate.start < end
-            if (
-                strings[match_id] == candidate.offer.id
-                and overlaps
-                and (best is None or len(span) > len(best))
-            ):
-                best = span
-        if best is None:
-            return False
-        sent = best.sent
-        candidate.start, candidate.end = best.start_char + offset, best.end_char + offset
-        candidate.text = self.doc.text[candidate.start : candidate.end]
-        candidate.sentence = Sentence(
-            sent, sent.start_char + offset, best.start - sent.start, best.end - sent.start
+        view = self._views.get(window)
+        if view is None:
+            view = self._views[window] = WindowView(
+                self.model, self.doc.text[window[0] : window[1]], window[0]
+            )
+        match = view.best_match(
+            self.model.nlp.vocab.strings[candidate.offer.id], candidate.start, candidate.end
         )
+        if match is None:
+            return False
+        first, last = match
+        candidate.start, candidate.end = view.char_start(first), view.char_end(last - 1)
+        candidate.text = self.doc.text[candidate.start : candidate.end]
+        candidate.sentence = view.sentence(first, last)
         return True
+
+
+class WindowView:
+    """One spaCy analysis of a window of text: tokens, lemmas, sentences and phrase matches."""
+
+    def __init__(self, model: LanguageModel, text: str, offset: int) -> None:
+        self.text, self.offset = text, offset
+        doc = model.nlp(text)
+        strings = model.nlp.vocab.strings
+        columns = doc.to_array([IDX, LENGTH, LEMMA, SENT_START]).tolist()  # no Token objects: fast
+        self.starts = [row[0] for row in columns]
+        self.words = [text[row[0] : row[0] + row[1]] for row in columns]
+        self.lemmas = [strings[row[2]] for row in columns]
+        self.sentence_starts = [i for i, row in enumerate(columns) if row[3] == 1] or [0]
+        self.matches = model.matcher(doc)
+
+    def char_start(self, token: int) -> int:
+        return self.offset + self.starts[token]
+
+    def char_end(self, token: int) -> int:
+        return self.offset + self.starts[token] + len(self.words[token])
+
+    def best_match(self, offer_hash: int, start: int, end: int) -> tuple[int, int] | None:
+        """The longest match of the offer overlapping [start, end), as token indices."""
+        best = None
+        for match_id, first, last in self.matches:
+            if match_id != offer_hash or (best is not None and last - first <= best[1] - best[0]):
+                continue
+            if self.char_start(first) < end and start < self.char_end(last - 1):
+                best = (first, last)
+        return best
+
+    def sentence(self, first: int, last: int) -> Sentence:
+        """The sentence holding tokens [first, last)."""
+        position = bisect.bisect_right(self.sentence_starts, first) - 1
+        s_first = self.sentence_starts[position]
+        s_last = (
+            self.sentence_starts[position + 1]
+            if position + 1 < len(self.sentence_starts)
+            else len(self.words)
+        )
+        text = self.text[self.starts[s_first] : self.starts[s_last - 1] + len(self.words[s_last - 1])]
+        return Sentence(
+            text,
+            self.char_start(s_first),
+            self.words[s_first:s_last],
+            self.lemmas[s_first:s_last],
+            first - s_first,
+            last - s_first,
+        )
 
 
 class Linker:
@@ -163,33 +208,38 @@ class Linker:
         evidence = gather(doc, folded, hits, self.policy)
         context = ScanContext(lang, doc, model, evidence, self.policy)
         result = ScanResult(lang=lang)
-        for hit in _first_per_span(evidence.offer_hits):
-            self._decide(hit, context, result)
+        for para_start, para_end in doc.paragraphs:
+            for hit in _first_per_span(model.offer_index.find(folded, para_start, para_end)):
+                if not self._decide(hit, context, result):
+                    return result  # the cap is reached: the rest is not examined
         return result
 
-    def _decide(self, hit: Hit, ctx: ScanContext, result: ScanResult) -> None:
+    def _decide(self, hit: Hit, ctx: ScanContext, result: ScanResult) -> bool:
+        """Link or block one occurrence; False once the link cap stops the scan."""
         offer = self.offers[hit.term.key]
-        if offer.id in ctx.capped or (self.policy.one_per_offer and offer.id in ctx.linked):
-            return  # only the first suitable occurrence is linked; the cap is reported once per offer
+        if offer.id in ctx.reported or (self.policy.one_per_offer and offer.id in ctx.linked):
+            return True  # first suitable occurrence only; document-wide refusals are reported once
         text = ctx.doc.text[hit.start : hit.end]
         candidate = Candidate(offer, hit.start, hit.end, text, ctx.doc.paragraph_of(hit.start))
         if len(result.links) >= self.policy.max_links:
-            cap = f"policy:max links per document ({self.policy.max_links})"
+            cap = f"policy:max links per document ({self.policy.max_links}); later candidates not examined"
             result.blocked.append(_blocked(candidate, [cap]))
-            ctx.capped.add(offer.id)
-            return
+            return False
         reasons = self._run_checks(candidate, ctx, needs_sentence=False)
         if not reasons:
             if not ctx.analyse(candidate):
-                return  # a surface form whose lemma, in context, is another word
+                return True  # a surface form whose lemma, in context, is another word
             if any(link.start < candidate.end and candidate.start < link.end for link in result.links):
-                return
+                return True
             reasons = self._run_checks(candidate, ctx, needs_sentence=True)
         if reasons:
             result.blocked.append(_blocked(candidate, reasons))
-            return
+            if ctx.evidence.floor or ctx.evidence.tragedy:
+                ctx.reported.add(offer.id)  # every later occurrence would be refused for the same reason
+            return True
         ctx.linked.add(offer.id)
         result.links.append(_link(candidate))
+        return True
 
     def _run_checks(self, candidate: Candidate, ctx: ScanContext, *, needs_sentence: bool) -> list[str]:
         return [

@@ -23,7 +23,6 @@ class Evidence:
     paragraph_reasons: dict[int, list[str]] = field(default_factory=dict)
     tragedy: list[str] = field(default_factory=list)
     context: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
-    offer_hits: list[Hit] = field(default_factory=list)
 
 
 def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
@@ -52,9 +51,7 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
     per_paragraph: dict[int, list[Hit]] = defaultdict(list)
     for hit in hits:
         kind = hit.term.kind
-        if kind == "offer":
-            evidence.offer_hits.append(hit)
-        elif kind == "context":
+        if kind == "context":
             evidence.context[doc.paragraph_of(hit.start)].add(hit.term.key)
         elif kind == "obscenity":
             evidence.floor.append(f"obscenity ({doc.text[hit.start : hit.end]})")

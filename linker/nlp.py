@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy
 import spacy
+from spacy.attrs import IDX, LEMMA, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -18,9 +20,11 @@ class LemmaComponent:
         self.backend = backend_for(lang)
 
     def __call__(self, doc: Doc) -> Doc:
-        lemma = self.backend.lemma
-        for token in doc:
-            token.lemma_ = lemma(token.lower_.replace("ё", "е"))
+        lemma, strings, text = self.backend.lemma, doc.vocab.strings, doc.text
+        spans = doc.to_array([IDX, LENGTH]).tolist()  # avoids creating a Token object per word
+        hashes = [strings.add(lemma(text[i : i + n].lower().replace("ё", "е"))) for i, n in spans]
+        if hashes:
+            doc.from_array([LEMMA], numpy.array(hashes, dtype="uint64").reshape(-1, 1))
         return doc
 
 

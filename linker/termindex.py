@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -28,8 +29,9 @@ class Term:
     tier: str = ""
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One occurrence of a term (a tuple: hits are many and must be cheap)."""
+
     start: int
     end: int
     term: Term
@@ -44,38 +46,43 @@ class TermIndex:
 
     def __init__(self, backend: LemmaBackend) -> None:
         self.backend = backend
-        self._pending: list[tuple[str, Term]] = []
+        self._pending: list[tuple[str, Term, bool]] = []
         self._entries: dict[str, list[tuple[Term, bool, bool]]] = defaultdict(list)
         self._automaton = ahocorasick.Automaton()
         self.form_count = 0
 
-    def add(self, phrase: str, term: Term) -> None:
-        """Register a phrase; '*' at an end makes it a literal substring on that side."""
+    def add(self, phrase: str, term: Term, *, base_forms_only: bool = False) -> None:
+        """Register a phrase; '*' at an end makes it a literal substring on that side.
+
+        With `base_forms_only`, a word is inflected only if it is itself a lemma: a blocklist's
+        "throating" must not expand to every form of "throat".
+        """
         if phrase.strip("*").strip():
-            self._pending.append((phrase, term))
+            self._pending.append((phrase, term, base_forms_only))
 
     def build(self) -> TermIndex:
         """Expand every pending phrase to its forms and compile the automaton."""
         lemmatized = []
         wanted: set[str] = set()
-        for phrase, term in self._pending:
+        for phrase, term, base_forms_only in self._pending:
             if phrase.startswith("*") or phrase.endswith("*"):
-                self._add_form(
-                    phrase.strip("*").lower(),
-                    term,
-                    not phrase.startswith("*"),
-                    not phrase.endswith("*"),
-                )
+                literal = phrase.strip("*").lower()
+                self._add_form(literal, term, not phrase.startswith("*"), not phrase.endswith("*"))
                 continue
             words = _words(phrase)
             lemmas = [self.backend.lemma(w) for w in words]
-            wanted.update(lemmas)
-            lemmatized.append((words, lemmas, term))
-        forms = self.backend.forms(wanted) if wanted else {}
-        for words, lemmas, term in lemmatized:
-            options = [
-                sorted(forms.get(lemma, set()) | {word, lemma})
+            # None marks a word kept literally (derived blocklist forms are not inflected)
+            keys = [
+                lemma if not base_forms_only or lemma == word else None
                 for word, lemma in zip(words, lemmas, strict=True)
+            ]
+            wanted.update(key for key in keys if key is not None)
+            lemmatized.append((words, keys, term))
+        forms = self.backend.forms(wanted) if wanted else {}
+        for words, keys, term in lemmatized:
+            options = [
+                sorted(forms.get(key, set()) | {word, key}) if key is not None else [word]
+                for word, key in zip(words, keys, strict=True)
             ]
             for combo in itertools.islice(itertools.product(*options), MAX_FORMS_PER_PHRASE):
                 self._add_form(" ".join(combo), term, True, True)
@@ -104,14 +111,14 @@ class TermIndex:
                     hits.append(Hit(start, start + len(key), term))
         return hits
 
-    def find(self, folded: str) -> list[Hit]:
-        """Every term occurrence in `folded` (output of text.fold) at word boundaries."""
+    def find(self, folded: str, start: int = 0, end: int | None = None) -> list[Hit]:
+        """Every term occurrence in `folded[start:end]` (output of text.fold) at word boundaries."""
         if not self.form_count:
             return []
         hits = []
         length = len(folded)
         entries = self._entries
-        for end_index, key in self._automaton.iter(folded):
+        for end_index, key in self._automaton.iter(folded, start, length if end is None else end):
             start = end_index - len(key) + 1
             left_ok = start == 0 or not folded[start - 1].isalnum()
             right_ok = end_index + 1 == length or not folded[end_index + 1].isalnum()

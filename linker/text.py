@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-_FOLD_EXTRA = str.maketrans({"ё": "е", "’": "'", "\u00a0": " ", "\t": " ", "\n": " ", "\r": " "})
+_FOLD_EXTRA = (("ё", "е"), ("’", "'"), ("\u00a0", " "), ("\t", " "), ("\n", " "), ("\r", " "))
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)\]]*\s+")
 
@@ -17,7 +17,10 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # e.g. 'İ' lower-cases to two code points
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return lowered.translate(_FOLD_EXTRA)
+    for old, new in _FOLD_EXTRA:
+        if old in lowered:
+            lowered = lowered.replace(old, new)
+    return lowered
 
 
 @dataclass
