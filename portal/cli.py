@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(users_group)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(sla_group)
 
 
 @click.group("db", help="Database schema migrations.")
@@ -90,6 +91,28 @@ def seed_demo(if_empty: bool) -> None:
     report = seed_demo_data(get_session(), current_app.config, if_empty=if_empty)
     for line in report:
         click.echo(line)
+
+
+@click.group("sla", help="Service-level clocks.")
+def sla_group() -> None:
+    pass
+
+
+@sla_group.command("escalate")
+@with_appcontext
+def sla_escalate() -> None:
+    """Escalate overdue requests once each (safe to run from cron)."""
+    from knowledge_base.db import utcnow
+    from portal.requests import notifications
+    from portal.requests.sla import escalate_overdue
+
+    db = get_session()
+    with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or "http://localhost"):
+        escalated = escalate_overdue(db, utcnow())
+        db.commit()
+        for request in escalated:
+            notifications.escalation_told(db, request)
+    click.echo(f"Escalated {len(escalated)} overdue request(s).")
 
 
 def main() -> None:

@@ -78,6 +78,11 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        "ATTACHMENT_MAX_BYTES": int(float(_env("PORTAL_ATTACHMENT_MAX_MB", "10")) * 1_000_000),
+        "REQUEST_ATTACHMENTS_MAX_BYTES": int(
+            float(_env("PORTAL_REQUEST_ATTACHMENTS_MAX_MB", "25")) * 1_000_000
+        ),
+        "REOPEN_DAYS": int(_env("PORTAL_REOPEN_DAYS", "14")),
         "ARGON2_PARAMS": {},
         "TESTING": testing,
     }

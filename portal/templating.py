@@ -9,11 +9,13 @@ from flask_login import current_user
 
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm, LanguageForm
 from portal.models import Role
+from portal.requests.workflow import PRIORITY_LABELS, STATUS_LABELS
 
 NAVIGATION = [
     # (endpoint, label, roles that see it; None = everyone)
     ("main.home", _l("Home"), None),
-    ("staff.requests_queue", _l("Queue"), (Role.AGENT,)),
+    ("requests.index", _l("My requests"), (Role.CUSTOMER,)),
+    ("staff_requests.index", _l("Queue"), (Role.AGENT,)),
     ("staff.kb", _l("Articles"), (Role.AGENT,)),
     ("marketing.suggestions", _l("Link review"), (Role.MARKETER,)),
     ("marketing.offers", _l("Offers"), (Role.MARKETER,)),
@@ -24,11 +26,17 @@ NAVIGATION = [
 
 
 def navigation() -> list[tuple[str, object]]:
-    """The navigation entries the current user may see."""
+    """The navigation entries the current user may see (customer pages for customers only)."""
     entries = []
     for endpoint, label, roles in NAVIGATION:
-        if roles is None or (current_user.is_authenticated and current_user.has_role(*roles)):
+        if roles is None:
             entries.append((endpoint, label))
+        elif current_user.is_authenticated:
+            if roles == (Role.CUSTOMER,):
+                if current_user.role == Role.CUSTOMER:
+                    entries.append((endpoint, label))
+            elif current_user.has_role(*roles):
+                entries.append((endpoint, label))
     return entries
 
 
@@ -46,3 +54,7 @@ def init_app(app: Flask) -> None:
             "logout_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
+
+    # globals, so that imported macros see them too
+    app.jinja_env.globals["status_label"] = lambda status: STATUS_LABELS.get(status, status)
+    app.jinja_env.globals["priority_label"] = lambda priority: PRIORITY_LABELS.get(priority, priority)

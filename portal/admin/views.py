@@ -103,6 +103,39 @@ def catalog():
     )
 
 
-@bp.route("/sla")
+@bp.route("/sla", methods=["GET", "POST"])
 def sla():
-    return render_template("admin/placeholder.html", title=_("SLA policies"))
+    from portal import audit
+    from portal.models import Priority
+    from portal.requests.forms import SlaForm
+    from portal.requests.sla import targets, upsert_policies
+
+    db = get_session()
+    form = SlaForm()
+    if request.method == "GET":
+        for priority in Priority:
+            first, resolution = targets(db, priority)
+            getattr(form, f"{priority.value}_first").data = first
+            getattr(form, f"{priority.value}_resolution").data = resolution
+    elif form.validate_on_submit():
+        rows, problems = [], False
+        for priority in Priority:
+            first = getattr(form, f"{priority.value}_first")
+            resolution = getattr(form, f"{priority.value}_resolution")
+            for fld in (first, resolution):
+                if fld.data is None or not 1 <= fld.data <= 525_600:
+                    fld.errors.append(_("Enter minutes between 1 and 525600."))
+                    problems = True
+            if not problems and resolution.data < first.data:
+                resolution.errors.append(_("Resolution cannot come before the first response."))
+                problems = True
+            rows.append((priority, first.data, resolution.data))
+        if not problems:
+            upsert_policies(db, rows)
+            audit.record(
+                db, "sla.changed", actor=current_user, target="sla", **{p.value: [f, r] for p, f, r in rows}
+            )
+            db.commit()
+            flash(_("SLA policies saved."), "success")
+            return redirect(url_for("admin.sla"))
+    return render_template("admin/sla.html", form=form, priorities=list(Priority))

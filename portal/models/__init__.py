@@ -3,6 +3,34 @@
 from knowledge_base.db import Base
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.requests import (
+    Attachment,
+    CannedResponse,
+    Priority,
+    ReferenceCounter,
+    RequestEvent,
+    RequestMessage,
+    RequestStatus,
+    ServiceRequest,
+    SlaPolicy,
+)
 from portal.models.users import Role, User
 
-__all__ = ["AuditLog", "Base", "Category", "CustomerProduct", "Product", "Role", "User"]
+__all__ = [
+    "Attachment",
+    "AuditLog",
+    "Base",
+    "CannedResponse",
+    "Category",
+    "CustomerProduct",
+    "Priority",
+    "Product",
+    "ReferenceCounter",
+    "RequestEvent",
+    "RequestMessage",
+    "RequestStatus",
+    "Role",
+    "ServiceRequest",
+    "SlaPolicy",
+    "User",
+]

@@ -46,6 +46,7 @@ class User(TimestampMixin, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     kb_editor: Mapped[bool] = mapped_column(Boolean, default=False)
     marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    notify_by_email: Mapped[bool] = mapped_column(Boolean, default=True)
     segment: Mapped[str] = mapped_column(String(40), default="standard")
     security_stamp: Mapped[str] = mapped_column(String(32), default=new_security_stamp)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -10,11 +10,6 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 bp.before_request(require_role_for_blueprint(Role.AGENT))
 
 
-@bp.route("/requests")
-def requests_queue():
-    return render_template("staff/placeholder.html", title=_("Request queue"))
-
-
 @bp.route("/kb")
 def kb():
     return render_template("staff/placeholder.html", title=_("Knowledge base curation"))

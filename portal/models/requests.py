@@ -1,0 +1,178 @@
+"""Service requests, their messages, attachments, history, canned responses and SLA policies."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from knowledge_base.db import Base, utcnow
+from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.users import User
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+
+
+class RequestStatus(enum.StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    WAITING_ON_CUSTOMER = "waiting_on_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    def raised(self) -> Priority:
+        """One step more urgent (urgent stays urgent)."""
+        order = list(Priority)
+        return order[min(order.index(self) + 1, len(order) - 1)]
+
+
+OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.OPEN, RequestStatus.WAITING_ON_CUSTOMER)
+
+
+class ServiceRequest(Base):
+    """A customer's request for help, followed from creation to closure."""
+
+    __tablename__ = "service_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    customer_product_id: Mapped[int | None] = mapped_column(ForeignKey("customer_products.id"))
+    priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.NORMAL)
+    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus), default=RequestStatus.NEW, index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    first_response_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    first_responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer: Mapped[User] = relationship(foreign_keys=[customer_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    category: Mapped[Category | None] = relationship()
+    product: Mapped[Product | None] = relationship()
+    customer_product: Mapped[CustomerProduct | None] = relationship()
+    messages: Mapped[list[RequestMessage]] = relationship(
+        back_populates="request", order_by="RequestMessage.id", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[RequestEvent]] = relationship(
+        back_populates="request", order_by="RequestEvent.id", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="request", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class RequestMessage(Base):
+    """A reply in a request's thread; internal notes are for staff only."""
+
+    __tablename__ = "request_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="messages")
+    author: Mapped[User] = relationship()
+
+
+class Attachment(Base):
+    """A file a customer attached, stored under the instance folder with a random name."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"), index=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="attachments")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class RequestEvent(Base):
+    """One change to a request: who, when, what, from and to."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(30))  # created, status, priority, assignee, escalation, rating
+    from_value: Mapped[str | None] = mapped_column(String(120))
+    to_value: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class ReferenceCounter(Base):
+    """The last public reference number handed out per year (allocated atomically)."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CannedResponse(Base):
+    """A recommended scenario: a reply template per category with placeholders."""
+
+    __tablename__ = "canned_responses"
+    __table_args__ = (UniqueConstraint("category_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    category: Mapped[Category | None] = relationship()
+
+
+class SlaPolicy(Base):
+    """First-response and resolution targets for one priority, in minutes."""
+
+    __tablename__ = "sla_policies"
+
+    priority: Mapped[Priority] = mapped_column(_enum(Priority), primary_key=True)
+    first_response_minutes: Mapped[int] = mapped_column(Integer)
+    resolution_minutes: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,1 @@
+"""Service requests: customers raise and follow them, staff resolve them under SLAs."""

@@ -1,0 +1,92 @@
+"""The staff queue: filters, sorting and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest
+from portal.requests.sla import overdue_query
+
+SORTS = {
+    "due": (ServiceRequest.resolution_due.asc(), ServiceRequest.id.asc()),
+    "age": (ServiceRequest.created_at.asc(), ServiceRequest.id.asc()),
+    "newest": (ServiceRequest.created_at.desc(), ServiceRequest.id.desc()),
+}
+
+
+@dataclass
+class QueueFilters:
+    """What the agent chose to see."""
+
+    status: str = "active"
+    priority: str = ""
+    category: str = ""
+    product: str = ""
+    assignee: str = "any"  # me | unassigned | any
+    overdue: bool = False
+    sort: str = "due"
+    me: int = 0
+
+    @classmethod
+    def from_args(cls, args, me: int) -> QueueFilters:
+        return cls(
+            status=args.get("status", "active"),
+            priority=args.get("priority", ""),
+            category=args.get("category", ""),
+            product=args.get("product", ""),
+            assignee=args.get("assignee", "any"),
+            overdue=args.get("overdue") == "1",
+            sort=args.get("sort", "due") if args.get("sort") in SORTS else "due",
+            me=me,
+        )
+
+    def as_args(self) -> dict[str, str]:
+        out = {
+            "status": self.status,
+            "priority": self.priority,
+            "category": self.category,
+            "product": self.product,
+            "assignee": self.assignee,
+            "sort": self.sort,
+        }
+        if self.overdue:
+            out["overdue"] = "1"
+        return {k: v for k, v in out.items() if v}
+
+
+def queue_query(f: QueueFilters, now: datetime) -> Select:
+    """The requests matching the filters, sorted."""
+    query = overdue_query(now) if f.overdue else select(ServiceRequest)
+    if f.status == "active":
+        query = query.where(
+            ServiceRequest.status.in_(
+                [RequestStatus.NEW, RequestStatus.OPEN, RequestStatus.WAITING_ON_CUSTOMER]
+            )
+        )
+    elif f.status in {s.value for s in RequestStatus}:
+        query = query.where(ServiceRequest.status == RequestStatus(f.status))
+    if f.priority in {p.value for p in Priority}:
+        query = query.where(ServiceRequest.priority == Priority(f.priority))
+    if f.category:
+        query = query.join(Category, ServiceRequest.category_id == Category.id).where(
+            or_(Category.slug == f.category, Category.parent.has(slug=f.category))
+        )
+    if f.product:
+        query = query.join(Product, ServiceRequest.product_id == Product.id).where(Product.sku == f.product)
+    if f.assignee == "me":
+        query = query.where(ServiceRequest.assignee_id == f.me)
+    elif f.assignee == "unassigned":
+        query = query.where(ServiceRequest.assignee_id.is_(None))
+    return query.order_by(*SORTS[f.sort])
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """How many requests are in each status."""
+    rows = session.execute(select(ServiceRequest.status, func.count()).group_by(ServiceRequest.status))
+    counts = {s.value: 0 for s in RequestStatus}
+    counts.update({status.value: n for status, n in rows})
+    return counts

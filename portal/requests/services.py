@@ -1,0 +1,325 @@
+"""Request rules: creation, replies, assignment, priority, status, rating, access.
+
+Services take the session first, record a RequestEvent for every change, and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge_base.db import utcnow
+from portal.models import (
+    Attachment,
+    Category,
+    CustomerProduct,
+    Priority,
+    Product,
+    RequestEvent,
+    RequestMessage,
+    RequestStatus,
+    Role,
+    ServiceRequest,
+    User,
+)
+from portal.requests import attachments as files
+from portal.requests.errors import ConflictError, RequestError, TransitionError
+from portal.requests.references import allocate_reference
+from portal.requests.sla import as_aware, set_due_times
+from portal.requests.workflow import CUSTOMER_CLOSABLE, can_staff_move
+
+SUBJECT_MAX = 200
+DESCRIPTION_MAX = 20_000
+
+
+@dataclass
+class NewRequest:
+    """What a customer typed into the request form."""
+
+    subject: str
+    description: str
+    category: str = ""
+    product: str = ""  # "own:<customer product id>" or "catalog:<product id>" or ""
+    priority: str = Priority.NORMAL.value
+    uploads: list[files.Upload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Configurable limits for requests."""
+
+    attachment_folder: Path
+    max_file_bytes: int = 10_000_000
+    max_request_bytes: int = 25_000_000
+    reopen_days: int = 14
+
+
+def is_staff_for_requests(user: User) -> bool:
+    return user.has_role(Role.AGENT)
+
+
+def get_request_for(session: Session, user: User, reference: str) -> ServiceRequest | None:
+    """The request if `user` may see it (its customer, or support staff); else None (404)."""
+    request = session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
+    if request is None:
+        return None
+    if request.customer_id == user.id or is_staff_for_requests(user):
+        return request
+    return None
+
+
+def _event(request: ServiceRequest, actor: User | None, kind: str, old: object, new: object) -> RequestEvent:
+    event = RequestEvent(
+        kind=kind,
+        actor=actor,
+        from_value=None if old is None else str(old),
+        to_value=None if new is None else str(new),
+    )
+    request.events.append(event)
+    return event
+
+
+def _resolve_product(
+    session: Session, customer: User, choice: str
+) -> tuple[Product | None, CustomerProduct | None]:
+    if not choice:
+        return None, None
+    kind, _, raw_id = choice.partition(":")
+    if not raw_id.isdigit():
+        raise RequestError(_l("Choose a product from the list."), field="product")
+    if kind == "own":
+        owned = session.get(CustomerProduct, int(raw_id))
+        if owned is None or owned.user_id != customer.id:
+            raise RequestError(_l("Choose one of your own products."), field="product")
+        return owned.product, owned
+    if kind == "catalog":
+        product = session.get(Product, int(raw_id))
+        if product is None:
+            raise RequestError(_l("Choose a product from the list."), field="product")
+        return product, None
+    raise RequestError(_l("Choose a product from the list."), field="product")
+
+
+def _validate_text(data: NewRequest) -> tuple[str, str]:
+    subject, description = data.subject.strip(), data.description.strip()
+    if not subject:
+        raise RequestError(_l("Tell us in a few words what the request is about."), field="subject")
+    if len(subject) > SUBJECT_MAX:
+        raise RequestError(_l("Keep the subject under %(n)d characters.", n=SUBJECT_MAX), field="subject")
+    if not description:
+        raise RequestError(_l("Describe the problem."), field="description")
+    if len(description) > DESCRIPTION_MAX:
+        raise RequestError(
+            _l("Keep the description under %(n)d characters.", n=DESCRIPTION_MAX), field="description"
+        )
+    return subject, description
+
+
+def create_request(session: Session, customer: User, data: NewRequest, limits: Limits) -> ServiceRequest:
+    """Validate everything first, then create the request with its files and first event."""
+    subject, description = _validate_text(data)
+    category = None
+    if data.category:
+        category = session.scalar(select(Category).where(Category.slug == data.category))
+        if category is None:
+            raise RequestError(_l("Choose a category from the list."), field="category")
+    if data.priority not in {p.value for p in Priority}:
+        raise RequestError(_l("Choose a priority from the list."), field="priority")
+    product, owned = _resolve_product(session, customer, data.product)
+    checked = files.validate(data.uploads, limits.max_file_bytes, limits.max_request_bytes)
+
+    now = utcnow()
+    request = ServiceRequest(
+        reference=allocate_reference(session, now.year),
+        customer=customer,
+        subject=subject,
+        description=description,
+        category=category,
+        product=product,
+        customer_product=owned,
+        priority=Priority(data.priority),
+        status=RequestStatus.NEW,
+        created_at=now,
+    )
+    set_due_times(session, request, now)
+    for upload, content_type in checked:
+        stored = files.store(limits.attachment_folder, upload.data, content_type)
+        request.attachments.append(
+            Attachment(
+                uploader_id=customer.id,
+                original_name=upload.filename,
+                stored_name=stored,
+                content_type=content_type,
+                size=len(upload.data),
+            )
+        )
+    _event(request, customer, "created", None, RequestStatus.NEW.value)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def _set_status(request: ServiceRequest, actor: User, status: RequestStatus) -> None:
+    old = request.status
+    request.status = status
+    now = utcnow()
+    if status == RequestStatus.RESOLVED:
+        request.resolved_at = now
+    elif status == RequestStatus.CLOSED:
+        request.closed_at = now
+    elif status == RequestStatus.OPEN and old == RequestStatus.RESOLVED:
+        request.resolved_at = None
+    _event(request, actor, "status", old.value, status.value)
+
+
+def customer_reply(session: Session, customer: User, request: ServiceRequest, body: str) -> RequestMessage:
+    """A customer's reply; it re-opens a request that was waiting on them."""
+    body = body.strip()
+    if not body:
+        raise RequestError(_l("Write a message first."), field="body")
+    if request.status == RequestStatus.CLOSED:
+        raise RequestError(_l("This request is closed. Open a new one if you need more help."))
+    message = RequestMessage(author=customer, body=body, internal=False)
+    request.messages.append(message)
+    if request.status == RequestStatus.WAITING_ON_CUSTOMER:
+        _set_status(request, customer, RequestStatus.OPEN)
+    return message
+
+
+def customer_close(session: Session, customer: User, request: ServiceRequest) -> None:
+    """The customer closes their request."""
+    if request.status not in CUSTOMER_CLOSABLE:
+        raise TransitionError(_l("This request is already closed."))
+    _set_status(request, customer, RequestStatus.CLOSED)
+
+
+def customer_reopen(session: Session, customer: User, request: ServiceRequest, reopen_days: int) -> None:
+    """Reopen a resolved request within the allowed number of days."""
+    resolved_at = as_aware(request.resolved_at)
+    if request.status != RequestStatus.RESOLVED or resolved_at is None:
+        raise TransitionError(_l("Only a resolved request can be reopened."))
+    if utcnow() - resolved_at > timedelta(days=reopen_days):
+        raise TransitionError(
+            _l("Requests can be reopened for %(n)d days after they are resolved.", n=reopen_days)
+        )
+    _set_status(request, customer, RequestStatus.OPEN)
+    set_due_times(session, request, utcnow())
+
+
+def rate(session: Session, customer: User, request: ServiceRequest, rating: int, comment: str) -> None:
+    """Rate a resolved (or closed after resolution) request once, 1 to 5."""
+    if request.resolved_at is None or request.status not in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
+        raise RequestError(_l("You can rate a request once it is resolved."), field="rating")
+    if request.rating is not None:
+        raise RequestError(_l("You have already rated this request."), field="rating")
+    if rating not in range(1, 6):
+        raise RequestError(_l("Choose a rating from 1 to 5."), field="rating")
+    request.rating, request.rating_comment = rating, comment.strip()[:2000] or None
+    _event(request, customer, "rating", None, str(rating))
+
+
+@dataclass
+class StaffChange:
+    """What an agent submitted on the handling page."""
+
+    version: int
+    seen_event_id: int = 0
+    seen_message_id: int = 0
+    body: str = ""
+    internal: bool = False
+    status: str = ""
+    assignee: str = ""  # user id, "" for unchanged, "none" for unassigned
+    priority: str = ""
+
+
+def _check_version(request: ServiceRequest, change: StaffChange) -> None:
+    if change.version != request.version:
+        newer = [e for e in request.events if e.id > change.seen_event_id]
+        newer += [m for m in request.messages if m.id > change.seen_message_id]
+        raise ConflictError(
+            _l(
+                "Someone else changed this request while you were working on it. Nothing of yours was "
+                "saved yet: review their changes below and submit again."
+            ),
+            newer,
+        )
+
+
+def staff_update(session: Session, agent: User, request: ServiceRequest, change: StaffChange) -> list[str]:
+    """Apply an agent's reply, note, assignment, priority and status in one go; returns what changed."""
+    _check_version(request, change)
+    done = []
+    body = change.body.strip()
+    if body:
+        request.messages.append(RequestMessage(author=agent, body=body, internal=change.internal))
+        done.append("internal_note" if change.internal else "reply")
+        if not change.internal:
+            if request.first_responded_at is None:
+                request.first_responded_at = utcnow()
+            if request.status == RequestStatus.NEW and not change.status:
+                _set_status(request, agent, RequestStatus.OPEN)
+    if change.assignee:
+        _assign(session, agent, request, change.assignee, done)
+    if change.priority and change.priority != request.priority.value:
+        if change.priority not in {p.value for p in Priority}:
+            raise RequestError(_l("Choose a priority from the list."), field="priority")
+        old = request.priority
+        request.priority = Priority(change.priority)
+        set_due_times(session, request, as_aware(request.created_at))
+        _event(request, agent, "priority", old.value, request.priority.value)
+        done.append("priority")
+    if change.status and change.status != request.status.value:
+        if change.status not in {s.value for s in RequestStatus}:
+            raise RequestError(_l("Choose a status from the list."), field="status")
+        target = RequestStatus(change.status)
+        if not can_staff_move(request.status, target):
+            raise TransitionError(
+                _l(
+                    "A request cannot move from %(old)s to %(new)s.",
+                    old=request.status.value,
+                    new=target.value,
+                ),
+                field="status",
+            )
+        _set_status(request, agent, target)
+        done.append("status")
+    if done:
+        request.updated_at = utcnow()  # any change bumps the version, so concurrent editors see it
+    return done
+
+
+def _assign(session: Session, agent: User, request: ServiceRequest, choice: str, done: list[str]) -> None:
+    if choice == "none":
+        new_assignee = None
+    elif choice.isdigit():
+        new_assignee = session.get(User, int(choice))
+        if new_assignee is None or not new_assignee.is_active or not new_assignee.has_role(Role.AGENT):
+            raise RequestError(_l("Choose an agent from the list."), field="assignee")
+    else:
+        raise RequestError(_l("Choose an agent from the list."), field="assignee")
+    if (new_assignee.id if new_assignee else None) == request.assignee_id:
+        return
+    old = request.assignee.name if request.assignee else None
+    request.assignee = new_assignee
+    _event(request, agent, "assignee", old, new_assignee.name if new_assignee else None)
+    done.append("assignee")
+
+
+def fill_placeholders(template: str, request: ServiceRequest, agent: User) -> str:
+    """Fill {customer_name}, {reference}, {subject}, {agent_name}, {product} in a canned response."""
+    values = {
+        "customer_name": request.customer.name,
+        "reference": request.reference,
+        "subject": request.subject,
+        "agent_name": agent.name,
+        "product": request.product.name if request.product else "",
+    }
+    out = template
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", value)
+    return out

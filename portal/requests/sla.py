@@ -1,0 +1,93 @@
+"""SLA clocks: due times from the policy of a priority, and escalation of overdue requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from portal.models import Priority, RequestEvent, ServiceRequest, SlaPolicy
+from portal.models.requests import OPEN_STATUSES
+
+DEFAULT_TARGETS = {  # minutes: first response, resolution
+    Priority.LOW: (2 * 24 * 60, 10 * 24 * 60),
+    Priority.NORMAL: (24 * 60, 5 * 24 * 60),
+    Priority.HIGH: (4 * 60, 2 * 24 * 60),
+    Priority.URGENT: (60, 8 * 60),
+}
+
+
+def targets(session: Session, priority: Priority) -> tuple[int, int]:
+    """(first response, resolution) minutes for a priority: the admin's policy or the default."""
+    policy = session.get(SlaPolicy, priority)
+    if policy is None:
+        return DEFAULT_TARGETS[priority]
+    return policy.first_response_minutes, policy.resolution_minutes
+
+
+def set_due_times(session: Session, request: ServiceRequest, start: datetime) -> None:
+    """Compute the request's due times from `start` and its priority."""
+    first, resolution = targets(session, request.priority)
+    if request.first_responded_at is None:
+        request.first_response_due = start + timedelta(minutes=first)
+    request.resolution_due = start + timedelta(minutes=resolution)
+
+
+def as_aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; they are UTC."""
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def is_overdue(request: ServiceRequest, now: datetime) -> bool:
+    """True if an open request missed its first response or resolution time."""
+    if request.status not in OPEN_STATUSES:
+        return False
+    first_due, resolution_due = as_aware(request.first_response_due), as_aware(request.resolution_due)
+    late_first = request.first_responded_at is None and first_due is not None and first_due < now
+    return late_first or (resolution_due is not None and resolution_due < now)
+
+
+def overdue_query(now: datetime):
+    """Open requests past a due time."""
+    return select(ServiceRequest).where(
+        ServiceRequest.status.in_(OPEN_STATUSES),
+        or_(
+            ServiceRequest.resolution_due < now,
+            (ServiceRequest.first_responded_at.is_(None)) & (ServiceRequest.first_response_due < now),
+        ),
+    )
+
+
+def escalate_overdue(session: Session, now: datetime) -> list[ServiceRequest]:
+    """Escalate each overdue request once: priority one step up, an event; returns them.
+
+    Idempotent: a request already escalated is left alone until it is answered and late again.
+    """
+    escalated = []
+    for request in session.scalars(overdue_query(now).where(ServiceRequest.escalated_at.is_(None))):
+        old = request.priority
+        request.priority = old.raised()
+        request.escalated_at = now
+        session.add(
+            RequestEvent(
+                request=request,
+                kind="escalation",
+                from_value=old.value,
+                to_value=request.priority.value,
+                created_at=now,
+            )
+        )
+        escalated.append(request)
+    return escalated
+
+
+def upsert_policies(session: Session, rows: Iterable[tuple[Priority, int, int]]) -> None:
+    """Save first-response/resolution minutes per priority."""
+    for priority, first, resolution in rows:
+        policy = session.get(SlaPolicy, priority) or SlaPolicy(priority=priority)
+        policy.first_response_minutes, policy.resolution_minutes = first, resolution
+        session.add(policy)

@@ -1,0 +1,206 @@
+"""Staff pages: the queue and request handling, canned responses."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from knowledge_base.db import utcnow
+from portal.auth.access import require_role_for_blueprint
+from portal.auth.forms import EmptyForm
+from portal.db import get_session
+from portal.models import CannedResponse, Category, CustomerProduct, Role, ServiceRequest, User
+from portal.pagination import paginate
+from portal.requests import forms, notifications, queue, services
+from portal.requests.errors import ConflictError, RequestError
+from portal.requests.sla import is_overdue
+from portal.requests.workflow import PRIORITY_LABELS, STAFF_TRANSITIONS, STATUS_LABELS
+
+bp = Blueprint("staff_requests", __name__, url_prefix="/staff")
+bp.before_request(require_role_for_blueprint(Role.AGENT))
+
+
+@bp.route("/requests")
+def index():
+    db = get_session()
+    filters = queue.QueueFilters.from_args(request.args, current_user.id)
+    page = paginate(db, queue.queue_query(filters, utcnow()), request.args.get("page", 1, type=int), 25)
+    return render_template(
+        "staff_requests/index.html",
+        page=page,
+        filters=filters,
+        counts=queue.status_counts(db),
+        categories=db.scalars(select(Category).order_by(Category.name)).all(),
+        agents=_agents(),
+        now=utcnow(),
+        is_overdue=is_overdue,
+        args=filters.as_args(),
+    )
+
+
+def _agents() -> list[User]:
+    db = get_session()
+    return list(
+        db.scalars(
+            select(User)
+            .where(User.role.in_([Role.AGENT, Role.ADMIN]), User.is_active.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def _request_or_404(ref: str) -> ServiceRequest:
+    found = services.get_request_for(get_session(), current_user, ref)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _handling_form(found: ServiceRequest, formdata=True) -> forms.StaffUpdateForm:
+    form = forms.StaffUpdateForm() if formdata else forms.StaffUpdateForm(formdata=None)
+    allowed = sorted(STAFF_TRANSITIONS[found.status], key=lambda s: list(STATUS_LABELS).index(s))
+    form.status.choices = [("", _("keep: %(s)s", s=STATUS_LABELS[found.status]))] + [
+        (s.value, STATUS_LABELS[s]) for s in allowed
+    ]
+    form.assignee.choices = (
+        [("", _("keep"))] + [("none", _("nobody"))] + [(str(a.id), a.name) for a in _agents()]
+    )
+    form.priority.choices = [(p.value, PRIORITY_LABELS[p]) for p in PRIORITY_LABELS]
+    if not formdata or request.method == "GET":
+        form.priority.data = found.priority.value
+        form.version.data = str(found.version)
+        form.seen_event_id.data = str(max((e.id for e in found.events), default=0))
+        form.seen_message_id.data = str(max((m.id for m in found.messages), default=0))
+    return form
+
+
+def _render_detail(found: ServiceRequest, form: forms.StaffUpdateForm, conflict=None, status_code=200):
+    db = get_session()
+    canned = db.scalars(
+        select(CannedResponse)
+        .where((CannedResponse.category_id == found.category_id) | CannedResponse.category_id.is_(None))
+        .order_by(CannedResponse.title)
+    ).all()
+    others = db.scalars(
+        select(ServiceRequest)
+        .where(ServiceRequest.customer_id == found.customer_id, ServiceRequest.id != found.id)
+        .order_by(ServiceRequest.created_at.desc())
+        .limit(10)
+    ).all()
+    owned = db.scalars(select(CustomerProduct).where(CustomerProduct.user_id == found.customer_id)).all()
+    canned_id = request.args.get("canned", type=int)
+    if canned_id and request.method == "GET":
+        chosen = db.get(CannedResponse, canned_id)
+        if chosen is not None:
+            form.body.data = services.fill_placeholders(chosen.body, found, current_user)
+    return render_template(
+        "staff_requests/detail.html",
+        req=found,
+        form=form,
+        canned=canned,
+        others=others,
+        owned=owned,
+        conflict=conflict,
+        filled={c.id: services.fill_placeholders(c.body, found, current_user) for c in canned},
+        overdue=is_overdue(found, utcnow()),
+    ), status_code
+
+
+@bp.route("/requests/<ref>", methods=["GET", "POST"])
+def detail(ref: str):
+    db = get_session()
+    found = _request_or_404(ref)
+    form = _handling_form(found)
+    if request.method == "POST" and form.validate():
+        change = services.StaffChange(
+            version=_int(form.version.data),
+            seen_event_id=_int(form.seen_event_id.data),
+            seen_message_id=_int(form.seen_message_id.data),
+            body=form.body.data or "",
+            internal=bool(form.internal.data),
+            status=form.status.data or "",
+            assignee=form.assignee.data or "",
+            priority=form.priority.data or "",
+        )
+        old_status = found.status
+        try:
+            done = services.staff_update(db, current_user, found, change)
+            db.commit()
+        except ConflictError as exc:
+            db.rollback()
+            return _render_detail(found, form, conflict=exc, status_code=409)
+        except StaleDataError:
+            db.rollback()
+            found = _request_or_404(ref)
+            conflict = ConflictError(
+                _("Someone else saved this request at the same moment. Submit again."), []
+            )
+            return _render_detail(
+                found, _handling_form(found, formdata=True), conflict=conflict, status_code=409
+            )
+        except RequestError as exc:
+            db.rollback()
+            getattr(form, exc.field or "body").errors.append(str(exc.message))
+            return _render_detail(found, form, status_code=400)
+        _notify(found, change, done, old_status)
+        flash(_("Saved."), "success")
+        return redirect(url_for("staff_requests.detail", ref=ref))
+    return _render_detail(found, form)
+
+
+def _notify(found: ServiceRequest, change: services.StaffChange, done: list[str], old_status) -> None:
+    if "reply" in done:
+        notifications.customer_told_of_reply(found, change.body.strip())
+    if found.status != old_status:
+        notifications.customer_told_of_status(found)
+    if "assignee" in done and found.assignee is not None and found.assignee_id != current_user.id:
+        notifications.assignee_told_of_assignment(found)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+@bp.route("/canned", methods=["GET", "POST"])
+def canned():
+    db = get_session()
+    form = forms.CannedResponseForm()
+    categories = db.scalars(select(Category).order_by(Category.name)).all()
+    form.category.choices = [("", _("any category"))] + [(str(c.id), c.name) for c in categories]
+    if form.validate_on_submit():
+        title, body = (form.title.data or "").strip(), (form.body.data or "").strip()
+        if not title:
+            form.title.errors.append(_("Give the response a title."))
+        if not body:
+            form.body.errors.append(_("Write the text of the response."))
+        if title and body:
+            db.add(
+                CannedResponse(
+                    title=title[:120],
+                    body=body,
+                    category_id=int(form.category.data) if form.category.data else None,
+                )
+            )
+            db.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("staff_requests.canned"))
+    items = db.scalars(select(CannedResponse).order_by(CannedResponse.title)).all()
+    return render_template("staff_requests/canned.html", form=form, items=items, delete_form=EmptyForm())
+
+
+@bp.route("/canned/<int:item_id>/delete", methods=["POST"])
+def canned_delete(item_id: int):
+    db = get_session()
+    if EmptyForm().validate_on_submit():
+        item = db.get(CannedResponse, item_id)
+        if item is None:
+            abort(404)
+        db.delete(item)
+        db.commit()
+    return redirect(url_for("staff_requests.canned"))

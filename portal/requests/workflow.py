@@ -1,0 +1,38 @@
+"""The status workflow: new → open → waiting_on_customer ⇄ open → resolved → closed."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.models import Priority
+from portal.models import RequestStatus as S
+
+STAFF_TRANSITIONS: dict[S, frozenset[S]] = {
+    S.NEW: frozenset({S.OPEN}),
+    S.OPEN: frozenset({S.WAITING_ON_CUSTOMER, S.RESOLVED}),
+    S.WAITING_ON_CUSTOMER: frozenset({S.OPEN, S.RESOLVED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.OPEN}),
+    S.CLOSED: frozenset(),
+}
+CUSTOMER_CLOSABLE = frozenset({S.NEW, S.OPEN, S.WAITING_ON_CUSTOMER, S.RESOLVED})
+
+STATUS_LABELS = {
+    S.NEW: _l("New"),
+    S.OPEN: _l("Open"),
+    S.WAITING_ON_CUSTOMER: _l("Waiting on you"),
+    S.RESOLVED: _l("Resolved"),
+    S.CLOSED: _l("Closed"),
+}
+
+
+def can_staff_move(current: S, target: S) -> bool:
+    """True if staff may move a request from `current` to `target`."""
+    return target in STAFF_TRANSITIONS[current]
+
+
+PRIORITY_LABELS = {
+    Priority.LOW: _l("Low"),
+    Priority.NORMAL: _l("Normal"),
+    Priority.HIGH: _l("High"),
+    Priority.URGENT: _l("Urgent"),
+}
