@@ -130,6 +130,11 @@ class _Collector(HTMLParser):
         self.breaks: list[int] = [0]
         self.run = 0
         self.skip_depth = 0
+        self.closing = False
+
+    def close(self):
+        self.closing = True
+        super().close()
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -179,7 +184,11 @@ class _Collector(HTMLParser):
 
     def handle_data(self, data):
         start = self._offset()
+        before = self.length
         self._add(data, start, start + len(data), True)
+        if self.closing and not self.skip_depth:
+            # markup left unparsed at the end (e.g. "<!x"): other parsers may read it as a tag
+            self.zones.append((before, self.length, "markup"))
 
     def handle_entityref(self, name):
         start = self._offset()

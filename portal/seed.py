@@ -6,13 +6,15 @@ import json
 import os
 import secrets
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.services import create_user, find_user_by_email
-from portal.models import Category, CustomerProduct, Product, Role, User
+from portal.models import CannedResponse, Category, CustomerProduct, Product, Role, ServiceRequest, User
+from portal.requests.services import Limits, NewRequest, StaffChange, create_request, staff_update
 
 
 def load_demo_catalog() -> dict[str, Any]:
@@ -77,6 +79,46 @@ def _seed_users(
     return created
 
 
+def _seed_canned(session: Session, rows: list[dict], categories: dict[str, Category]) -> None:
+    existing = {c.title for c in session.scalars(select(CannedResponse))}
+    for row in rows:
+        if row["title"] not in existing:
+            category = categories.get(row["category"]) if row.get("category") else None
+            session.add(CannedResponse(title=row["title"], body=row["body"], category=category))
+
+
+def _seed_requests(session: Session, rows: list[dict], config: dict[str, Any]) -> int:
+    if session.scalar(select(ServiceRequest.id).limit(1)) is not None:
+        return 0
+    limits = Limits(attachment_folder=Path(config["INSTANCE_PATH"]) / "attachments")
+    agent = find_user_by_email(session, "agent@example.com")
+    for row in rows:
+        customer = find_user_by_email(session, row["customer"])
+        owned = session.scalar(
+            select(CustomerProduct)
+            .join(Product)
+            .where(CustomerProduct.user_id == customer.id, Product.sku == row["own_sku"])
+        )
+        data = NewRequest(
+            subject=row["subject"],
+            description=row["description"],
+            category=row["category"],
+            product=f"own:{owned.id}" if owned else "",
+            priority=row["priority"],
+        )
+        request = create_request(session, customer, data, limits)
+        if row.get("status") == "resolved" and agent is not None:
+            change = StaffChange(
+                version=request.version,
+                body="We updated the firmware remotely; the restarts should stop now.",
+                status="resolved",
+                assignee=str(agent.id),
+            )
+            session.flush()
+            staff_update(session, agent, request, change)
+    return len(rows)
+
+
 def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool = False) -> list[str]:
     """Create the demo data that is missing and commit; return lines to print."""
     if if_empty and session.scalar(select(User.id).limit(1)) is not None:
@@ -91,8 +133,14 @@ def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool =
     products = _seed_products(session, catalog["products"], categories)
     session.flush()
     created = _seed_users(session, catalog["users"], products, password, config.get("ARGON2_PARAMS", {}))
+    session.flush()
+    _seed_canned(session, catalog.get("canned_responses", []), categories)
+    request_count = _seed_requests(session, catalog.get("requests", []), config)
     session.commit()
-    lines = [f"Demo data ready: {len(categories)} categories, {len(products)} products."]
+    lines = [
+        f"Demo data ready: {len(categories)} categories, {len(products)} products, "
+        f"{request_count} new service requests."
+    ]
     if created:
         lines.append("Demo accounts: " + ", ".join(created))
         lines.append(

@@ -62,6 +62,7 @@ class AccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES])
     marketing_consent = BooleanField(_l("Show me offers that fit my products"))
+    notify_by_email = BooleanField(_l("Email me about replies and status changes of my requests"))
 
 
 class ChangePasswordForm(FlaskForm):

@@ -183,6 +183,7 @@ def account():
                 marketing_consent=form.marketing_consent.data,
             )
         user.marketing_consent = form.marketing_consent.data
+        user.notify_by_email = form.notify_by_email.data
         db.commit()
         session["locale"] = user.locale
         flash(_("Your account has been updated."), "success")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from portal import notify
 from portal.mail import MailError
 from portal.models import Role, ServiceRequest, User
+from portal.requests.workflow import STATUS_LABELS
 
 
 def _send(
@@ -52,7 +53,7 @@ def customer_told_of_status(request: ServiceRequest) -> None:
         _send(
             request.customer,
             "request_status",
-            _l("%(ref)s is now %(status)s", ref=request.reference, status=request.status.value),
+            _l("%(ref)s is now %(status)s", ref=request.reference, status=STATUS_LABELS[request.status]),
             request,
             _customer_link(request),
         )

@@ -261,8 +261,8 @@ def staff_update(session: Session, agent: User, request: ServiceRequest, change:
         if not change.internal:
             if request.first_responded_at is None:
                 request.first_responded_at = utcnow()
-            if request.status == RequestStatus.NEW and not change.status:
-                _set_status(request, agent, RequestStatus.OPEN)
+            if request.status == RequestStatus.NEW:
+                _set_status(request, agent, RequestStatus.OPEN)  # answering a new request opens it
     if change.assignee:
         _assign(session, agent, request, change.assignee, done)
     if change.priority and change.priority != request.priority.value:

@@ -12,7 +12,7 @@ from knowledge_base.db import utcnow
 from portal.auth.access import require_role_for_blueprint
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
-from portal.models import CannedResponse, Category, CustomerProduct, Role, ServiceRequest, User
+from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, Role, ServiceRequest, User
 from portal.pagination import paginate
 from portal.requests import forms, notifications, queue, services
 from portal.requests.errors import ConflictError, RequestError
@@ -61,7 +61,10 @@ def _request_or_404(ref: str) -> ServiceRequest:
 
 def _handling_form(found: ServiceRequest, formdata=True) -> forms.StaffUpdateForm:
     form = forms.StaffUpdateForm() if formdata else forms.StaffUpdateForm(formdata=None)
-    allowed = sorted(STAFF_TRANSITIONS[found.status], key=lambda s: list(STATUS_LABELS).index(s))
+    reachable = set(STAFF_TRANSITIONS[found.status])
+    if found.status == RequestStatus.NEW:  # a public reply opens a new request first
+        reachable |= STAFF_TRANSITIONS[RequestStatus.OPEN]
+    allowed = sorted(reachable, key=lambda s: list(STATUS_LABELS).index(s))
     form.status.choices = [("", _("keep: %(s)s", s=STATUS_LABELS[found.status]))] + [
         (s.value, STATUS_LABELS[s]) for s in allowed
     ]

@@ -90,7 +90,7 @@ def test_agent_replies_assigns_and_resolves_with_history(client_as, db, users, r
     kinds = [(e.kind, e.to_value) for e in req.events]
     assert ("status", "open") in kinds and ("status", "resolved") in kinds and ("assignee", "Agent") in kinds
     subjects = [m["Subject"] for m in mail_to_smtp.messages]
-    assert any("New reply" in s for s in subjects) and any("resolved" in s for s in subjects)
+    assert any("New reply" in s for s in subjects) and any("Resolved" in s for s in subjects)
     assert all(m["To"] == "customer@example.com" for m in mail_to_smtp.messages)
     assert "technician" in mail_to_smtp.messages[0].get_body(("plain",)).get_content()
 
