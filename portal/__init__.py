@@ -64,11 +64,22 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
+    from portal.kb.staff_views import bp as staff_kb_bp
+    from portal.kb.views import bp as kb_bp
     from portal.main.views import bp as main_bp
     from portal.marketing.views import bp as marketing_bp
     from portal.requests.customer_views import bp as requests_bp
     from portal.requests.staff_views import bp as staff_requests_bp
-    from portal.staff.views import bp as staff_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, staff_bp, marketing_bp, requests_bp, staff_requests_bp):
+    blueprints = (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        marketing_bp,
+        requests_bp,
+        staff_requests_bp,
+        kb_bp,
+        staff_kb_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -16,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(sla_group)
+    app.cli.add_command(kb_group)
 
 
 @click.group("db", help="Database schema migrations.")
@@ -86,9 +89,12 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
     """Load the demo company: users per role, products, categories (idempotent)."""
+    from portal.kb import search_service
     from portal.seed import seed_demo_data
 
-    report = seed_demo_data(get_session(), current_app.config, if_empty=if_empty)
+    db = get_session()
+    report = seed_demo_data(db, current_app.config, if_empty=if_empty)
+    search_service.reindex(db)
     for line in report:
         click.echo(line)
 
@@ -113,6 +119,52 @@ def sla_escalate() -> None:
         for request in escalated:
             notifications.escalation_told(db, request)
     click.echo(f"Escalated {len(escalated)} overdue request(s).")
+
+
+@click.group("kb", help="Knowledge base: import, export, reindex.")
+def kb_group() -> None:
+    pass
+
+
+@kb_group.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def kb_import(folder: Path) -> None:
+    """Load Markdown files with front matter (idempotent by slug and locale)."""
+    from knowledge_base.importer import import_folder, markdown_files
+    from portal.kb import search_service
+
+    db = get_session()
+    files = list(markdown_files(folder))
+    with click.progressbar(length=len(files), label="Importing") as bar:
+        report = import_folder(db, folder, progress=lambda _path: bar.update(1))
+    db.commit()
+    search_service.sync(report.published)
+    click.echo(
+        f"created {len(report.created)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.unchanged)}, rejected {len(report.rejected)}"
+    )
+    for name, reason in report.rejected:
+        click.echo(f"  rejected {name}: {reason}")
+
+
+@kb_group.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def kb_export(folder: Path) -> None:
+    """Write every article back as Markdown with front matter."""
+    from knowledge_base.importer import export_folder
+
+    click.echo(f"exported {export_folder(get_session(), folder)} articles to {folder}")
+
+
+@kb_group.command("reindex")
+@with_appcontext
+def kb_reindex() -> None:
+    """Rebuild the search index from the database (repairs a crash between commit and index update)."""
+    from portal.kb import search_service
+
+    click.echo(f"indexed {search_service.reindex(get_session())} published articles")
 
 
 def main() -> None:

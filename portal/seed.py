@@ -119,6 +119,17 @@ def _seed_requests(session: Session, rows: list[dict], config: dict[str, Any]) -
     return len(rows)
 
 
+def demo_articles_folder() -> Path:
+    """The demo knowledge base (Markdown with front matter, four languages)."""
+    return Path(str(resources.files("portal.data").joinpath("demo_kb")))
+
+
+def _seed_articles(session: Session):
+    from knowledge_base.importer import import_folder
+
+    return import_folder(session, demo_articles_folder())
+
+
 def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool = False) -> list[str]:
     """Create the demo data that is missing and commit; return lines to print."""
     if if_empty and session.scalar(select(User.id).limit(1)) is not None:
@@ -136,11 +147,13 @@ def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool =
     session.flush()
     _seed_canned(session, catalog.get("canned_responses", []), categories)
     request_count = _seed_requests(session, catalog.get("requests", []), config)
+    kb_report = _seed_articles(session)
     session.commit()
     lines = [
         f"Demo data ready: {len(categories)} categories, {len(products)} products, "
-        f"{request_count} new service requests."
+        f"{request_count} new service requests, {len(kb_report.created)} new articles."
     ]
+    lines.extend(f"  article rejected: {name}: {reason}" for name, reason in kb_report.rejected)
     if created:
         lines.append("Demo accounts: " + ", ".join(created))
         lines.append(

@@ -75,6 +75,8 @@ def _clean_state(request):
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+    if "kb_search" in application.extensions:
+        application.extensions["kb_search"].clear()
     outbox = Path(application.config["INSTANCE_PATH"]) / "outbox"
     shutil.rmtree(outbox, ignore_errors=True)
 

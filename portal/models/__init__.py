@@ -1,6 +1,7 @@
 """Portal models; importing this package registers every table on the shared Base."""
 
 from knowledge_base.db import Base
+from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
 from portal.models.requests import (
@@ -17,6 +18,11 @@ from portal.models.requests import (
 from portal.models.users import Role, User
 
 __all__ = [
+    "Article",
+    "ArticleFeedback",
+    "ArticleRevision",
+    "ArticleStatus",
+    "DeflectionEvent",
     "Attachment",
     "AuditLog",
     "Base",

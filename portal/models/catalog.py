@@ -8,18 +8,7 @@ from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base
-
-
-class Category(Base):
-    """A two-level category used by requests and articles."""
-
-    __tablename__ = "categories"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
-    parent: Mapped[Category | None] = relationship(remote_side="Category.id")
+from knowledge_base.models import Category
 
 
 class Product(Base):

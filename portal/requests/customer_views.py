@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.db import get_session
-from portal.models import Attachment, Category, CustomerProduct, Product, RequestStatus, ServiceRequest
+from portal.models import (
+    Attachment,
+    Category,
+    CustomerProduct,
+    DeflectionEvent,
+    Product,
+    RequestStatus,
+    ServiceRequest,
+)
 from portal.pagination import paginate
 from portal.requests import forms, notifications, services
 from portal.requests.attachments import Upload
@@ -81,6 +101,7 @@ def new():
     db = get_session()
     form = forms.NewRequestForm()
     _fill_choices(form, db)
+    session.setdefault("deflection_id", secrets.token_hex(16))
     if request.method == "POST" and form.validate():
         data = services.NewRequest(
             subject=form.subject.data or "",
@@ -98,6 +119,7 @@ def new():
             db.rollback()
             getattr(form, exc.field or "subject").errors.append(str(exc.message))
         else:
+            db.add(DeflectionEvent(form_session=session.pop("deflection_id", ""), kind="submitted"))
             db.commit()
             flash(_("Thank you. Your request %(ref)s has been received.", ref=created.reference), "success")
             return redirect(url_for("requests.detail", ref=created.reference))

@@ -19,3 +19,39 @@ document.addEventListener("change", (event) => {
     target.focus();
   }
 });
+
+// Request form: suggest articles while the customer types the subject (debounced).
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.getElementById("suggestions");
+  const subject = document.getElementById("subject");
+  if (!box || !subject) return;
+  let timer = null;
+  let last = "";
+  subject.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = subject.value.trim();
+      if (q.length < 3 || q === last) return;
+      last = q;
+      const response = await fetch(`${box.dataset.url}?q=${encodeURIComponent(q)}`, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const { articles } = await response.json();
+      box.replaceChildren();
+      if (!articles.length) { box.hidden = true; return; }
+      const title = document.createElement("strong");
+      title.textContent = box.dataset.title;
+      box.append(title);
+      for (const article of articles) {
+        const link = document.createElement("a");
+        link.href = article.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = article.title;
+        const excerpt = document.createElement("p");
+        excerpt.textContent = article.excerpt;
+        box.append(link, excerpt);
+      }
+      box.hidden = false;
+    }, 300);
+  });
+});

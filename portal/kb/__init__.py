@@ -1,0 +1,1 @@
+"""Knowledge base in the portal: thin views over knowledge_base/."""

@@ -1,0 +1,26 @@
+"""Article curation forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+
+
+class ArticleForm(FlaskForm):
+    title = StringField(_l("Title"), render_kw={"maxlength": 200})
+    slug = StringField(_l("Slug (address)"), render_kw={"maxlength": 120, "pattern": "[a-z0-9-]*"})
+    locale = SelectField(
+        _l("Language"),
+        choices=[("en", "English"), ("pl", "Polski"), ("cs", "Čeština"), ("ru", "Русский")],
+        validate_choice=False,
+    )
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    translation_of = StringField(_l("Translation of (slug of the English article, optional)"))
+    tags = StringField(_l("Tags (comma-separated)"))
+    body = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 18})
+    comment = StringField(_l("What changed (revision comment)"), render_kw={"maxlength": 500})
+
+
+class ReviewForm(FlaskForm):
+    review_comment = TextAreaField(_l("Comment for the author"), render_kw={"rows": 3})

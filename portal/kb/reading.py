@@ -1,0 +1,122 @@
+"""What readers see: published articles in their language, with an English fallback."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from knowledge_base.db import utcnow
+from knowledge_base.models import Article, ArticleFeedback, ArticleStatus, Category, DeflectionEvent
+
+FALLBACK_LOCALE = "en"
+
+
+def published(session: Session):
+    return select(Article).where(Article.status == ArticleStatus.PUBLISHED)
+
+
+def article_for_reader(session: Session, slug: str, locale: str) -> Article | None:
+    """The published article in the reader's language, else English, else any language."""
+    candidates = session.scalars(published(session).where(Article.slug == slug)).all()
+    by_locale = {a.locale: a for a in candidates}
+    return by_locale.get(locale) or by_locale.get(FALLBACK_LOCALE) or (candidates[0] if candidates else None)
+
+
+def translations(session: Session, article: Article) -> list[Article]:
+    """Published versions of the same article in other languages."""
+    return list(
+        session.scalars(
+            published(session)
+            .where(Article.translation_key == article.translation_key, Article.id != article.id)
+            .order_by(Article.locale)
+        )
+    )
+
+
+def _reader_locales(locale: str) -> list[str]:
+    return [locale] if locale == FALLBACK_LOCALE else [locale, FALLBACK_LOCALE]
+
+
+def articles_for_locale(session: Session, locale: str, query=None):
+    """Published articles in the reader's language; English ones only where no translation exists."""
+    query = query if query is not None else published(session)
+    translated = select(Article.translation_key).where(
+        Article.status == ArticleStatus.PUBLISHED, Article.locale == locale
+    )
+    return query.where(
+        or_(
+            Article.locale == locale,
+            (Article.locale == FALLBACK_LOCALE) & Article.translation_key.not_in(translated),
+        )
+    )
+
+
+def category_tree(session: Session) -> list[tuple[Category, list[Category]]]:
+    """Top-level categories with their children."""
+    categories = session.scalars(select(Category).order_by(Category.name)).all()
+    tops = [c for c in categories if c.parent_id is None]
+    return [(top, [c for c in categories if c.parent_id == top.id]) for top in tops]
+
+
+def related(session: Session, article: Article, locale: str, limit: int = 5) -> list[Article]:
+    """Articles of the same category (or sharing a tag)."""
+    query = articles_for_locale(session, locale).where(
+        Article.id != article.id, Article.translation_key != article.translation_key
+    )
+    same = list(session.scalars(query.where(Article.category_id == article.category_id).limit(limit)))
+    if len(same) < limit and article.tags:
+        for other in session.scalars(query.limit(200)):
+            if other not in same and set(other.tags or []) & set(article.tags):
+                same.append(other)
+            if len(same) >= limit:
+                break
+    return same
+
+
+def record_vote(session: Session, article: Article, voter: str, helpful: bool, comment: str) -> bool:
+    """One vote per user or browser session; returns False if this voter already voted."""
+    exists = session.scalar(
+        select(ArticleFeedback.id).where(
+            ArticleFeedback.article_id == article.id, ArticleFeedback.voter == voter
+        )
+    )
+    if exists is not None:
+        return False
+    session.add(
+        ArticleFeedback(article_id=article.id, voter=voter, helpful=helpful, comment=comment.strip()[:2000])
+    )
+    if helpful:
+        article.helpful_yes += 1
+    else:
+        article.helpful_no += 1
+    return True
+
+
+def deflection_by_week(session: Session, weeks: int = 8) -> list[dict]:
+    """Per ISO week: request forms where a suggestion was opened, and how many ended without a request."""
+    since = utcnow() - timedelta(weeks=weeks)
+    events = session.execute(
+        select(DeflectionEvent.form_session, DeflectionEvent.kind, func.min(DeflectionEvent.created_at))
+        .where(DeflectionEvent.created_at >= since)
+        .group_by(DeflectionEvent.form_session, DeflectionEvent.kind)
+    ).all()
+    opened, submitted = {}, set()
+    for form_session, kind, first in events:
+        if kind == "opened":
+            opened[form_session] = first
+        elif kind == "submitted":
+            submitted.add(form_session)
+    weeks_out: dict[str, dict] = {}
+    for form_session, first in opened.items():
+        year, week, _ = first.isocalendar()
+        row = weeks_out.setdefault(
+            f"{year}-W{week:02d}", {"week": f"{year}-W{week:02d}", "opened": 0, "deflected": 0}
+        )
+        row["opened"] += 1
+        row["deflected"] += form_session not in submitted
+    rows = sorted(weeks_out.values(), key=lambda r: r["week"], reverse=True)
+    for row in rows:
+        row["rate"] = row["deflected"] / row["opened"] if row["opened"] else 0.0
+    return rows

@@ -1,0 +1,148 @@
+"""Knowledge base for readers: browse, search, read, vote, suggestions for the request form."""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import HiddenField, TextAreaField
+
+from knowledge_base.models import Article, Category, DeflectionEvent
+from portal.auth.forms import EmptyForm
+from portal.db import get_session
+from portal.extensions import csrf
+from portal.kb import reading, search_service
+
+bp = Blueprint("kb", __name__, url_prefix="/kb")
+MAX_QUERY = 200
+TAG = re.compile(r"<[^>]+>")
+
+
+class FeedbackForm(EmptyForm):
+    helpful = HiddenField()
+    comment = TextAreaField()
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+@bp.route("")
+def index():
+    db = get_session()
+    locale = _locale()
+    base = reading.articles_for_locale(db, locale)
+    helpful = db.scalars(base.order_by(Article.helpful_yes.desc(), Article.views.desc()).limit(6)).all()
+    recent = db.scalars(base.order_by(Article.published_at.desc()).limit(6)).all()
+    return render_template("kb/index.html", tree=reading.category_tree(db), helpful=helpful, recent=recent)
+
+
+@bp.route("/c/<path:slug>")
+def category(slug: str):
+    db = get_session()
+    found = db.scalar(select(Category).where(Category.slug == slug[:80]))
+    if found is None:
+        abort(404)
+    ids = [found.id] + list(db.scalars(select(Category.id).where(Category.parent_id == found.id)))
+    articles = db.scalars(
+        reading.articles_for_locale(db, _locale()).where(Article.category_id.in_(ids)).order_by(Article.title)
+    ).all()
+    return render_template("kb/category.html", category=found, articles=articles)
+
+
+@bp.route("/a/<path:slug>")
+def article(slug: str):
+    db = get_session()
+    found = reading.article_for_reader(db, slug[:120], _locale())
+    if found is None:
+        abort(404)
+    if request.args.get("from") == "suggest" and session.get("deflection_id"):
+        db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
+    found.views += 1
+    db.commit()
+    voted = session.get("kb_voted", [])
+    return render_template(
+        "kb/article.html",
+        article=found,
+        translations=reading.translations(db, found),
+        related=reading.related(db, found, _locale()),
+        form=FeedbackForm(),
+        voted=found.id in voted,
+    )
+
+
+def _voter() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    if "kb_voter" not in session:
+        session["kb_voter"] = secrets.token_hex(12)
+    return f"session:{session['kb_voter']}"
+
+
+@bp.route("/a/<path:slug>/feedback", methods=["POST"])
+def feedback(slug: str):
+    db = get_session()
+    found = reading.article_for_reader(db, slug[:120], _locale())
+    form = FeedbackForm()
+    if found is None:
+        abort(404)
+    if not form.validate_on_submit() or form.helpful.data not in ("yes", "no"):
+        abort(400)
+    if reading.record_vote(db, found, _voter(), form.helpful.data == "yes", form.comment.data or ""):
+        db.commit()
+        flash(_("Thank you for your feedback."), "success")
+    else:
+        flash(_("You have already told us about this article."), "info")
+    session["kb_voted"] = [*session.get("kb_voted", []), found.id][-200:]
+    return redirect(url_for("kb.article", slug=found.slug))
+
+
+@bp.route("/search")
+def search():
+    query = request.args.get("q", "")[:MAX_QUERY].strip()
+    category = request.args.get("category", "")[:80]
+    page_number = max(1, min(request.args.get("page", 1, type=int), 1000))
+    results = (
+        search_service.backend().search(query, _locale(), category=category, page=page_number)
+        if query
+        else None
+    )
+    db = get_session()
+    articles = {}
+    if results:
+        ids = [hit.article_id for hit in results.hits]
+        articles = {a.id: a for a in db.scalars(select(Article).where(Article.id.in_(ids)))}
+    categories = db.scalars(select(Category).order_by(Category.name)).all()
+    return render_template(
+        "kb/search.html",
+        query=query,
+        results=results,
+        category=category,
+        categories=categories,
+        articles=articles,
+    )
+
+
+@bp.route("/suggest")
+@csrf.exempt
+def suggest():
+    query = request.args.get("q", "")[:MAX_QUERY].strip()
+    if len(query) < 3:
+        return jsonify(articles=[])
+    results = search_service.backend().search(query, _locale(), per_page=5)
+    return jsonify(
+        articles=[
+            {
+                "title": hit.title,
+                "url": url_for("kb.article", slug=hit.slug, **{"from": "suggest"}),
+                "excerpt": html.unescape(TAG.sub("", hit.snippet_html)),
+            }
+            for hit in results.hits
+        ]
+    )

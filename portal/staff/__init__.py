@@ -1,1 +1,0 @@
-"""Support staff: request queue and article curation."""
