@@ -25,6 +25,11 @@ MAX_BODY = 200_000
 MAX_TAGS = 20
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation; the portal translates it when it shows it."""
+    return message
+
+
 class ArticleError(ValueError):
     """An article rule was broken; `field` names the form field."""
 
@@ -63,13 +68,13 @@ def clean_tags(raw: list[str] | str) -> list[str]:
 def _check(draft: Draft) -> Draft:
     title, body = draft.title.strip(), draft.body_md.strip()
     if not title:
-        raise ArticleError("Give the article a title.", "title")
+        raise ArticleError(N_("Give the article a title."), "title")
     if len(title) > MAX_TITLE:
-        raise ArticleError(f"Keep the title under {MAX_TITLE} characters.", "title")
+        raise ArticleError(N_("Keep the title under 200 characters."), "title")
     if not body:
-        raise ArticleError("Write the article text.", "body")
+        raise ArticleError(N_("Write the article text."), "body")
     if len(body) > MAX_BODY:
-        raise ArticleError("The article is too long.", "body")
+        raise ArticleError(N_("The article is too long."), "body")
     return Draft(title, body, clean_tags(draft.tags), draft.comment.strip()[:500])
 
 
@@ -91,11 +96,11 @@ def create_article(
     draft = _check(draft)
     slug = slug.strip().lower() or slugify(draft.title)
     if not SLUG.match(slug) or len(slug) > 120:
-        raise ArticleError("Use lower-case letters, digits and hyphens for the slug.", "slug")
+        raise ArticleError(N_("Use lower-case letters, digits and hyphens for the slug."), "slug")
     if locale not in LOCALES:
-        raise ArticleError("Choose a language.", "locale")
+        raise ArticleError(N_("Choose a language."), "locale")
     if find_article(session, slug, locale) is not None:
-        raise ArticleError("An article with this slug and language already exists.", "slug")
+        raise ArticleError(N_("An article with this slug and language already exists."), "slug")
     article = Article(
         slug=slug,
         locale=locale,
@@ -135,7 +140,7 @@ def save_revision(session: Session, article: Article, draft: Draft, author_id: i
 def submit_for_review(session: Session, revision: ArticleRevision) -> None:
     """Ask a reviewer to look at a draft revision."""
     if revision.state not in (RevisionState.DRAFT, RevisionState.SENT_BACK):
-        raise ArticleError("Only a draft can be sent for review.")
+        raise ArticleError(N_("Only a draft can be sent for review."))
     revision.state = RevisionState.IN_REVIEW
     if revision.article.status in (ArticleStatus.DRAFT, ArticleStatus.ARCHIVED):
         revision.article.status = ArticleStatus.IN_REVIEW
@@ -167,9 +172,9 @@ def publish(
 def send_back(session: Session, revision: ArticleRevision, reviewer_id: int | None, comment: str) -> None:
     """Return a revision to its author with a comment; the live text does not change."""
     if revision.state != RevisionState.IN_REVIEW:
-        raise ArticleError("Only a revision in review can be sent back.")
+        raise ArticleError(N_("Only a revision in review can be sent back."))
     if not comment.strip():
-        raise ArticleError("Tell the author what to change.", "review_comment")
+        raise ArticleError(N_("Tell the author what to change."), "review_comment")
     revision.state = RevisionState.SENT_BACK
     revision.reviewer_id, revision.reviewed_at, revision.review_comment = (
         reviewer_id,

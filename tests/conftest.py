@@ -155,11 +155,15 @@ def auth(client):
 def client_as(app, users):
     """`client_as("agent")` returns a test client logged in with that role."""
 
+    clients = {}
+
     def make(role: str):
-        c = app.test_client()
-        response = AuthActions(c).login(f"{role}@example.com")
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return c
+        if role not in clients:  # one logged-in client per role and test (login is rate-limited)
+            c = app.test_client()
+            response = AuthActions(c).login(f"{role}@example.com")
+            assert response.status_code == 302, response.get_data(as_text=True)[:500]
+            clients[role] = c
+        return clients[role]
 
     return make
 

@@ -101,7 +101,9 @@ def new():
             _after_save(article.revisions[-1])
         except workflow.ArticleError as exc:
             db.rollback()
-            getattr(form, "body" if exc.field == "body" else exc.field or "title").errors.append(exc.message)
+            getattr(form, "body" if exc.field == "body" else exc.field or "title").errors.append(
+                _(exc.message)
+            )
         else:
             db.commit()
             flash(_("Draft saved."), "success")
@@ -135,7 +137,9 @@ def edit(slug: str):
             _after_save(revision)
         except workflow.ArticleError as exc:
             db.rollback()
-            getattr(form, "body" if exc.field == "body" else exc.field or "title").errors.append(exc.message)
+            getattr(form, "body" if exc.field == "body" else exc.field or "title").errors.append(
+                _(exc.message)
+            )
         else:
             db.commit()
             flash(_("Saved as a new revision."), "success")
@@ -167,7 +171,7 @@ def revision_action(slug: str, revision_id: int, action: str):
             abort(404)
     except workflow.ArticleError as exc:
         db.rollback()
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
     else:
         db.commit()
         flash(_("Done."), "success")
@@ -200,7 +204,7 @@ def review(slug: str, revision_id: int):
                     workflow.send_back(db, revision, current_user.id, form.review_comment.data or "")
             except workflow.ArticleError as exc:
                 db.rollback()
-                form.review_comment.errors.append(exc.message)
+                form.review_comment.errors.append(_(exc.message))
             else:
                 db.commit()
                 search_service.sync([article])
