@@ -30,9 +30,10 @@ lint: install
 test: lint  ## the whole suite (SQLite; PostgreSQL with PORTAL_TEST_DATABASE_URL)
 	$(BIN)/pytest
 
-bench: install  ## linker benchmark and CrisisLex link rates (figures printed, never asserted)
+bench: install  ## linker and search benchmarks, CrisisLex link rates (figures printed, never asserted)
 	$(BIN)/python benchmarks/linker_bench.py
 	$(BIN)/python benchmarks/crisislex_rates.py
+	$(BIN)/python benchmarks/search_bench.py
 
 translations: install  ## re-extract messages and refresh the catalogs from portal/translations/ui.tsv
 	$(BIN)/python scripts/i18n.py

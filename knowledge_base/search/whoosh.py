@@ -19,6 +19,7 @@ from whoosh.scoring import BM25F
 from knowledge_base.search.analysis import analyse, query_terms
 from knowledge_base.search.base import SearchDocument, SearchHit, SearchPage, snippet
 
+MAX_TERMS = 6
 FIELDS = {"title_terms": 3.0, "tag_terms": 2.0, "category_terms": 1.5, "body_terms": 1.0}
 
 
@@ -44,6 +45,7 @@ class WhooshBackend:
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._searcher = None
         if whoosh_index.exists_in(str(self.folder)):
             self._index = whoosh_index.open_dir(str(self.folder))
         else:
@@ -75,6 +77,9 @@ class WhooshBackend:
             writer.delete_by_term("doc_id", str(article_id))
 
     def clear(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         self._index = whoosh_index.create_in(str(self.folder), _schema())
 
     def _query(self, terms: list[str], searcher, fuzzy: bool):
@@ -99,27 +104,55 @@ class WhooshBackend:
         result = SearchPage(page=max(1, page), per_page=per_page)
         if not terms:
             return result
-        filters = [Term("locale", locale)] + ([Term("category", category)] if category else [])
-        with self._index.searcher(weighting=BM25F()) as searcher:
-            tree = self._query(terms, searcher, fuzzy=False)
-            needs_fuzzy = tree is None or any(
-                all(searcher.doc_frequency(f, t) == 0 for f in FIELDS) for t in terms
-            )
-            if needs_fuzzy:
-                tree = self._query(terms, searcher, fuzzy=True)
-            if tree is None:
-                return result
-            hits = searcher.search_page(tree, result.page, pagelen=per_page, filter=And(filters))
-            result.total = hits.total
-            wanted = set(terms)
-            for hit in hits:
-                result.hits.append(
-                    SearchHit(
-                        article_id=int(hit["doc_id"]),
-                        slug=hit["slug"],
-                        title=hit["title"],
-                        snippet_html=snippet(hit["body_text"], wanted, locale),
-                        score=hit.score,
-                    )
+        searcher = self._current_searcher()
+        terms = self._most_selective(searcher, terms)
+        tree = self._query(terms, searcher, fuzzy=False)
+        if tree is None or any(all(searcher.doc_frequency(f, t) == 0 for f in FIELDS) for t in terms):
+            tree = self._query(terms, searcher, fuzzy=True)
+        if tree is None:
+            return result
+        required = [Term("locale", locale)] + ([Term("category", category)] if category else [])
+        # the locale (and category) are required terms of the query, not a filter: the
+        # intersection skips through postings instead of building a document set per query
+        hits = searcher.search(And([*required, tree]), limit=result.page * per_page, terms=False)
+        result.total = _total(hits, result.page * per_page)
+        wanted = set(terms)
+        for hit in hits[(result.page - 1) * per_page : result.page * per_page]:
+            result.hits.append(
+                SearchHit(
+                    article_id=int(hit["doc_id"]),
+                    slug=hit["slug"],
+                    title=hit["title"],
+                    snippet_html=snippet(hit["body_text"], wanted, locale),
+                    score=hit.score,
                 )
+            )
         return result
+
+    def _most_selective(self, searcher, terms: list[str]) -> list[str]:
+        """At most MAX_TERMS query terms, the rarest first: common words barely change the ranking."""
+        if len(terms) <= MAX_TERMS:
+            return terms
+        frequency = {t: sum(searcher.doc_frequency(f, t) for f in FIELDS) for t in terms}
+        return sorted(terms, key=lambda t: (frequency[t] == 0, frequency[t]))[:MAX_TERMS]
+
+    def _current_searcher(self):
+        """One long-lived searcher, refreshed when the index has changed."""
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # a fresh reader: refresh() reuses segment readers and can keep stale deletions
+            self._searcher.close()
+            self._searcher = None
+        if self._searcher is None:
+            self._searcher = self._index.searcher(weighting=BM25F())
+        return self._searcher
+
+
+def _total(hits, limit: int) -> int:
+    """Exact when fewer than `limit` matched, else Whoosh's estimate (an exact count scans everything)."""
+    found = hits.scored_length()
+    if found < limit:
+        return found
+    try:
+        return max(found, hits.estimated_length())
+    except ValueError:  # fuzzy terms cannot estimate
+        return found
