@@ -28,7 +28,7 @@ from linker.text import Document, fold, sentence_window
 class LanguageModel:
     """Everything compiled for one language: term index, phrase matcher, context lists."""
 
-    def __init__(self, lang: str, offers: list[Offer]) -> None:
+    def __init__(self, lang: str, offers: list[Offer], extra_block_terms: tuple[str, ...] = ()) -> None:
         self.lang = lang
         self.nlp = pipeline(lang)
         # Two indexes: the lexicon is searched over the whole document (document-level
@@ -38,6 +38,8 @@ class LanguageModel:
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.exclude: dict[str, LemmaPhrases] = {}
         self._add_lexicon()
+        for term in extra_block_terms:  # a marketer's own blocklist: blocks the whole document
+            self.index.add(term, Term("obscenity", "blocklist", term))
         for offer in offers:
             self._add_offer(offer)
         self.index.build()
@@ -162,6 +164,7 @@ class Linker:
         offers: Iterable[Offer | Mapping[str, Any]],
         policy: Policy | None = None,
         languages: Iterable[str] | None = None,
+        block_terms: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.offers = {offer.id: offer for offer in offers_from(offers)}
         self.policy = policy or Policy()
@@ -173,8 +176,9 @@ class Linker:
                 lang for offer in self.offers.values() for lang, phrases in offer.phrases.items() if phrases
             }
         )
+        extra = {lang: tuple(terms) for lang, terms in (block_terms or {}).items()}
         self.models = {
-            lang: LanguageModel(lang, list(self.offers.values()))
+            lang: LanguageModel(lang, list(self.offers.values()), extra.get(lang, ()))
             for lang in SUPPORTED_LANGUAGES
             if lang in wanted
         }

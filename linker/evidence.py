@@ -54,7 +54,7 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
         if kind == "context":
             evidence.context[doc.paragraph_of(hit.start)].add(hit.term.key)
         elif kind == "obscenity":
-            evidence.floor.append(f"obscenity ({doc.text[hit.start : hit.end]})")
+            evidence.floor.append(f"{hit.term.key} ({doc.text[hit.start : hit.end]})")
         elif kind == "sensitive" and not _inside(hit, idioms):
             if hit.term.tier == "framable" and _framed(hit, frames, folded, policy.frame_window):
                 continue

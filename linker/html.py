@@ -251,6 +251,8 @@ def insert_links(
     links: list[Link],
     offers: Mapping[str, Offer],
     href: Callable[[Link, Offer], str] | None = None,
+    inside_html: Callable[[Link, Offer], str] | None = None,
+    attributes: Callable[[Link, Offer], str] | None = None,
 ) -> str:
     """The source with each link's text wrapped in <a rel="sponsored noopener" data-offer=…>."""
     pieces = parsed.pieces
@@ -267,8 +269,11 @@ def insert_links(
             f'<a href="{htmllib.escape(url, quote=True)}" rel="sponsored noopener" '
             f'data-offer="{htmllib.escape(offer.id, quote=True)}">'
         )
-        edits.append((src_start, src_end, opening))
+        if attributes is not None:
+            opening = opening[:-1] + " " + attributes(link, offer) + ">"
+        closing = (inside_html(link, offer) if inside_html else "") + "</a>"
+        edits.append((src_start, src_end, opening, closing))
     out = parsed.source
-    for src_start, src_end, opening in sorted(edits, reverse=True):
-        out = out[:src_start] + opening + out[src_start:src_end] + "</a>" + out[src_end:]
+    for src_start, src_end, opening, closing in sorted(edits, reverse=True):
+        out = out[:src_start] + opening + out[src_start:src_end] + closing + out[src_end:]
     return out

@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
     from portal.main.views import bp as main_bp
+    from portal.marketing.go import bp as go_bp
     from portal.marketing.views import bp as marketing_bp
     from portal.requests.customer_views import bp as requests_bp
     from portal.requests.staff_views import bp as staff_requests_bp
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_requests_bp,
         kb_bp,
         staff_kb_bp,
+        go_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(sla_group)
     app.cli.add_command(kb_group)
+    app.cli.add_command(linker_group)
 
 
 @click.group("db", help="Database schema migrations.")
@@ -140,6 +141,11 @@ def kb_import(folder: Path) -> None:
         report = import_folder(db, folder, progress=lambda _path: bar.update(1))
     db.commit()
     search_service.sync(report.published)
+    from portal.marketing import linking
+
+    for article in report.published:
+        linking.scan_article(db, article)
+    db.commit()
     click.echo(
         f"created {len(report.created)}, updated {len(report.updated)}, "
         f"unchanged {len(report.unchanged)}, rejected {len(report.rejected)}"
@@ -165,6 +171,32 @@ def kb_reindex() -> None:
     from portal.kb import search_service
 
     click.echo(f"indexed {search_service.reindex(get_session())} published articles")
+
+
+@click.group("linker", help="Offer links in articles.")
+def linker_group() -> None:
+    pass
+
+
+@linker_group.command("rescan")
+@click.option("--article", "article_slug", default="", help="Only this article (slug).")
+@click.option("--offer", "offer_code", default="", help="Report only this offer's suggestions.")
+@with_appcontext
+def linker_rescan(article_slug: str, offer_code: str) -> None:
+    """Scan published articles again, e.g. after offers or blocklists changed."""
+    from sqlalchemy import func, select
+
+    from knowledge_base.models import Article, ArticleStatus
+    from portal.marketing import linking
+
+    db = get_session()
+    total = db.scalar(select(func.count(Article.id)).where(Article.status == ArticleStatus.PUBLISHED))
+    with click.progressbar(length=total or 0, label="Scanning") as bar:
+        stored = linking.rescan(
+            db, article_slug=article_slug, offer_code=offer_code, progress=lambda _a: bar.update(1)
+        )
+    db.commit()
+    click.echo(f"stored {stored} suggestion(s)")
 
 
 def main() -> None:

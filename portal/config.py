@@ -83,6 +83,8 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             float(_env("PORTAL_REQUEST_ATTACHMENTS_MAX_MB", "25")) * 1_000_000
         ),
         "REOPEN_DAYS": int(_env("PORTAL_REOPEN_DAYS", "14")),
+        "OFFER_SUPPRESSION_DAYS": int(_env("PORTAL_OFFER_SUPPRESSION_DAYS", "14")),
+        "ANONYMOUS_OFFER_LINKS": _env("PORTAL_ANONYMOUS_OFFER_LINKS", "0") == "1",
         "ARGON2_PARAMS": {},
         "TESTING": testing,
     }

@@ -130,6 +130,20 @@ def _seed_articles(session: Session):
     return import_folder(session, demo_articles_folder())
 
 
+def _seed_offers_and_links(session: Session, config: dict[str, Any]) -> None:
+
+    from portal.marketing import linking
+    from portal.marketing.offers import import_offers
+    from portal.models import LinkSuggestion, Offer
+
+    if session.scalar(select(Offer.id).limit(1)) is None:
+        text = resources.files("portal.data").joinpath("demo_offers.json").read_text("utf-8")
+        import_offers(session, text)
+        session.flush()
+    if session.scalar(select(LinkSuggestion.id).limit(1)) is None:
+        linking.rescan(session)
+
+
 def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool = False) -> list[str]:
     """Create the demo data that is missing and commit; return lines to print."""
     if if_empty and session.scalar(select(User.id).limit(1)) is not None:
@@ -148,6 +162,8 @@ def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool =
     _seed_canned(session, catalog.get("canned_responses", []), categories)
     request_count = _seed_requests(session, catalog.get("requests", []), config)
     kb_report = _seed_articles(session)
+    session.commit()
+    _seed_offers_and_links(session, config)
     session.commit()
     lines = [
         f"Demo data ready: {len(categories)} categories, {len(products)} products, "

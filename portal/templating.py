@@ -19,8 +19,8 @@ NAVIGATION = [
     ("kb.index", _l("Help articles"), None),
     ("staff_kb.index", _l("Articles"), (Role.AGENT,)),
     ("marketing.suggestions", _l("Link review"), (Role.MARKETER,)),
-    ("marketing.offers", _l("Offers"), (Role.MARKETER,)),
-    ("marketing.reports", _l("Reports"), (Role.MARKETER,)),
+    ("marketing.offer_list", _l("Offers"), (Role.MARKETER,)),
+    ("marketing.report", _l("Reports"), (Role.MARKETER,)),
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
 ]

@@ -15,6 +15,7 @@ from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.kb import reading, search_service
 from portal.kb.forms import ArticleForm, ReviewForm
+from portal.marketing import linking
 from portal.models import Role
 
 bp = Blueprint("staff_kb", __name__, url_prefix="/staff/kb")
@@ -208,6 +209,11 @@ def review(slug: str, revision_id: int):
             else:
                 db.commit()
                 search_service.sync([article])
+                if article.published_revision_id == revision.id:
+                    linking.scan_article(
+                        db, article
+                    )  # inline; a job queue would take it off the request path
+                    db.commit()
                 flash(
                     _("Published.") if article.published_revision_id == revision.id else _("Sent back."),
                     "success",

@@ -6,7 +6,18 @@ import html
 import re
 import secrets
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,6 +29,9 @@ from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.extensions import csrf
 from portal.kb import reading, search_service
+from portal.marketing import linking
+from portal.marketing.go import session_key
+from portal.models import LinkEvent
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
 MAX_QUERY = 200
@@ -65,11 +79,25 @@ def article(slug: str):
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
     found.views += 1
+    viewer = current_user._get_current_object() if current_user.is_authenticated else None
+    shown = linking.visible_suggestions(db, found, viewer, current_app.config)
+    for suggestion in shown:
+        db.add(
+            LinkEvent(
+                suggestion_id=suggestion.id,
+                offer_id=suggestion.offer_id,
+                article_id=found.id,
+                kind="impression",
+                user_id=viewer.id if viewer else None,
+                session_key=session_key(),
+            )
+        )
     db.commit()
     voted = session.get("kb_voted", [])
     return render_template(
         "kb/article.html",
         article=found,
+        article_html=linking.render_with_links(found, shown),
         translations=reading.translations(db, found),
         related=reading.related(db, found, _locale()),
         form=FeedbackForm(),

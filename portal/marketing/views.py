@@ -1,30 +1,391 @@
-"""Marketing area (marketers; admins pass every gate)."""
+"""Marketing console: offers, the review queue, blocklists, previews and reports."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
+from knowledge_base import workflow
+from knowledge_base.db import utcnow
+from linker.lexicon import lexicon
+from portal import audit
 from portal.auth.access import require_role_for_blueprint
-from portal.models import Role
+from portal.auth.forms import EmptyForm
+from portal.db import get_session
+from portal.marketing import linking, offers, reports
+from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm
+from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, Role, SuggestionState
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
 bp.before_request(require_role_for_blueprint(Role.MARKETER))
 
 
 @bp.route("/offers")
-def offers():
-    return render_template("marketing/placeholder.html", title=_("Offers"))
+def offer_list():
+    db = get_session()
+    return render_template(
+        "marketing/offers.html",
+        offers=db.scalars(select(Offer).order_by(Offer.code)).all(),
+        form=EmptyForm(),
+        import_form=ImportForm(),
+    )
+
+
+def _form_into(form: OfferForm, offer: Offer) -> None:
+    form.code.data, form.title.data, form.url.data = offer.code, offer.title, offer.url
+    form.phrases.data = offers.format_language_lines(offer.phrases)
+    form.require_context.data = offers.format_language_lines(offer.require_context)
+    form.exclude_context.data = offers.format_language_lines(offer.exclude_context)
+    form.segments.data, form.product_kind.data = ", ".join(offer.segments or []), offer.product_kind
+    form.active_from.data, form.active_until.data = offer.active_from, offer.active_until
+
+
+@bp.route("/offers/new", methods=["GET", "POST"])
+@bp.route("/offers/<int:offer_id>", methods=["GET", "POST"])
+def offer_edit(offer_id: int | None = None):
+    db = get_session()
+    offer = db.get(Offer, offer_id) if offer_id else None
+    if offer_id and offer is None:
+        abort(404)
+    form = OfferForm()
+    if request.method == "GET" and offer is not None:
+        _form_into(form, offer)
+    if form.validate_on_submit():
+        try:
+            saved = offers.save_offer(
+                db,
+                offer,
+                code=form.code.data or "",
+                title=form.title.data or "",
+                url=form.url.data or "",
+                phrases=offers.parse_language_lines(form.phrases.data, "phrases"),
+                require_context=offers.parse_language_lines(form.require_context.data, "require_context"),
+                exclude_context=offers.parse_language_lines(form.exclude_context.data, "exclude_context"),
+                segments=[s.strip() for s in (form.segments.data or "").split(",") if s.strip()],
+                product_kind=form.product_kind.data or "",
+                active_from=form.active_from.data,
+                active_until=form.active_until.data,
+            )
+        except offers.OfferInputError as exc:
+            db.rollback()
+            getattr(form, exc.field, form.code).errors.append(exc.message)
+        else:
+            audit.record(db, "offer.saved", actor=current_user, target=saved.code)
+            db.commit()
+            flash(_("Offer saved. Run a rescan to find links for it."), "success")
+            return redirect(url_for("marketing.offer_list"))
+    return render_template("marketing/offer_edit.html", form=form, offer=offer)
+
+
+@bp.route("/offers/<int:offer_id>/status/<status>", methods=["POST"])
+def offer_status(offer_id: int, status: str):
+    db = get_session()
+    offer = db.get(Offer, offer_id)
+    if offer is None or status not in {s.value for s in OfferStatus} or not EmptyForm().validate_on_submit():
+        abort(404)
+    offer.status = OfferStatus(status)
+    audit.record(db, "offer.status", actor=current_user, target=offer.code, status=status)
+    db.commit()
+    return redirect(url_for("marketing.offer_list"))
+
+
+@bp.route("/offers/import", methods=["POST"])
+def offer_import():
+    db = get_session()
+    form = ImportForm()
+    if form.validate_on_submit() and form.file.data:
+        try:
+            created, updated = offers.import_offers(
+                db, form.file.data.read().decode("utf-8", errors="replace")
+            )
+        except offers.OfferInputError as exc:
+            db.rollback()
+            flash(exc.message, "error")
+        else:
+            audit.record(
+                db, "offer.imported", actor=current_user, target="offers", created=created, updated=updated
+            )
+            db.commit()
+            flash(_("Imported: %(c)d new, %(u)d updated.", c=created, u=updated), "success")
+    return redirect(url_for("marketing.offer_list"))
+
+
+@bp.route("/offers/export")
+def offer_export():
+    return Response(
+        offers.export_offers(get_session()),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=offers.json"},
+    )
 
 
 @bp.route("/suggestions")
 def suggestions():
-    return render_template("marketing/placeholder.html", title=_("Link suggestions"))
+    db = get_session()
+    state = request.args.get("state", "pending")
+    query = select(LinkSuggestion).order_by(LinkSuggestion.created_at.desc(), LinkSuggestion.id.desc())
+    if state in {s.value for s in SuggestionState}:
+        query = query.where(LinkSuggestion.state == SuggestionState(state))
+    if request.args.get("offer"):
+        query = query.join(Offer).where(Offer.code == request.args["offer"])
+    if request.args.get("locale"):
+        query = query.where(LinkSuggestion.locale == request.args["locale"])
+    if request.args.get("article"):
+        from knowledge_base.models import Article
+
+        query = query.join(Article, LinkSuggestion.article_id == Article.id).where(
+            Article.slug == request.args["article"]
+        )
+    items = db.scalars(query.limit(300)).all()
+    return render_template(
+        "marketing/suggestions.html",
+        items=items,
+        state=state,
+        form=EmptyForm(),
+        all_offers=db.scalars(select(Offer).order_by(Offer.code)).all(),
+        args=request.args,
+    )
 
 
-@bp.route("/blocklist")
+def _review(ids: list[int], state: SuggestionState) -> int:
+    db = get_session()
+    changed = 0
+    for suggestion in db.scalars(select(LinkSuggestion).where(LinkSuggestion.id.in_(ids))):
+        if suggestion.state == SuggestionState.BLOCKED:
+            continue  # the linker refused it; fix the cause and rescan instead
+        suggestion.state, suggestion.reviewer_id, suggestion.reviewed_at = state, current_user.id, utcnow()
+        audit.record(
+            db,
+            f"suggestion.{state.value}",
+            actor=current_user,
+            target=str(suggestion.id),
+            offer=suggestion.offer.code,
+        )
+        changed += 1
+    db.commit()
+    return changed
+
+
+@bp.route("/suggestions/<int:suggestion_id>/<action>", methods=["POST"])
+def review_one(suggestion_id: int, action: str):
+    if action not in ("approve", "reject") or not EmptyForm().validate_on_submit():
+        abort(404)
+    if get_session().get(LinkSuggestion, suggestion_id) is None:
+        abort(404)
+    _review([suggestion_id], SuggestionState.APPROVED if action == "approve" else SuggestionState.REJECTED)
+    return redirect(request.referrer if _local(request.referrer) else url_for("marketing.suggestions"))
+
+
+@bp.route("/suggestions/bulk", methods=["POST"])
+def review_many():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    action = request.form.get("action")
+    if action not in ("approve", "reject"):
+        abort(400)
+    n = _review(ids, SuggestionState.APPROVED if action == "approve" else SuggestionState.REJECTED)
+    flash(_("%(n)d suggestions updated.", n=n), "success")
+    return redirect(url_for("marketing.suggestions"))
+
+
+def _local(target: str | None) -> bool:
+    from urllib.parse import urlsplit
+
+    return bool(target) and urlsplit(target).netloc in ("", request.host)
+
+
+@bp.route("/suggestions/<int:suggestion_id>/exclude", methods=["POST"])
+def add_exclude_word(suggestion_id: int):
+    db = get_session()
+    suggestion = db.get(LinkSuggestion, suggestion_id)
+    word = (request.form.get("word") or "").strip()[:60]
+    if suggestion is None or not EmptyForm().validate_on_submit():
+        abort(404)
+    if word:
+        offer = suggestion.offer
+        lists = dict(offer.exclude_context or {})
+        lists[suggestion.locale] = [*lists.get(suggestion.locale, []), word]
+        offer.exclude_context = lists
+        audit.record(db, "offer.exclude_word", actor=current_user, target=offer.code, word=word)
+        db.commit()
+        flash(_("Added “%(w)s” to the offer's excluded words. Rescan to apply.", w=word), "success")
+    return redirect(url_for("marketing.suggestions", state=suggestion.state.value))
+
+
+@bp.route("/rescan", methods=["POST"])
+def rescan():
+    db = get_session()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    stored = linking.rescan(db)
+    db.commit()
+    flash(_("Rescanned: %(n)d suggestions.", n=stored), "success")
+    return redirect(url_for("marketing.suggestions"))
+
+
+@bp.route("/blocklist", methods=["GET", "POST"])
 def blocklist():
-    return render_template("marketing/placeholder.html", title=_("Blocklists"))
+    db = get_session()
+    form = BlockTermForm()
+    if form.validate_on_submit():
+        term = (form.term.data or "").strip().lower()
+        if not term:
+            form.term.errors.append(_("Enter a word or phrase."))
+        elif db.scalar(select(BlockTerm).where(BlockTerm.locale == form.locale.data, BlockTerm.term == term)):
+            form.term.errors.append(_("This term is already on the list."))
+        else:
+            db.add(
+                BlockTerm(
+                    locale=form.locale.data,
+                    term=term,
+                    category=form.category.data,
+                    reason=(form.reason.data or "").strip(),
+                )
+            )
+            audit.record(db, "blocklist.added", actor=current_user, target=term, locale=form.locale.data)
+            db.commit()
+            flash(_("Added. Rescan to apply it to published articles."), "success")
+            return redirect(url_for("marketing.blocklist"))
+    built_in = {lang: lexicon(lang) for lang in ("en", "pl", "cs", "ru")}
+    return render_template(
+        "marketing/blocklist.html",
+        form=form,
+        import_form=ImportForm(),
+        delete_form=EmptyForm(),
+        terms=db.scalars(select(BlockTerm).order_by(BlockTerm.locale, BlockTerm.term)).all(),
+        built_in=built_in,
+    )
+
+
+@bp.route("/blocklist/import", methods=["POST"])
+def blocklist_import():
+    db = get_session()
+    form = ImportForm()
+    locale = request.form.get("locale", "en")
+    if form.validate_on_submit() and form.file.data and locale in ("en", "pl", "cs", "ru"):
+        text = form.file.data.read().decode("utf-8", errors="replace")
+        existing = set(db.scalars(select(BlockTerm.term).where(BlockTerm.locale == locale)))
+        added = 0
+        for line in text.splitlines():
+            term = line.strip().lower()[:120]
+            if term and not term.startswith("#") and term not in existing:
+                db.add(BlockTerm(locale=locale, term=term, category="imported", reason="imported list"))
+                existing.add(term)
+                added += 1
+        audit.record(db, "blocklist.imported", actor=current_user, target=locale, added=added)
+        db.commit()
+        flash(_("%(n)d terms added.", n=added), "success")
+    return redirect(url_for("marketing.blocklist"))
+
+
+@bp.route("/blocklist/<int:term_id>/delete", methods=["POST"])
+def blocklist_delete(term_id: int):
+    db = get_session()
+    term = db.get(BlockTerm, term_id)
+    if term is None or not EmptyForm().validate_on_submit():
+        abort(404)
+    db.delete(term)
+    audit.record(db, "blocklist.removed", actor=current_user, target=term.term)
+    db.commit()
+    return redirect(url_for("marketing.blocklist"))
+
+
+@bp.route("/preview/<path:slug>")
+def preview(slug: str):
+    db = get_session()
+    article = workflow.find_article(db, slug, request.args.get("locale", "en"))
+    if article is None or article.published_revision_id is None:
+        abort(404)
+    shown = db.scalars(
+        select(LinkSuggestion)
+        .where(
+            LinkSuggestion.revision_id == article.published_revision_id,
+            LinkSuggestion.state.in_([SuggestionState.PENDING, SuggestionState.APPROVED]),
+        )
+        .order_by(LinkSuggestion.start)
+    ).all()
+    unique, seen = [], set()
+    for s in shown:
+        if s.offer_id not in seen and not any(u.start < s.end and s.start < u.end for u in unique):
+            unique.append(s)
+            seen.add(s.offer_id)
+    return render_template(
+        "marketing/preview.html",
+        article=article,
+        article_html=linking.render_with_links(article, unique, preview=True),
+    )
+
+
+def _period() -> tuple[datetime, datetime]:
+    today = date.today()
+    try:
+        start = date.fromisoformat(request.args.get("from", ""))
+    except ValueError:
+        start = today - timedelta(days=30)
+    try:
+        end = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        end = today
+    return (
+        datetime.combine(start, datetime.min.time()).astimezone(),
+        datetime.combine(end + timedelta(days=1), datetime.min.time()).astimezone(),
+    )
 
 
 @bp.route("/reports")
-def reports():
-    return render_template("marketing/placeholder.html", title=_("Reports"))
+def report():
+    db = get_session()
+    start, end = _period()
+    by_offer, by_article = reports.by_offer(db, start, end), reports.by_article(db, start, end)
+    if request.args.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "kind",
+                "name",
+                "suggestions",
+                "approved",
+                "rejected",
+                "blocked",
+                "impressions",
+                "clicks",
+                "ctr",
+                "blocked_by_reason",
+            ]
+        )
+        for kind, rows in (("offer", by_offer), ("article", by_article)):
+            for row in rows:
+                writer.writerow(
+                    [
+                        kind,
+                        row.name,
+                        row.suggestions,
+                        row.approved,
+                        row.rejected,
+                        row.blocked,
+                        row.impressions,
+                        row.clicks,
+                        f"{row.ctr:.4f}",
+                        "; ".join(f"{k}={v}" for k, v in row.blocked_by_reason.items()),
+                    ]
+                )
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=link-report.csv"},
+        )
+    return render_template(
+        "marketing/reports.html",
+        by_offer=by_offer,
+        by_article=by_article,
+        start=start.date(),
+        end=(end - timedelta(days=1)).date(),
+    )

@@ -4,6 +4,7 @@ from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
 from portal.models.requests import (
     Attachment,
     CannedResponse,
@@ -18,6 +19,12 @@ from portal.models.requests import (
 from portal.models.users import Role, User
 
 __all__ = [
+    "BlockTerm",
+    "LinkEvent",
+    "LinkSuggestion",
+    "Offer",
+    "OfferStatus",
+    "SuggestionState",
     "Article",
     "ArticleFeedback",
     "ArticleRevision",

@@ -1,0 +1,234 @@
+"""The linker in the portal: built once per change of offers, suggestions from published
+revisions, and which approved links a given reader may see."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from knowledge_base.db import utcnow
+from knowledge_base.models import Article, ArticleStatus
+from linker import Linker, Policy
+from linker.html import insert_links, parse_html
+from linker.result import Link
+from portal.models import (
+    BlockTerm,
+    LinkSuggestion,
+    Offer,
+    OfferStatus,
+    Product,
+    RequestStatus,
+    Role,
+    ServiceRequest,
+    SuggestionState,
+    User,
+)
+
+SUGGESTION_POLICY = Policy(max_links=10)  # marketers review more candidates than a page shows
+LINKS_PER_PAGE = 3
+
+
+def _fingerprint(session: Session) -> tuple:
+    offers = session.execute(select(func.count(Offer.id), func.max(Offer.updated_at))).one()
+    terms = session.execute(select(func.count(BlockTerm.id), func.max(BlockTerm.id))).one()
+    return (*offers, *terms)
+
+
+def linker_for(session: Session, app: Flask | None = None) -> tuple[Linker, dict[str, Offer]]:
+    """The app's Linker for the active offers and blocklist, rebuilt only when they change."""
+    app = app or current_app
+    fingerprint = _fingerprint(session)
+    cached = app.extensions.get("linker")
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1], {o.code: o for o in session.scalars(select(Offer))}
+    offers = list(session.scalars(select(Offer).where(Offer.status == OfferStatus.ACTIVE)))
+    block: dict[str, list[str]] = {}
+    for term in session.scalars(select(BlockTerm)):
+        block.setdefault(term.locale, []).append(term.term)
+    linker = Linker(
+        [o.to_linker() for o in offers],
+        SUGGESTION_POLICY,
+        languages=("en", "pl", "cs", "ru"),
+        block_terms=block,
+    )
+    app.extensions["linker"] = (fingerprint, linker)
+    return linker, {o.code: o for o in session.scalars(select(Offer))}
+
+
+def scan_article(session: Session, article: Article, app: Flask | None = None) -> list[LinkSuggestion]:
+    """Store every candidate of the published revision; earlier decisions carry over when the
+    sentence is unchanged, otherwise a suggestion starts pending."""
+    revision = article.published_revision
+    if revision is None or article.status != ArticleStatus.PUBLISHED:
+        return []
+    linker, offers = linker_for(session, app)
+    previous = {
+        (s.offer_id, s.sentence): s
+        for s in session.scalars(
+            select(LinkSuggestion)
+            .where(LinkSuggestion.article_id == article.id)
+            .order_by(LinkSuggestion.id)
+            .execution_options(populate_existing=True)  # decisions may come from other sessions
+        )
+        if s.state in (SuggestionState.APPROVED, SuggestionState.REJECTED)
+    }
+    for old in session.scalars(select(LinkSuggestion).where(LinkSuggestion.revision_id == revision.id)):
+        session.delete(old)
+    result = linker.scan_html(article.body_html, lang=article.locale)
+    created = []
+    for item, blocked in [(link, False) for link in result.links] + [(b, True) for b in result.blocked]:
+        offer = offers.get(item.offer)
+        if offer is None:
+            continue
+        suggestion = LinkSuggestion(
+            article_id=article.id,
+            revision_id=revision.id,
+            offer_id=offer.id,
+            locale=article.locale,
+            matched_text=item.text[:200],
+            start=item.start,
+            end=item.end,
+            sentence=item.sentence,
+            reasons=list(item.reasons),
+        )
+        earlier = previous.get((offer.id, item.sentence))
+        if blocked:
+            suggestion.state = SuggestionState.BLOCKED
+        elif earlier is not None:
+            suggestion.state, suggestion.reviewer_id = earlier.state, earlier.reviewer_id
+            suggestion.reviewed_at = earlier.reviewed_at
+        session.add(suggestion)
+        created.append(suggestion)
+    session.flush()
+    return created
+
+
+def rescan(
+    session: Session,
+    *,
+    article_slug: str = "",
+    offer_code: str = "",
+    progress: Callable[[Article], None] | None = None,
+) -> int:
+    """Scan published articles again (after offers or blocklists changed); returns how many
+    suggestions were stored (only those of `offer_code`, if given)."""
+    query = select(Article).where(Article.status == ArticleStatus.PUBLISHED)
+    if article_slug:
+        query = query.where(Article.slug == article_slug)
+    stored = 0
+    for article in session.scalars(query).all():
+        suggestions = scan_article(session, article)
+        stored += sum(1 for s in suggestions if not offer_code or s.offer.code == offer_code)
+        if progress:
+            progress(article)
+    return stored
+
+
+def suppressed_product_kinds(session: Session, customer: User, days: int) -> set[str]:
+    """Product kinds the customer has an open, or recently resolved, request about."""
+    since = utcnow() - timedelta(days=days)
+    rows = session.scalars(
+        select(Product.kind)
+        .join(ServiceRequest, ServiceRequest.product_id == Product.id)
+        .where(
+            ServiceRequest.customer_id == customer.id,
+            or_(
+                ServiceRequest.status.in_(
+                    [RequestStatus.NEW, RequestStatus.OPEN, RequestStatus.WAITING_ON_CUSTOMER]
+                ),
+                ServiceRequest.resolved_at >= since,
+            ),
+        )
+    )
+    return set(rows)
+
+
+def visible_suggestions(
+    session: Session, article: Article, viewer: User | None, config
+) -> list[LinkSuggestion]:
+    """Approved links of the live revision that this reader may see (at most LINKS_PER_PAGE)."""
+    if article.published_revision_id is None:
+        return []
+    if viewer is None:
+        if not config["ANONYMOUS_OFFER_LINKS"]:
+            return []
+        suppressed: set[str] = set()
+    else:
+        if viewer.role == Role.CUSTOMER and not viewer.marketing_consent:
+            return []
+        suppressed = suppressed_product_kinds(session, viewer, config["OFFER_SUPPRESSION_DAYS"])
+    today = date.today()
+    shown = []
+    for suggestion in session.scalars(
+        select(LinkSuggestion)
+        .where(
+            LinkSuggestion.revision_id == article.published_revision_id,
+            LinkSuggestion.state == SuggestionState.APPROVED,
+        )
+        .order_by(LinkSuggestion.start)
+    ):
+        offer = suggestion.offer
+        if not offer.is_live(today) or (offer.product_kind and offer.product_kind in suppressed):
+            continue
+        if viewer is not None and offer.segments and viewer.segment not in offer.segments:
+            continue
+        if any(s.offer_id == offer.id for s in shown):
+            continue
+        shown.append(suggestion)
+        if len(shown) == LINKS_PER_PAGE:
+            break
+    return shown
+
+
+def render_with_links(article: Article, suggestions: list[LinkSuggestion], *, preview: bool = False) -> str:
+    """The article HTML with the given suggestions as links through /go/<id> (cached per link set)."""
+    if not suggestions:
+        return article.body_html
+    cache = current_app.extensions.setdefault("rendered_links", {})
+    key = (
+        article.published_revision_id,
+        tuple(s.id for s in suggestions),
+        tuple(s.state for s in suggestions),
+        preview,
+        str(current_app.config.get("SPONSORED_LABEL", "")),
+    )
+    if key in cache:
+        return cache[key]
+    from flask_babel import gettext as _
+
+    by_id = {str(s.id): s for s in suggestions}
+    links = [Link(str(s.id), s.start, s.end, s.matched_text) for s in suggestions]
+    offers = {str(s.id): _as_linker_offer(s) for s in suggestions}
+    label = html.escape(_("sponsored"))
+
+    def inside(link, _offer):
+        state = by_id[link.offer].state
+        mark = label if not preview else html.escape(state.value)
+        return f'<span class="sponsored-mark"> ({mark})</span>'
+
+    def attrs(link, _offer):
+        return f'data-state="{by_id[link.offer].state.value}"' if preview else ""
+
+    rendered = insert_links(
+        parse_html(article.body_html),
+        links,
+        offers,
+        href=lambda link, _o: f"/go/{link.offer}",
+        inside_html=inside,
+        attributes=attrs,
+    )
+    if len(cache) > 5000:
+        cache.clear()
+    cache[key] = rendered
+    return rendered
+
+
+def _as_linker_offer(suggestion: LinkSuggestion):
+    from linker import Offer as LinkerOffer
+
+    return LinkerOffer(id=suggestion.offer.code, url=suggestion.offer.url, phrases={"en": ("x",)})

@@ -1,0 +1,125 @@
+"""Offers, blocklist terms, link suggestions and what readers did with links."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from knowledge_base.db import Base, utcnow
+from knowledge_base.models import Article
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class OfferStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ARCHIVED = "archived"
+
+
+class Offer(Base):
+    """Something we sell, the words that may link to it, and who may see it."""
+
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)  # the linker's offer id
+    title: Mapped[str] = mapped_column(String(160))
+    url: Mapped[str] = mapped_column(String(500))
+    phrases: Mapped[dict] = mapped_column(JSON, default=dict)
+    require_context: Mapped[dict] = mapped_column(JSON, default=dict)
+    exclude_context: Mapped[dict] = mapped_column(JSON, default=dict)
+    segments: Mapped[list] = mapped_column(JSON, default=list)  # empty: every segment
+    product_kind: Mapped[str] = mapped_column(String(60), default="")
+    status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus), default=OfferStatus.ACTIVE)
+    active_from: Mapped[date | None] = mapped_column(Date)
+    active_until: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    def is_live(self, today: date) -> bool:
+        """Active and inside its dates."""
+        if self.status != OfferStatus.ACTIVE:
+            return False
+        return (self.active_from is None or self.active_from <= today) and (
+            self.active_until is None or today <= self.active_until
+        )
+
+    def to_linker(self) -> dict:
+        """The OFFERS.json form the linker reads."""
+        out = {"id": self.code, "title": self.title, "url": self.url, "phrases": self.phrases}
+        if self.require_context:
+            out["require_context"] = self.require_context
+        if self.exclude_context:
+            out["exclude_context"] = self.exclude_context
+        return out
+
+
+class BlockTerm(Base):
+    """A marketer's blocklist term: any document containing it gets no links."""
+
+    __tablename__ = "block_terms"
+    __table_args__ = (UniqueConstraint("locale", "term"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    term: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(40), default="brand")
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SuggestionState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    BLOCKED = "blocked"
+
+
+class LinkSuggestion(Base):
+    """One candidate link the linker found in a published revision, with its verdict and review."""
+
+    __tablename__ = "link_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("article_revisions.id", ondelete="CASCADE"), index=True
+    )
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    matched_text: Mapped[str] = mapped_column(String(200))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[SuggestionState] = mapped_column(
+        _enum(SuggestionState), default=SuggestionState.PENDING, index=True
+    )
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    article: Mapped[Article] = relationship()
+    offer: Mapped[Offer] = relationship()
+
+
+class LinkEvent(Base):
+    """An impression or a click of a rendered link."""
+
+    __tablename__ = "link_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("link_suggestions.id", ondelete="CASCADE"), index=True
+    )
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # impression | click
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    session_key: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
