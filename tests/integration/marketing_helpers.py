@@ -5,13 +5,21 @@ from portal.marketing import linking
 from portal.models import Offer, Product, RequestStatus, ServiceRequest
 from tests.integration.kb_helpers import publish_article
 
-BODY = ("Clean the pump filter of your washing machine every three months.\n\n"
-        "Place the router high on a shelf for a better signal.")
+BODY = (
+    "Clean the pump filter of your washing machine every three months.\n\n"
+    "Place the router high on a shelf for a better signal."
+)
 
 
 def offer(db, code="washing-machine", phrase="washing machine", kind="washing-machine", **extra) -> Offer:
-    item = Offer(code=code, title=code.title(), url=extra.pop("url", f"https://shop.example.com/{code}"),
-                 phrases={"en": [phrase]}, product_kind=kind, **extra)
+    item = Offer(
+        code=code,
+        title=code.title(),
+        url=extra.pop("url", f"https://shop.example.com/{code}"),
+        phrases={"en": [phrase]},
+        product_kind=kind,
+        **extra,
+    )
     db.add(item)
     db.commit()
     return item
@@ -31,8 +39,16 @@ def open_request_about(db, customer, kind="washing-machine"):
     product = Product(sku=f"SKU-{kind}", name=kind, kind=kind)
     db.add(product)
     db.flush()
-    db.add(ServiceRequest(reference=f"SR-2026-9{customer.id:05d}", customer_id=customer.id, subject="Broken",
-                          description="It broke", product_id=product.id, status=RequestStatus.OPEN))
+    db.add(
+        ServiceRequest(
+            reference=f"SR-2026-9{customer.id:05d}",
+            customer_id=customer.id,
+            subject="Broken",
+            description="It broke",
+            product_id=product.id,
+            status=RequestStatus.OPEN,
+        )
+    )
     db.commit()
 
 

@@ -8,12 +8,18 @@ from sqlalchemy import select
 
 from portal.models import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
 from tests.conftest import csrf_token
-from tests.integration.marketing_helpers import article_with_suggestions, new_revision, offer, open_request_about
+from tests.integration.marketing_helpers import (
+    article_with_suggestions,
+    new_revision,
+    open_request_about,
+)
 
 
 def approve(client, suggestion):
-    return client.post(f"/marketing/suggestions/{suggestion.id}/approve",
-                       data={"csrf_token": csrf_token(client, "/marketing/suggestions")})
+    return client.post(
+        f"/marketing/suggestions/{suggestion.id}/approve",
+        data={"csrf_token": csrf_token(client, "/marketing/suggestions")},
+    )
 
 
 def test_publishing_stores_suggestions_with_reasons(app, db):
@@ -26,7 +32,8 @@ def test_publishing_stores_suggestions_with_reasons(app, db):
 
 def test_blocked_candidates_are_stored_with_the_reason_and_never_render(app, client_as, db, users):
     article, suggestions = article_with_suggestions(
-        app, db, body="A man died in a fire caused by a washing machine.\n\nThe router was fine.")
+        app, db, body="A man died in a fire caused by a washing machine.\n\nThe router was fine."
+    )
     assert {s.state for s in suggestions.values()} == {SuggestionState.BLOCKED}
     assert any("tragedy" in r for r in suggestions["washing-machine"].reasons)
     marketer = client_as("marketer")
@@ -50,7 +57,7 @@ def test_approved_link_renders_only_for_welcome_readers(app, client, client_as, 
     assert "/go/" not in client.get("/kb/a/care").get_data(as_text=True)  # anonymous: site default off
     open_request_about(db, users["customer"], "washing-machine")
     page = client_as("customer").get("/kb/a/care").get_data(as_text=True)
-    assert go not in page and f'/go/{suggestions["router"].id}' in page
+    assert go not in page and f"/go/{suggestions['router'].id}" in page
 
 
 def test_segments_and_offer_status_and_dates_apply(app, client_as, db, users):
@@ -79,11 +86,18 @@ def test_go_redirects_only_to_registered_urls_and_counts_clicks(app, client_as, 
     response = customer.get(f"/go/{suggestions['router'].id}")
     assert response.status_code == 302 and response.headers["Location"] == "https://shop.example.com/router"
     assert db.scalar(select(LinkEvent).where(LinkEvent.kind == "click")).user_id == users["customer"].id
-    for bad in (f"/go/{suggestions['washing-machine'].id}", "/go/999999", "/go/abc",
-                "/go/1?next=https://evil.example", "/go/https://evil.example"):
+    for bad in (
+        f"/go/{suggestions['washing-machine'].id}",
+        "/go/999999",
+        "/go/abc",
+        "/go/1?next=https://evil.example",
+        "/go/https://evil.example",
+    ):
         assert customer.get(bad).status_code == 404
-    client_as("marketer").post(f"/marketing/suggestions/{suggestions['router'].id}/reject",
-                               data={"csrf_token": csrf_token(client_as("marketer"), "/marketing/suggestions")})
+    client_as("marketer").post(
+        f"/marketing/suggestions/{suggestions['router'].id}/reject",
+        data={"csrf_token": csrf_token(client_as("marketer"), "/marketing/suggestions")},
+    )
     assert customer.get(f"/go/{suggestions['router'].id}").status_code == 404
 
 
@@ -92,8 +106,10 @@ def test_approvals_survive_unchanged_sentences_and_reset_when_changed(app, clien
     marketer = client_as("marketer")
     approve(marketer, suggestions["washing-machine"])
     approve(marketer, suggestions["router"])
-    body = ("Clean the pump filter of your washing machine every three months.\n\n"
-            "Put the router on a high shelf so the signal reaches every room.")
+    body = (
+        "Clean the pump filter of your washing machine every three months.\n\n"
+        "Put the router on a high shelf so the signal reaches every room."
+    )
     again = new_revision(app, db, article, body)
     assert again["washing-machine"].state == SuggestionState.APPROVED
     assert again["router"].state == SuggestionState.PENDING
@@ -107,12 +123,22 @@ def test_bulk_review_and_exclude_words_and_blocklist(app, client_as, db):
     marketer.post("/marketing/suggestions/bulk", data={"ids": ids, "action": "reject", "csrf_token": token})
     db.expire_all()
     assert {s.state for s in db.scalars(select(LinkSuggestion))} == {SuggestionState.REJECTED}
-    marketer.post(f"/marketing/suggestions/{suggestions['router'].id}/exclude",
-                  data={"word": "shelf", "csrf_token": token})
+    marketer.post(
+        f"/marketing/suggestions/{suggestions['router'].id}/exclude",
+        data={"word": "shelf", "csrf_token": token},
+    )
     db.expire_all()
     assert db.scalar(select(Offer).where(Offer.code == "router")).exclude_context == {"en": ["shelf"]}
-    marketer.post("/marketing/blocklist", data={"locale": "en", "term": "filter", "category": "brand",
-                                                 "reason": "test", "csrf_token": csrf_token(marketer, "/marketing/blocklist")})
+    marketer.post(
+        "/marketing/blocklist",
+        data={
+            "locale": "en",
+            "term": "filter",
+            "category": "brand",
+            "reason": "test",
+            "csrf_token": csrf_token(marketer, "/marketing/blocklist"),
+        },
+    )
     assert db.scalar(select(BlockTerm)).term == "filter"
     marketer.post("/marketing/rescan", data={"csrf_token": token})
     db.expire_all()
@@ -124,21 +150,48 @@ def test_bulk_review_and_exclude_words_and_blocklist(app, client_as, db):
 def test_offer_form_validates_and_import_export_round_trip(client_as, db):
     marketer = client_as("marketer")
     token = csrf_token(marketer, "/marketing/offers/new")
-    bad = marketer.post("/marketing/offers/new", data={
-        "code": "evil", "title": "Evil", "url": "javascript:alert(1)", "phrases": "en: evil", "csrf_token": token})
+    bad = marketer.post(
+        "/marketing/offers/new",
+        data={
+            "code": "evil",
+            "title": "Evil",
+            "url": "javascript:alert(1)",
+            "phrases": "en: evil",
+            "csrf_token": token,
+        },
+    )
     assert "http(s) URL" in bad.get_data(as_text=True) and db.scalar(select(Offer)) is None
-    bad = marketer.post("/marketing/offers/new", data={
-        "code": "x", "url": "https://shop.example.com/x", "phrases": "de: waschmaschine", "csrf_token": token})
+    bad = marketer.post(
+        "/marketing/offers/new",
+        data={
+            "code": "x",
+            "url": "https://shop.example.com/x",
+            "phrases": "de: waschmaschine",
+            "csrf_token": token,
+        },
+    )
     assert "unsupported language" in bad.get_data(as_text=True)
-    good = marketer.post("/marketing/offers/new", data={
-        "code": "tablet", "title": "Tablets", "url": "https://shop.example.com/tablets", "phrases": "en: tablet",
-        "require_context": "en: screen, battery", "segments": "standard", "csrf_token": token})
+    good = marketer.post(
+        "/marketing/offers/new",
+        data={
+            "code": "tablet",
+            "title": "Tablets",
+            "url": "https://shop.example.com/tablets",
+            "phrases": "en: tablet",
+            "require_context": "en: screen, battery",
+            "segments": "standard",
+            "csrf_token": token,
+        },
+    )
     assert good.status_code == 302
     exported = json.loads(marketer.get("/marketing/offers/export").get_data(as_text=True))
     assert exported[0]["id"] == "tablet" and exported[0]["require_context"] == {"en": ["screen", "battery"]}
     exported[0]["title"] = "Tablets and e-readers"
-    marketer.post("/marketing/offers/import", data={"file": (io.BytesIO(json.dumps(exported).encode()), "o.json"),
-                                                    "csrf_token": token}, content_type="multipart/form-data")
+    marketer.post(
+        "/marketing/offers/import",
+        data={"file": (io.BytesIO(json.dumps(exported).encode()), "o.json"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
     db.expire_all()
     assert db.scalar(select(Offer)).title == "Tablets and e-readers"
 
