@@ -16,6 +16,7 @@ from knowledge_base.models import Article, ArticleStatus
 from linker import Linker, Policy
 from linker.html import insert_links, parse_html
 from linker.result import Link
+from portal.cache import cache
 from portal.models import (
     BlockTerm,
     LinkSuggestion,
@@ -189,16 +190,14 @@ def render_with_links(article: Article, suggestions: list[LinkSuggestion], *, pr
     """The article HTML with the given suggestions as links through /go/<id> (cached per link set)."""
     if not suggestions:
         return article.body_html
-    cache = current_app.extensions.setdefault("rendered_links", {})
-    key = (
-        article.published_revision_id,
-        tuple(s.id for s in suggestions),
-        tuple(s.state for s in suggestions),
-        preview,
-        str(current_app.config.get("SPONSORED_LABEL", "")),
-    )
-    if key in cache:
-        return cache[key]
+    from flask_babel import get_locale
+
+    states = ",".join(f"{s.id}:{s.state.value}" for s in suggestions)
+    key = f"shopkeeper:links:{article.published_revision_id}:{states}:{int(preview)}:{get_locale()}"
+    store = cache()
+    cached = store.get(key)
+    if cached is not None:
+        return cached
     from flask_babel import gettext as _
 
     by_id = {str(s.id): s for s in suggestions}
@@ -222,9 +221,7 @@ def render_with_links(article: Article, suggestions: list[LinkSuggestion], *, pr
         inside_html=inside,
         attributes=attrs,
     )
-    if len(cache) > 5000:
-        cache.clear()
-    cache[key] = rendered
+    store.set(key, rendered)
     return rendered
 
 

@@ -382,8 +382,10 @@ def report():
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=link-report.csv"},
         )
+    chart_rows = [{"name": r.name, "impressions": r.impressions, "clicks": r.clicks} for r in by_offer[:20]]
     return render_template(
         "marketing/reports.html",
+        chart_rows=chart_rows,
         by_offer=by_offer,
         by_article=by_article,
         start=start.date(),

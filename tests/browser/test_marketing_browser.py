@@ -46,6 +46,8 @@ def test_approved_link_reaches_the_right_customers_and_counts_clicks(app, db, us
     customer.wait_for_url(re.compile(r"/healthz\?landing=router"))
 
     marketer.goto("/marketing/reports")
+    marketer.wait_for_load_state("load")
+    assert marketer.evaluate("Chart.getChart(document.getElementById('offer-chart')) !== undefined")
     offer_row = marketer.locator("tr", has=marketer.locator("td", has_text=re.compile(r"^router$")))
     assert offer_row.first.locator("td").nth(6).inner_text() == "1"
 

@@ -220,3 +220,26 @@ def test_rescan_cli(app, db):
     article_with_suggestions(app, db)
     result = app.test_cli_runner().invoke(args=["linker", "rescan", "--offer", "router"])
     assert "stored 1 suggestion" in result.output
+
+
+def test_rendered_links_are_cached_in_redis_when_configured(app, client_as, db):
+    import redis
+
+    from portal.cache import RedisCache
+
+    _article, suggestions = article_with_suggestions(app, db)
+    approve(client_as("marketer"), suggestions["router"])
+    previous = app.extensions.pop("cache", None)
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    try:
+        server = redis.Redis.from_url(app.config["REDIS_URL"])
+        server.flushdb()
+        page = client_as("customer").get("/kb/a/care").get_data(as_text=True)
+        assert isinstance(app.extensions["cache"], RedisCache)
+        keys = server.keys("shopkeeper:links:*")
+        assert len(keys) == 1 and b"/go/" in server.get(keys[0])
+        assert "/go/" in page
+    finally:
+        app.config["REDIS_URL"] = None
+        app.extensions["cache"] = previous if previous is not None else app.extensions.pop("cache")
+        server.flushdb()
