@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sla_group)
     app.cli.add_command(kb_group)
     app.cli.add_command(linker_group)
+    app.cli.add_command(worker)
 
 
 @click.group("db", help="Database schema migrations.")
@@ -197,6 +198,21 @@ def linker_rescan(article_slug: str, offer_code: str) -> None:
         )
     db.commit()
     click.echo(f"stored {stored} suggestion(s)")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run the background worker (needs PORTAL_REDIS_URL): link scans off the request path."""
+    from rq import Worker
+
+    from portal import jobs
+
+    queue = jobs.queue()
+    if queue is None:
+        raise click.ClickException("PORTAL_REDIS_URL is not set: jobs run inline, no worker is needed.")
+    Worker([queue], connection=queue.connection).work(burst=burst)
 
 
 def main() -> None:

@@ -9,13 +9,12 @@ from sqlalchemy import func, select
 
 from knowledge_base import workflow
 from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
-from portal import audit
+from portal import audit, jobs
 from portal.auth.access import require_role_for_blueprint
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.kb import reading, search_service
 from portal.kb.forms import ArticleForm, ReviewForm
-from portal.marketing import linking
 from portal.models import Role
 
 bp = Blueprint("staff_kb", __name__, url_prefix="/staff/kb")
@@ -210,10 +209,7 @@ def review(slug: str, revision_id: int):
                 db.commit()
                 search_service.sync([article])
                 if article.published_revision_id == revision.id:
-                    linking.scan_article(
-                        db, article
-                    )  # inline; a job queue would take it off the request path
-                    db.commit()
+                    jobs.request_scan(article.id)  # off the request path when Redis is configured
                 flash(
                     _("Published.") if article.published_revision_id == revision.id else _("Sent back."),
                     "success",

@@ -243,3 +243,45 @@ def test_rendered_links_are_cached_in_redis_when_configured(app, client_as, db):
         app.config["REDIS_URL"] = None
         app.extensions["cache"] = previous if previous is not None else app.extensions.pop("cache")
         server.flushdb()
+
+
+def test_publishing_queues_the_scan_on_a_worker_when_redis_is_configured(app, client_as, db, monkeypatch):
+    from redis import Redis
+    from rq import SimpleWorker
+
+    from knowledge_base import workflow
+    from portal import jobs
+    from tests.integration.marketing_helpers import offer
+
+    offer(db, code="router", phrase="router", kind="router")
+    article = workflow.create_article(
+        db,
+        slug="queued",
+        locale="en",
+        category=None,
+        author_id=None,
+        draft=workflow.Draft("Queued", "Place the router high.", []),
+    )
+    workflow.submit_for_review(db, article.revisions[0])
+    db.commit()
+    app.config["REDIS_URL"] = "redis://127.0.0.1:6379/14"
+    Redis.from_url(app.config["REDIS_URL"]).flushdb()
+    try:
+        admin = client_as("admin")
+        url = f"/staff/kb/queued/review/{article.revisions[0].id}?locale=en"
+        admin.post(
+            url, data={"decision": "approve", "review_comment": "", "csrf_token": csrf_token(admin, url)}
+        )
+        assert db.scalars(select(LinkSuggestion)).all() == []  # not scanned in the request
+        with app.app_context():
+            queue = jobs.queue()
+        assert queue.count == 1
+        monkeypatch.setenv("PORTAL_DATABASE_URL", app.config["DATABASE_URL"])
+        monkeypatch.setenv("PORTAL_INSTANCE", app.config["INSTANCE_PATH"])
+        monkeypatch.setenv("PORTAL_SECRET_KEY", app.config["SECRET_KEY"])
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        db.expire_all()
+        assert [s.offer.code for s in db.scalars(select(LinkSuggestion))] == ["router"]
+    finally:
+        Redis.from_url(app.config["REDIS_URL"]).flushdb()
+        app.config["REDIS_URL"] = None
