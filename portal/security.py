@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -41,8 +41,20 @@ def is_safe_redirect(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def has_nul(values) -> bool:
+    """True if any text contains a NUL character (PostgreSQL refuses them; no form needs them)."""
+    return any("\x00" in value for value in values)
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Refuse NUL characters in input; add the security headers to every response."""
+
+    @app.before_request
+    def _refuse_nul():
+        texts = [request.path, *request.args.values(), *request.form.values()]
+        texts += [f.filename or "" for f in request.files.values()]
+        if has_nul(texts):
+            abort(400)
 
     @app.after_request
     def _harden(response: Response) -> Response:

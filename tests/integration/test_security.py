@@ -177,3 +177,12 @@ def test_error_pages_are_friendly_and_json_for_api_clients(client):
     assert "could not find" in html and "Traceback" not in html
     response = client.get("/nope", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.get_json()["status"] == 404
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client_as):
+    customer = client_as("customer")
+    response = customer.post(
+        "/requests/new",
+        data={"subject": "a\x00b", "description": "x", "csrf_token": csrf_token(customer, "/requests/new")},
+    )
+    assert response.status_code == 400
