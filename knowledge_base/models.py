@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from knowledge_base.db import Base, utcnow
+from knowledge_base.db import Base, enum_type, utcnow
 
 
 class Category(Base):
@@ -30,10 +30,6 @@ class ArticleStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
 class Article(Base):
     """One article in one locale; translations share a `translation_key`."""
 
@@ -46,7 +42,7 @@ class Article(Base):
     translation_key: Mapped[str] = mapped_column(String(120), index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     status: Mapped[ArticleStatus] = mapped_column(
-        _enum(ArticleStatus), default=ArticleStatus.DRAFT, index=True
+        enum_type(ArticleStatus, 20), default=ArticleStatus.DRAFT, index=True
     )
     published_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("article_revisions.id", use_alter=True, ondelete="SET NULL")
@@ -102,7 +98,7 @@ class ArticleRevision(Base):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str] = mapped_column(String(500), default="")
-    state: Mapped[RevisionState] = mapped_column(_enum(RevisionState), default=RevisionState.DRAFT)
+    state: Mapped[RevisionState] = mapped_column(enum_type(RevisionState, 20), default=RevisionState.DRAFT)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str] = mapped_column(String(1000), default="")

@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from knowledge_base.db import Base, utcnow
+from knowledge_base.db import Base, enum_type, utcnow
 from knowledge_base.models import Article
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class OfferStatus(enum.StrEnum):
@@ -36,7 +32,7 @@ class Offer(Base):
     exclude_context: Mapped[dict] = mapped_column(JSON, default=dict)
     segments: Mapped[list] = mapped_column(JSON, default=list)  # empty: every segment
     product_kind: Mapped[str] = mapped_column(String(60), default="")
-    status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus), default=OfferStatus.ACTIVE)
+    status: Mapped[OfferStatus] = mapped_column(enum_type(OfferStatus, 20), default=OfferStatus.ACTIVE)
     active_from: Mapped[date | None] = mapped_column(Date)
     active_until: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -98,7 +94,7 @@ class LinkSuggestion(Base):
     sentence: Mapped[str] = mapped_column(Text, default="")
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     state: Mapped[SuggestionState] = mapped_column(
-        _enum(SuggestionState), default=SuggestionState.PENDING, index=True
+        enum_type(SuggestionState, 20), default=SuggestionState.PENDING, index=True
     )
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -5,16 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from knowledge_base.db import Base, utcnow
+from knowledge_base.db import Base, enum_type, utcnow
 from portal.models.catalog import Category, CustomerProduct, Product
 from portal.models.users import User
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
 
 
 class RequestStatus(enum.StrEnum):
@@ -53,8 +49,10 @@ class ServiceRequest(Base):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     customer_product_id: Mapped[int | None] = mapped_column(ForeignKey("customer_products.id"))
-    priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.NORMAL)
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus), default=RequestStatus.NEW, index=True)
+    priority: Mapped[Priority] = mapped_column(enum_type(Priority), default=Priority.NORMAL)
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_type(RequestStatus), default=RequestStatus.NEW, index=True
+    )
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     first_response_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolution_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
@@ -173,6 +171,6 @@ class SlaPolicy(Base):
 
     __tablename__ = "sla_policies"
 
-    priority: Mapped[Priority] = mapped_column(_enum(Priority), primary_key=True)
+    priority: Mapped[Priority] = mapped_column(enum_type(Priority), primary_key=True)
     first_response_minutes: Mapped[int] = mapped_column(Integer)
     resolution_minutes: Mapped[int] = mapped_column(Integer)

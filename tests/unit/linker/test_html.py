@@ -9,7 +9,7 @@ from tests.unit.linker.conftest import linked
 
 class TextContent(HTMLParser):
     def __init__(self):
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.parts = []
 
     def handle_data(self, data):

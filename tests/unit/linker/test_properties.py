@@ -1,9 +1,9 @@
 """Properties that hold for any input (hypothesis)."""
 
-from html.parser import HTMLParser
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.unit.linker.test_html import text_of
 
 WORDS = [
     "router",
@@ -33,22 +33,6 @@ WORDS = [
 mixed_text = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), max_size=40).map(" ".join)
 languages = st.sampled_from([None, "en", "pl", "cs", "ru"])
 fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-class TextContent(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
-def text_of(html: str) -> str:
-    parser = TextContent()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
 
 
 @fast
