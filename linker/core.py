@@ -207,13 +207,14 @@ class Linker:
             warning = f"no offers or pipeline for language {lang!r}" if lang else "language not recognised"
             return ScanResult(lang=lang, warnings=[warning])
         folded = fold(doc.text)
-        hits = model.index.find(folded)
+        prepared = TermIndex.prepare(folded)
+        hits = model.index.find(prepared)
         hits.extend(_hashtag_hits(model.index, folded))
         evidence = gather(doc, folded, hits, self.policy)
         context = ScanContext(lang, doc, model, evidence, self.policy)
         result = ScanResult(lang=lang)
         for para_start, para_end in doc.paragraphs:
-            for hit in _first_per_span(model.offer_index.find(folded, para_start, para_end)):
+            for hit in _first_per_span(model.offer_index.find(prepared, para_start, para_end)):
                 if not self._decide(hit, context, result):
                     return result  # the cap is reached: the rest is not examined
         return result

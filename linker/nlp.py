@@ -6,7 +6,7 @@ from functools import cache
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LEMMA, LENGTH
+from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -28,6 +28,36 @@ class LemmaComponent:
         return doc
 
 
+SENTENCE_PUNCTUATION = frozenset({".", "!", "?", "…", "!!", "??", "?!", "...", "!!!", "。"})
+
+
+class SentenceComponent:
+    """Sentence starts after sentence-final punctuation (spaCy's sentencizer rule), computed on
+    arrays so that no Token objects are created."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        starts, seen_end = [], False
+        for i, (idx, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
+            is_end = text[idx : idx + length] in SENTENCE_PUNCTUATION
+            if i == 0 or (seen_end and not is_end):
+                starts.append(1)
+                seen_end = False
+            else:
+                starts.append(-1)
+            seen_end = seen_end or is_end
+        if starts:  # spaCy stores SENT_START as uint64 (-1 in two's complement)
+            values = numpy.array(starts, dtype="int64").view("uint64").reshape(-1, 1)
+            doc.from_array([SENT_START], values)
+        return doc
+
+
+@Language.factory("shopkeeper_sentences", assigns=["token.is_sent_start"], default_config={})
+def make_sentences(nlp: Language, name: str) -> SentenceComponent:
+    """spaCy factory for the sentence-boundary component."""
+    return SentenceComponent()
+
+
 @Language.factory("shopkeeper_lemmatizer", assigns=["token.lemma"], default_config={})
 def make_lemmatizer(nlp: Language, name: str) -> LemmaComponent:
     """spaCy factory for the lemmatizer component."""
@@ -40,7 +70,7 @@ def pipeline(lang: str) -> Language:
     if lang not in SUPPORTED_LANGUAGES:
         raise ValueError(f"no pipeline for language {lang!r}")
     nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("shopkeeper_sentences")
     nlp.add_pipe("shopkeeper_lemmatizer")
     nlp.max_length = 2_000_000
     return nlp

@@ -8,6 +8,7 @@ folded text plus a Unicode word-boundary check per hit.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -17,6 +18,7 @@ import ahocorasick
 from linker.lemmas import LemmaBackend
 
 MAX_FORMS_PER_PHRASE = 5000
+SEPARATOR = re.compile(r"[^\w]|_")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ class TermIndex:
     def __init__(self, backend: LemmaBackend) -> None:
         self.backend = backend
         self._pending: list[tuple[str, Term, bool]] = []
-        self._entries: dict[str, list[tuple[Term, bool, bool]]] = defaultdict(list)
+        self._entries: dict[str, list[Term]] = defaultdict(list)
+        self._bare: dict[str, list[Term]] = defaultdict(list)
+        self._bare_automaton = None
         self._automaton = ahocorasick.Automaton()
         self.form_count = 0
 
@@ -95,34 +99,51 @@ class TermIndex:
         return self
 
     def _add_form(self, form: str, term: Term, left_boundary: bool, right_boundary: bool) -> None:
-        self._entries[form].append((term, left_boundary, right_boundary))
+        core = SEPARATOR.sub(" ", form).strip()
+        if not core:
+            return
+        key = (" " if left_boundary else "") + core + (" " if right_boundary else "")
+        self._entries[key].append(term)
+        if " " not in core and len(core) >= 4:
+            self._bare[core].append(term)
 
-    def find_inside(self, word: str, offset: int, kinds: frozenset[str], min_length: int = 4) -> list[Hit]:
+    def find_inside(self, word: str, offset: int, kinds: frozenset[str]) -> list[Hit]:
         """Terms of `kinds` anywhere inside one word (hashtags such as #nswfires), boundaries ignored."""
-        if not self.form_count:
+        if self._bare_automaton is None:
+            self._bare_automaton = ahocorasick.Automaton()
+            for core in self._bare:
+                self._bare_automaton.add_word(core, core)
+            if self._bare:
+                self._bare_automaton.make_automaton()
+        if not self._bare:
             return []
         hits = []
-        for end_index, key in self._automaton.iter(word):
-            if len(key) < min_length or " " in key:
-                continue
-            for term, _left, _right in self._entries[key]:
+        for end_index, core in self._bare_automaton.iter(word):
+            for term in self._bare[core]:
                 if term.kind in kinds:
-                    start = offset + end_index - len(key) + 1
-                    hits.append(Hit(start, start + len(key), term))
+                    start = offset + end_index - len(core) + 1
+                    hits.append(Hit(start, start + len(core), term))
         return hits
 
-    def find(self, folded: str, start: int = 0, end: int | None = None) -> list[Hit]:
-        """Every term occurrence in `folded[start:end]` (output of text.fold) at word boundaries."""
+    @staticmethod
+    def prepare(folded: str) -> str:
+        """The text as the automaton reads it: separators as spaces, padded (offsets shift by one)."""
+        return " " + SEPARATOR.sub(" ", folded) + " "
+
+    def find(self, prepared: str, start: int = 0, end: int | None = None) -> list[Hit]:
+        """Every term occurrence between `start` and `end` (offsets of the folded text) at word
+        boundaries; `prepared` comes from `prepare`. Keys carry their boundary spaces, so the
+        automaton never reports a match inside another word."""
         if not self.form_count:
             return []
+        stop = len(prepared) if end is None else min(len(prepared), end + 2)
         hits = []
-        length = len(folded)
         entries = self._entries
-        for end_index, key in self._automaton.iter(folded, start, length if end is None else end):
-            start = end_index - len(key) + 1
-            left_ok = start == 0 or not folded[start - 1].isalnum()
-            right_ok = end_index + 1 == length or not folded[end_index + 1].isalnum()
-            for term, need_left, need_right in entries[key]:
-                if (left_ok or not need_left) and (right_ok or not need_right):
-                    hits.append(Hit(start, end_index + 1, term))
+        for end_index, key in self._automaton.iter(prepared, start, stop):
+            lead = key[0] == " "
+            trail = key[-1] == " "
+            first = end_index - len(key) + lead  # +1 for the space, -1 for the padding
+            last = end_index - trail  # exclusive end in folded-text offsets
+            for term in entries[key]:
+                hits.append(Hit(first, last, term))
         return hits
