@@ -100,15 +100,22 @@ def new():
             )
             _after_save(article.revisions[-1])
         except workflow.ArticleError as exc:
-            db.rollback()
-            getattr(form, "body" if exc.field == "body" else exc.field or "title").errors.append(
-                _(exc.message)
-            )
+            _show_error(form, exc)
         else:
-            db.commit()
-            flash(_("Draft saved."), "success")
-            return redirect(url_for("staff_kb.revisions", slug=article.slug, locale=article.locale))
+            return _saved(article, _("Draft saved."))
     return render_template("staff_kb/edit.html", form=form, article=None)
+
+
+def _show_error(form: ArticleForm, exc: workflow.ArticleError) -> None:
+    """Undo the half-done save and show the rule that was broken on its field."""
+    get_session().rollback()
+    getattr(form, exc.field if exc.field in form else "title").errors.append(_(exc.message))
+
+
+def _saved(article: Article, message: str):
+    get_session().commit()
+    flash(message, "success")
+    return redirect(url_for("staff_kb.revisions", slug=article.slug, locale=article.locale))
 
 
 def _translation_key(slug: str) -> str | None:
@@ -136,14 +143,9 @@ def edit(slug: str):
                 article.category = db.scalar(select(Category).where(Category.slug == form.category.data))
             _after_save(revision)
         except workflow.ArticleError as exc:
-            db.rollback()
-            getattr(form, "body" if exc.field == "body" else exc.field or "title").errors.append(
-                _(exc.message)
-            )
+            _show_error(form, exc)
         else:
-            db.commit()
-            flash(_("Saved as a new revision."), "success")
-            return redirect(url_for("staff_kb.revisions", slug=article.slug, locale=article.locale))
+            return _saved(article, _("Saved as a new revision."))
     return render_template("staff_kb/edit.html", form=form, article=article)
 
 
