@@ -6,7 +6,7 @@ from functools import cache
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
+from spacy.attrs import LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -20,9 +20,9 @@ class LemmaComponent:
         self.backend = backend_for(lang)
 
     def __call__(self, doc: Doc) -> Doc:
-        lemma, strings, text = self.backend.lemma, doc.vocab.strings, doc.text
-        spans = doc.to_array([IDX, LENGTH]).tolist()  # avoids creating a Token object per word
-        hashes = [strings.add(lemma(text[i : i + n].lower().replace("ё", "е"))) for i, n in spans]
+        lemma, strings = self.backend.lemma, doc.vocab.strings
+        # LOWER hashes instead of Token objects or doc.text (both create a Token per word)
+        hashes = [strings.add(lemma(strings[h].replace("ё", "е"))) for h in doc.to_array(LOWER).tolist()]
         if hashes:
             doc.from_array([LEMMA], numpy.array(hashes, dtype="uint64").reshape(-1, 1))
         return doc
@@ -35,11 +35,14 @@ class SentenceComponent:
     """Sentence starts after sentence-final punctuation (spaCy's sentencizer rule), computed on
     arrays so that no Token objects are created."""
 
+    def __init__(self, vocab) -> None:
+        self.end_hashes = frozenset(vocab.strings.add(p) for p in SENTENCE_PUNCTUATION)
+
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        # ORTH hashes, not doc.text: Doc.text builds a Token object per word
         starts, seen_end = [], False
-        for i, (idx, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
-            is_end = text[idx : idx + length] in SENTENCE_PUNCTUATION
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+            is_end = orth in self.end_hashes
             if i == 0 or (seen_end and not is_end):
                 starts.append(1)
                 seen_end = False
@@ -55,7 +58,7 @@ class SentenceComponent:
 @Language.factory("shopkeeper_sentences", assigns=["token.is_sent_start"], default_config={})
 def make_sentences(nlp: Language, name: str) -> SentenceComponent:
     """spaCy factory for the sentence-boundary component."""
-    return SentenceComponent()
+    return SentenceComponent(nlp.vocab)
 
 
 @Language.factory("shopkeeper_lemmatizer", assigns=["token.lemma"], default_config={})
