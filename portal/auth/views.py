@@ -20,6 +20,7 @@ from portal import audit, notify
 from portal.auth import forms, services
 from portal.db import get_session
 from portal.extensions import limiter
+from portal.mail import MailError
 from portal.security import is_safe_redirect
 
 bp = Blueprint("auth", __name__)
@@ -130,14 +131,17 @@ def reset_request():
         if user is not None and user.is_active:
             token = _reset_tokens().make(user)
             link = url_for("auth.reset_password", token=token, _external=True)
-            notify.send_templated(
-                user.email,
-                user.locale,
-                "reset_password",
-                _l("Reset your Shopkeeper password"),
-                user=user,
-                link=link,
-            )
+            try:
+                notify.send_templated(
+                    user.email,
+                    user.locale,
+                    "reset_password",
+                    _l("Reset your Shopkeeper password"),
+                    user=user,
+                    link=link,
+                )
+            except MailError:  # same answer either way: the page must not reveal the account
+                current_app.logger.exception("Could not send the reset mail")
             audit.record(db, "password.reset_requested", actor=user, target=user.email)
             db.commit()
         flash(str(RESET_SENT), "info")

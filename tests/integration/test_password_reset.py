@@ -69,3 +69,13 @@ def test_outbox_transport_writes_eml_files(app, client, users, tmp_path):
         app.config["MAIL_URL"] = previous
     files = list(tmp_path.glob("*.eml"))
     assert len(files) == 1 and b"reset-password/" in files[0].read_bytes()
+
+
+def test_a_mail_outage_gives_the_same_answer_and_no_error_page(app, client, users):
+    previous = app.config["MAIL_URL"]
+    app.config["MAIL_URL"] = "smtp://127.0.0.1:9"  # nothing listens there
+    try:
+        response = request_reset(client, "customer@example.com")
+    finally:
+        app.config["MAIL_URL"] = previous
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
