@@ -40,3 +40,17 @@ def test_catalogs_are_complete(locale):
         if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("locale", ["pl", "cs", "ru"])
+def test_compiled_catalogs_match_the_po_files(locale):
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    folder = TRANSLATIONS / locale / "LC_MESSAGES"
+    with open(folder / "messages.po", "rb") as f:
+        catalog = read_po(f)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    assert compiled.getvalue() == (folder / "messages.mo").read_bytes(), "run `make translations`"
