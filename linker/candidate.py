@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from linker.offers import Offer
+from linker.phrases import LemmaPhrases
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,12 @@ class Sentence:
     lemmas: list[str]
     offer_first: int  # token index (within the sentence) of the match
     offer_last: int  # one past the last token of the match
+
+    def cue_words(self, phrases: LemmaPhrases | None) -> list[str]:
+        """The sentence's words (as written) that match the lemma phrases."""
+        if phrases is None:
+            return []
+        return [" ".join(self.tokens[start:end]) for start, end, _label in phrases.find(self.lemmas)]
 
 
 @dataclass

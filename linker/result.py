@@ -6,8 +6,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class _Decision:
+    """The JSON form shared by links and blocked candidates."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "offer": self.offer,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "sentence": self.sentence,
+            "reasons": list(self.reasons),
+        }
+
+
 @dataclass(frozen=True)
-class Link:
+class Link(_Decision):
     """A link the linker would make."""
 
     offer: str
@@ -17,19 +31,9 @@ class Link:
     sentence: str = ""
     reasons: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "offer": self.offer,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "sentence": self.sentence,
-            "reasons": list(self.reasons),
-        }
-
 
 @dataclass(frozen=True)
-class Blocked:
+class Blocked(_Decision):
     """A candidate the linker refused, and why."""
 
     offer: str
@@ -38,16 +42,6 @@ class Blocked:
     text: str
     reasons: tuple[str, ...]
     sentence: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "offer": self.offer,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "sentence": self.sentence,
-            "reasons": list(self.reasons),
-        }
 
 
 @dataclass

@@ -24,10 +24,8 @@ def complaint(candidate, ctx) -> list[str]:
     if sentence is None:
         return []
     cues = cue_phrases(ctx.lang)
-    lemmas = sentence.lemmas
-    tokens = sentence.tokens
-    anger = [" ".join(tokens[s:e]) for s, e, _l in cues["anger"].find(lemmas)] if "anger" in cues else []
-    fault = [" ".join(tokens[s:e]) for s, e, _l in cues["fault"].find(lemmas)] if "fault" in cues else []
+    anger = sentence.cue_words(cues.get("anger"))
+    fault = sentence.cue_words(cues.get("fault"))
     shouting = _shouting(sentence)
     if sentence.text.count("!") >= 2 or "?!" in sentence.text:
         anger.append("!!")

@@ -34,11 +34,9 @@ def negation(candidate, ctx) -> list[str]:
     lemmas = sentence.lemmas
     tokens = sentence.tokens
     reasons = []
-    dismiss = cues.get("dismiss")
-    if dismiss:
-        words = [" ".join(tokens[s:e]) for s, e, _l in dismiss.find(lemmas)]
-        if words:
-            reasons.append(f"negation:dismissive ({', '.join(words)})")
+    words = sentence.cue_words(cues.get("dismiss"))
+    if words:
+        reasons.append(f"negation:dismissive ({', '.join(words)})")
     reject = cues.get("reject")
     if reject and "neg" in cues:
         for start, end, _label in cues["neg"].find(lemmas):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import (
@@ -140,60 +141,60 @@ def detail(ref: str):
     )
 
 
-def _act(ref: str, action) -> object:
+def _act(ref: str, change, message: Callable[[ServiceRequest], str], after=None):
+    """Run one customer action on their request: commit it, tell them, redirect back."""
     db = get_session()
     found = _own_request(ref)
-    form = forms.RateForm() if action is services.rate else forms.ReplyForm()
+    form = forms.ReplyForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        result = action(db, found, form)
+        text = message(found)  # worded from the state before the change
+        change(db, found, form)
     except RequestError as exc:
         db.rollback()
         flash(str(exc.message), "error")
     else:
         db.commit()
-        return result
+        if after is not None:
+            after(found, form)
+        flash(text, "success")
     return redirect(url_for("requests.detail", ref=ref))
 
 
 @bp.route("/requests/<ref>/reply", methods=["POST"])
 @login_required
 def reply(ref: str):
-    def do(db, found, form):
-        was_waiting = found.status == RequestStatus.WAITING_ON_CUSTOMER
-        services.customer_reply(db, current_user, found, form.body.data or "")
-        db.commit()
-        notifications.assignee_told_of_customer_reply(found, form.body.data)
-        flash(
-            _("Your reply was sent.") + (" " + _("The request is open again.") if was_waiting else ""),
-            "success",
-        )
-        return redirect(url_for("requests.detail", ref=ref))
+    def message(found: ServiceRequest) -> str:
+        reopened = found.status == RequestStatus.WAITING_ON_CUSTOMER
+        return _("Your reply was sent.") + (" " + _("The request is open again.") if reopened else "")
 
-    return _act(ref, do)
+    return _act(
+        ref,
+        lambda db, found, form: services.customer_reply(db, current_user, found, form.body.data or ""),
+        message,
+        after=lambda found, form: notifications.assignee_told_of_customer_reply(found, form.body.data),
+    )
 
 
 @bp.route("/requests/<ref>/close", methods=["POST"])
 @login_required
 def close(ref: str):
-    def do(db, found, form):
-        services.customer_close(db, current_user, found)
-        flash(_("The request is closed."), "success")
-        return redirect(url_for("requests.detail", ref=ref))
-
-    return _act(ref, do)
+    return _act(
+        ref,
+        lambda db, found, _form: services.customer_close(db, current_user, found),
+        lambda _found: _("The request is closed."),
+    )
 
 
 @bp.route("/requests/<ref>/reopen", methods=["POST"])
 @login_required
 def reopen(ref: str):
-    def do(db, found, form):
-        services.customer_reopen(db, current_user, found, limits().reopen_days)
-        flash(_("The request is open again."), "success")
-        return redirect(url_for("requests.detail", ref=ref))
-
-    return _act(ref, do)
+    return _act(
+        ref,
+        lambda db, found, _form: services.customer_reopen(db, current_user, found, limits().reopen_days),
+        lambda _found: _("The request is open again."),
+    )
 
 
 @bp.route("/requests/<ref>/rate", methods=["POST"])
