@@ -6,6 +6,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
@@ -81,6 +82,14 @@ class ScanContext:
     _views: dict[tuple[int, int], WindowView] = field(default_factory=dict)
     linked: set[str] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)
+    _per_sentence: dict[tuple[str, int, int], Any] = field(default_factory=dict)
+
+    def per_sentence(self, name: str, sentence: Sentence, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per sentence and scan: several candidates often share a sentence."""
+        key = (name, sentence.start, len(sentence.text))
+        if key not in self._per_sentence:
+            self._per_sentence[key] = compute()
+        return self._per_sentence[key]
 
     def exclude_phrases(self, offer: Offer) -> LemmaPhrases | None:
         return self.model.exclude.get(offer.id)
@@ -112,19 +121,20 @@ class WindowView:
     def __init__(self, model: LanguageModel, text: str, offset: int) -> None:
         self.text, self.offset = text, offset
         doc = model.nlp(text)
-        strings = model.nlp.vocab.strings
+        self.strings = model.nlp.vocab.strings
         columns = doc.to_array([IDX, LENGTH, LEMMA, SENT_START]).tolist()  # no Token objects: fast
         self.starts = [row[0] for row in columns]
-        self.words = [text[row[0] : row[0] + row[1]] for row in columns]
-        self.lemmas = [strings[row[2]] for row in columns]
+        self.ends = [row[0] + row[1] for row in columns]
+        self.lemma_hashes = [row[2] for row in columns]
         self.sentence_starts = [i for i, row in enumerate(columns) if row[3] == 1] or [0]
         self.matches = model.matcher(doc)
+        self._sentences: dict[int, tuple[int, int, list[str], list[str]]] = {}
 
     def char_start(self, token: int) -> int:
         return self.offset + self.starts[token]
 
     def char_end(self, token: int) -> int:
-        return self.offset + self.starts[token] + len(self.words[token])
+        return self.offset + self.ends[token]
 
     def best_match(self, offer_hash: int, start: int, end: int) -> tuple[int, int] | None:
         """The longest match of the offer overlapping [start, end), as token indices."""
@@ -139,21 +149,21 @@ class WindowView:
     def sentence(self, first: int, last: int) -> Sentence:
         """The sentence holding tokens [first, last)."""
         position = bisect.bisect_right(self.sentence_starts, first) - 1
-        s_first = self.sentence_starts[position]
-        s_last = (
-            self.sentence_starts[position + 1]
-            if position + 1 < len(self.sentence_starts)
-            else len(self.words)
-        )
-        text = self.text[self.starts[s_first] : self.starts[s_last - 1] + len(self.words[s_last - 1])]
-        return Sentence(
-            text,
-            self.char_start(s_first),
-            self.words[s_first:s_last],
-            self.lemmas[s_first:s_last],
-            first - s_first,
-            last - s_first,
-        )
+        s_first, s_last, words, lemmas = self._sentence_tokens(position)
+        text = self.text[self.starts[s_first] : self.ends[s_last - 1]]
+        return Sentence(text, self.char_start(s_first), words, lemmas, first - s_first, last - s_first)
+
+    def _sentence_tokens(self, position: int) -> tuple[int, int, list[str], list[str]]:
+        """Token range, words and lemmas of the `position`-th sentence, built once per window."""
+        cached = self._sentences.get(position)
+        if cached is None:
+            s_first = self.sentence_starts[position]
+            following = self.sentence_starts[position + 1 : position + 2]
+            s_last = following[0] if following else len(self.starts)
+            words = [self.text[self.starts[i] : self.ends[i]] for i in range(s_first, s_last)]
+            lemmas = [self.strings[h] for h in self.lemma_hashes[s_first:s_last]]
+            cached = self._sentences[position] = (s_first, s_last, words, lemmas)
+        return cached
 
 
 class Linker:
@@ -296,10 +306,13 @@ def _blocked(candidate: Candidate, reasons: list[str]) -> Blocked:
 
 def _first_per_span(hits: list[Hit]) -> list[Hit]:
     """Offer hits in document order; of overlapping hits the longest wins."""
-    ordered = sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
+    # two stable sorts with C-level keys: by start, and at one start the longest first
+    ordered = sorted(hits, key=itemgetter(1), reverse=True)
+    ordered.sort(key=itemgetter(0))
     kept: list[Hit] = []
+    last_end = -1
     for hit in ordered:
-        if kept and hit.start < kept[-1].end:
-            continue
-        kept.append(hit)
+        if hit.start >= last_end:
+            kept.append(hit)
+            last_end = hit.end
     return kept

@@ -16,16 +16,28 @@ from linker.lemmas import SUPPORTED_LANGUAGES, backend_for
 class LemmaComponent:
     """Sets `token.lemma_` (lower-case) from the language's lemma backend."""
 
+    MAX_CACHED = 200_000
+
     def __init__(self, lang: str) -> None:
         self.backend = backend_for(lang)
+        self._lemma_of: dict[int, int] = {}  # LOWER hash -> LEMMA hash; a word type is looked up once
 
     def __call__(self, doc: Doc) -> Doc:
-        lemma, strings = self.backend.lemma, doc.vocab.strings
         # LOWER hashes instead of Token objects or doc.text (both create a Token per word)
-        hashes = [strings.add(lemma(strings[h].replace("ё", "е"))) for h in doc.to_array(LOWER).tolist()]
-        if hashes:
-            doc.from_array([LEMMA], numpy.array(hashes, dtype="uint64").reshape(-1, 1))
+        lowers = doc.to_array(LOWER).tolist()
+        if not lowers:
+            return doc
+        known = self._lemma_of
+        if len(known) > self.MAX_CACHED:
+            known.clear()
+        hashes = [known.get(h) or self._learn(h, doc.vocab.strings) for h in lowers]
+        doc.from_array([LEMMA], numpy.array(hashes, dtype="uint64").reshape(-1, 1))
         return doc
+
+    def _learn(self, lower_hash: int, strings) -> int:
+        lemma_hash = strings.add(self.backend.lemma(strings[lower_hash].replace("ё", "е")))
+        self._lemma_of[lower_hash] = lemma_hash
+        return lemma_hash
 
 
 SENTENCE_PUNCTUATION = frozenset({".", "!", "?", "…", "!!", "??", "?!", "...", "!!!", "。"})

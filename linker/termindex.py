@@ -19,6 +19,9 @@ from linker.lemmas import LemmaBackend
 
 MAX_FORMS_PER_PHRASE = 5000
 SEPARATOR = re.compile(r"[^\w]|_")
+# The scan-time form of SEPARATOR: spaces are left alone (most separators are spaces, and a
+# regex substitution per space costs more than the whole naive matcher); "_" is replaced apart.
+_NON_SPACE_SEPARATOR = re.compile(r"[^\w ]")
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,11 @@ class TermIndex:
             for combo in itertools.islice(itertools.product(*options), MAX_FORMS_PER_PHRASE):
                 self._add_form(" ".join(combo), term, True, True)
         self._pending.clear()
-        for key in self._entries:
-            self._automaton.add_word(key, key)
+        for key, terms in self._entries.items():
+            # the value holds what `find` needs, so a hit costs no lookups: how far back the
+            # match starts and how far before the automaton's end index it ends (folded offsets)
+            lead, trail = key[0] == " ", key[-1] == " "
+            self._automaton.add_word(key, (len(key) - lead, trail, tuple(terms)))
         self.form_count = len(self._entries)
         if self.form_count:
             self._automaton.make_automaton()
@@ -128,7 +134,10 @@ class TermIndex:
     @staticmethod
     def prepare(folded: str) -> str:
         """The text as the automaton reads it: separators as spaces, padded (offsets shift by one)."""
-        return " " + SEPARATOR.sub(" ", folded) + " "
+        prepared = _NON_SPACE_SEPARATOR.sub(" ", folded)
+        if "_" in prepared:
+            prepared = prepared.replace("_", " ")
+        return " " + prepared + " "
 
     def find(self, prepared: str, start: int = 0, end: int | None = None) -> list[Hit]:
         """Every term occurrence between `start` and `end` (offsets of the folded text) at word
@@ -137,13 +146,11 @@ class TermIndex:
         if not self.form_count:
             return []
         stop = len(prepared) if end is None else min(len(prepared), end + 2)
-        hits = []
-        entries = self._entries
-        for end_index, key in self._automaton.iter(prepared, start, stop):
-            lead = key[0] == " "
-            trail = key[-1] == " "
-            first = end_index - len(key) + lead  # +1 for the space, -1 for the padding
-            last = end_index - trail  # exclusive end in folded-text offsets
-            for term in entries[key]:
-                hits.append(Hit(first, last, term))
+        hits: list[Hit] = []
+        append, new = hits.append, tuple.__new__  # Hit(...) goes through a Python-level __new__
+        # offsets: +1 for a leading boundary space, -1 for the padding of `prepare`
+        for end_index, (back, trail, terms) in self._automaton.iter(prepared, start, stop):
+            first, last = end_index - back, end_index - trail
+            for term in terms:
+                append(new(Hit, (first, last, term)))
         return hits

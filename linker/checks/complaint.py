@@ -23,7 +23,11 @@ def complaint(candidate, ctx) -> list[str]:
     sentence = candidate.sentence
     if sentence is None:
         return []
-    cues = cue_phrases(ctx.lang)
+    return list(ctx.per_sentence("complaint", sentence, lambda: _complaint(sentence, ctx.lang)))
+
+
+def _complaint(sentence, lang: str) -> list[str]:
+    cues = cue_phrases(lang)
     anger = sentence.cue_words(cues.get("anger"))
     fault = sentence.cue_words(cues.get("fault"))
     shouting = _shouting(sentence)

@@ -30,7 +30,20 @@ def negation(candidate, ctx) -> list[str]:
     sentence = candidate.sentence
     if sentence is None:
         return []
-    cues = cue_phrases(ctx.lang)
+    reasons, determiners = ctx.per_sentence(
+        "negation", sentence, lambda: _sentence_negations(sentence, ctx.lang)
+    )
+    reasons = list(reasons)
+    for end, words in determiners:
+        if 0 <= sentence.offer_first - end <= DETERMINER_REACH:
+            reasons.append(f"negation:{words} before the product")
+    return list(dict.fromkeys(reasons))
+
+
+def _sentence_negations(sentence, lang: str) -> tuple[list[str], list[tuple[int, str]]]:
+    """What does not depend on where the product stands: dismissive and rejecting phrases, and
+    the negative determiners ("no", "without") as (end token, words)."""
+    cues = cue_phrases(lang)
     lemmas = sentence.lemmas
     tokens = sentence.tokens
     reasons = []
@@ -44,12 +57,11 @@ def negation(candidate, ctx) -> list[str]:
                 phrase = " ".join(tokens[start:end] + ["…"] + tokens[end + r_start : end + r_end])
                 reasons.append(f"negation:rejects ({phrase})")
                 break
-        fused = _fused_negations(sentence, ctx.lang, reject)
+        fused = _fused_negations(sentence, lang, reject)
         if fused:
             reasons.append(f"negation:rejects ({', '.join(fused)})")
     negdet = cues.get("negdet")
-    if negdet:
-        for start, end, _label in negdet.find(lemmas):
-            if 0 <= sentence.offer_first - end <= DETERMINER_REACH:
-                reasons.append(f"negation:{' '.join(tokens[start:end])} before the product")
-    return list(dict.fromkeys(reasons))
+    determiners = (
+        [(end, " ".join(tokens[start:end])) for start, end, _l in negdet.find(lemmas)] if negdet else []
+    )
+    return reasons, determiners
