@@ -6,14 +6,14 @@ import bisect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import add
 from typing import Any
 
 from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.matcher import PhraseMatcher
 
 from linker.candidate import Candidate, Sentence
-from linker.checks import load_all
+from linker.checks import SCOPES, Check, load_all
 from linker.detect import detect_language
 from linker.evidence import Evidence, gather
 from linker.lemmas import SUPPORTED_LANGUAGES, backend_for
@@ -38,6 +38,7 @@ class LanguageModel:
         self.offer_index = TermIndex(backend_for(lang))
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.exclude: dict[str, LemmaPhrases] = {}
+        self.match_ids: dict[str, int] = {}  # offer id -> the PhraseMatcher's match id
         self._add_lexicon()
         for term in extra_block_terms:  # a marketer's own blocklist: blocks the whole document
             self.index.add(term, Term("obscenity", "blocklist", term))
@@ -64,6 +65,7 @@ class LanguageModel:
         for phrase in phrases:
             self.offer_index.add(phrase, Term("offer", offer.id, phrase))
         self.matcher.add(offer.id, list(self.nlp.pipe(phrases)))
+        self.match_ids[offer.id] = self.nlp.vocab.strings[offer.id]
         for word in offer.require_context.get(self.lang, ()):
             self.index.add(word, Term("context", offer.id, word))
         if offer.exclude_context.get(self.lang):
@@ -79,33 +81,29 @@ class ScanContext:
     model: LanguageModel
     evidence: Evidence
     policy: Policy
-    _views: dict[tuple[int, int], WindowView] = field(default_factory=dict)
+    _views: list[WindowView] = field(default_factory=list)
     linked: set[str] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)
-    _per_sentence: dict[tuple[str, int, int], Any] = field(default_factory=dict)
+    paragraph_verdicts: dict[int, list[str]] = field(default_factory=dict)  # paragraph-scope checks
+    _memo: dict[tuple, Any] = field(default_factory=dict)
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """`compute()` once per key and scan: many candidates share a paragraph or a sentence."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def per_sentence(self, name: str, sentence: Sentence, compute: Callable[[], Any]) -> Any:
-        """`compute()` once per sentence and scan: several candidates often share a sentence."""
-        key = (name, sentence.start, len(sentence.text))
-        if key not in self._per_sentence:
-            self._per_sentence[key] = compute()
-        return self._per_sentence[key]
+        """`compute()` once per sentence and scan, for the verdicts of sentence checks."""
+        return self.memo((name, sentence.start, len(sentence.text)), compute)
 
     def exclude_phrases(self, offer: Offer) -> LemmaPhrases | None:
         return self.model.exclude.get(offer.id)
 
     def analyse(self, candidate: Candidate) -> bool:
         """Run spaCy around the candidate; False if its lemmas do not match the offer."""
-        para = self.doc.paragraphs[candidate.paragraph]
-        window = sentence_window(self.doc.text, candidate.start, candidate.end, para, self.policy.nlp_window)
-        view = self._views.get(window)
-        if view is None:
-            view = self._views[window] = WindowView(
-                self.model, self.doc.text[window[0] : window[1]], window[0]
-            )
-        match = view.best_match(
-            self.model.nlp.vocab.strings[candidate.offer.id], candidate.start, candidate.end
-        )
+        view = self._view_around(candidate.start, candidate.end)
+        match = view.best_match(self.model.match_ids[candidate.offer.id], candidate.start, candidate.end)
         if match is None:
             return False
         first, last = match
@@ -114,19 +112,33 @@ class ScanContext:
         candidate.sentence = view.sentence(first, last)
         return True
 
+    def _view_around(self, start: int, end: int) -> WindowView:
+        """The analysed window holding [start, end): an earlier one (candidates cluster in
+        sentences), else the sentence around it, analysed now."""
+        for view in self._views:
+            if view.offset <= start and end <= view.offset + len(view.text):
+                return view
+        para = self.doc.paragraphs[self.doc.paragraph_of(start)]
+        lo, hi = sentence_window(self.doc.text, start, end, para, self.policy.nlp_window)
+        view = WindowView(self.model, self.doc.text[lo:hi], lo)
+        self._views.append(view)
+        return view
+
 
 class WindowView:
     """One spaCy analysis of a window of text: tokens, lemmas, sentences and phrase matches."""
 
     def __init__(self, model: LanguageModel, text: str, offset: int) -> None:
         self.text, self.offset = text, offset
-        doc = model.nlp(text)
+        doc = model.nlp.make_doc(text)
+        for _name, component in model.nlp.pipeline:  # Language.__call__'s bookkeeping costs more here
+            doc = component(doc)
         self.strings = model.nlp.vocab.strings
-        columns = doc.to_array([IDX, LENGTH, LEMMA, SENT_START]).tolist()  # no Token objects: fast
-        self.starts = [row[0] for row in columns]
-        self.ends = [row[0] + row[1] for row in columns]
-        self.lemma_hashes = [row[2] for row in columns]
-        self.sentence_starts = [i for i, row in enumerate(columns) if row[3] == 1] or [0]
+        # columns of arrays, no Token objects: a Token per word would cost more than the analysis
+        columns = doc.to_array([IDX, LENGTH, LEMMA, SENT_START])
+        self.starts, lengths, self.lemma_hashes, sentence_starts = columns.T.tolist()
+        self.ends = list(map(add, self.starts, lengths))
+        self.sentence_starts = [i for i, value in enumerate(sentence_starts) if value == 1] or [0]
         self.matches = model.matcher(doc)
         self._sentences: dict[int, tuple[int, int, list[str], list[str]]] = {}
 
@@ -178,7 +190,8 @@ class Linker:
     ) -> None:
         self.offers = {offer.id: offer for offer in offers_from(offers)}
         self.policy = policy or Policy()
-        self.checks = [load_all()[name] for name in self.policy.checks]
+        checks = [load_all()[name] for name in self.policy.checks]
+        self.checks = {scope: [c for c in checks if c.scope == scope] for scope in SCOPES}
         wanted = (
             set(languages)
             if languages is not None
@@ -223,8 +236,12 @@ class Linker:
         evidence = gather(doc, folded, hits, self.policy)
         context = ScanContext(lang, doc, model, evidence, self.policy)
         result = ScanResult(lang=lang)
+        # first suitable occurrence only; document-wide refusals are reported once
+        linked = context.linked if self.policy.one_per_offer else set()
         for para_start, para_end in doc.paragraphs:
-            for hit in _first_per_span(model.offer_index.find(prepared, para_start, para_end)):
+            for hit in model.offer_index.spans(prepared, para_start, para_end):
+                if hit.term.key in linked or hit.term.key in context.reported:
+                    continue
                 if not self._decide(hit, context, result):
                     return result  # the cap is reached: the rest is not examined
         return result
@@ -232,21 +249,22 @@ class Linker:
     def _decide(self, hit: Hit, ctx: ScanContext, result: ScanResult) -> bool:
         """Link or block one occurrence; False once the link cap stops the scan."""
         offer = self.offers[hit.term.key]
-        if offer.id in ctx.reported or (self.policy.one_per_offer and offer.id in ctx.linked):
-            return True  # first suitable occurrence only; document-wide refusals are reported once
         text = ctx.doc.text[hit.start : hit.end]
         candidate = Candidate(offer, hit.start, hit.end, text, ctx.doc.paragraph_of(hit.start))
         if len(result.links) >= self.policy.max_links:
             cap = f"policy:max links per document ({self.policy.max_links}); later candidates not examined"
             result.blocked.append(_blocked(candidate, [cap]))
             return False
-        reasons = self._run_checks(candidate, ctx, needs_sentence=False)
+        reasons = ctx.paragraph_verdicts.get(candidate.paragraph)
+        if reasons is None:
+            reasons = ctx.paragraph_verdicts[candidate.paragraph] = self._run("paragraph", candidate, ctx)
+        reasons = reasons + self._run("candidate", candidate, ctx)
         if not reasons:
             if not ctx.analyse(candidate):
                 return True  # a surface form whose lemma, in context, is another word
             if any(link.start < candidate.end and candidate.start < link.end for link in result.links):
                 return True
-            reasons = self._run_checks(candidate, ctx, needs_sentence=True)
+            reasons = self._run("sentence", candidate, ctx)
         if reasons:
             result.blocked.append(_blocked(candidate, reasons))
             if ctx.evidence.floor or ctx.evidence.tragedy:
@@ -256,13 +274,9 @@ class Linker:
         result.links.append(_link(candidate))
         return True
 
-    def _run_checks(self, candidate: Candidate, ctx: ScanContext, *, needs_sentence: bool) -> list[str]:
-        return [
-            reason
-            for check in self.checks
-            if check.needs_sentence == needs_sentence
-            for reason in check.function(candidate, ctx)
-        ]
+    def _run(self, scope: str, candidate: Candidate, ctx: ScanContext) -> list[str]:
+        checks: list[Check] = self.checks[scope]
+        return [reason for check in checks for reason in check.function(candidate, ctx)]
 
 
 def _link(candidate: Candidate) -> Link:
@@ -302,17 +316,3 @@ def _blocked(candidate: Candidate, reasons: list[str]) -> Blocked:
         tuple(dict.fromkeys(reasons)),
         sentence,
     )
-
-
-def _first_per_span(hits: list[Hit]) -> list[Hit]:
-    """Offer hits in document order; of overlapping hits the longest wins."""
-    # two stable sorts with C-level keys: by start, and at one start the longest first
-    ordered = sorted(hits, key=itemgetter(1), reverse=True)
-    ordered.sort(key=itemgetter(0))
-    kept: list[Hit] = []
-    last_end = -1
-    for hit in ordered:
-        if hit.start >= last_end:
-            kept.append(hit)
-            last_end = hit.end
-    return kept

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 
 import numpy
 import spacy
@@ -52,16 +53,14 @@ class SentenceComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         # ORTH hashes, not doc.text: Doc.text builds a Token object per word
-        starts, seen_end = [], False
-        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
-            is_end = orth in self.end_hashes
-            if i == 0 or (seen_end and not is_end):
-                starts.append(1)
-                seen_end = False
-            else:
-                starts.append(-1)
-            seen_end = seen_end or is_end
-        if starts:  # spaCy stores SENT_START as uint64 (-1 in two's complement)
+        orths = doc.to_array(ORTH).tolist()
+        if orths:
+            ends = self.end_hashes
+            # a sentence starts at the first token and after a run of sentence-final punctuation
+            starts = [1] + [
+                1 if previous in ends and orth not in ends else -1 for previous, orth in pairwise(orths)
+            ]
+            # spaCy stores SENT_START as uint64 (-1 in two's complement)
             values = numpy.array(starts, dtype="int64").view("uint64").reshape(-1, 1)
             doc.from_array([SENT_START], values)
         return doc

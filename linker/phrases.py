@@ -18,12 +18,14 @@ class LemmaPhrases:
             if lemmas:
                 self._phrases.setdefault(lemmas, label)
         self._longest = max((len(p) for p in self._phrases), default=0)
-        self._first = {p[0] for p in self._phrases}
+        self.first_lemmas = frozenset(p[0] for p in self._phrases)  # lemmas that start a phrase
 
     def find(self, lemmas: Sequence[str]) -> list[tuple[int, int, str]]:
         """All (start, end, label) occurrences, as token indices."""
+        first = self.first_lemmas
+        if first.isdisjoint(lemmas):  # the usual case, decided in C
+            return []
         found = []
-        first = self._first
         for i in range(len(lemmas)):
             if lemmas[i] not in first:
                 continue

@@ -1,7 +1,11 @@
 """Context checks, registered by name. Each returns the reasons a candidate fails (empty: pass).
 
-Checks run in registration order; `Policy.checks` chooses which run. A check marked
-`needs_sentence` runs only once the candidate's sentence has been analysed with spaCy.
+Checks run in registration order; `Policy.checks` chooses which run. Each declares its scope,
+which says what its verdict depends on and so when it runs:
+
+* "paragraph": only the candidate's paragraph and the document (run once per paragraph);
+* "candidate": the candidate's place in the document;
+* "sentence": the candidate's sentence as analysed with spaCy (run only after that analysis).
 """
 
 from __future__ import annotations
@@ -21,17 +25,22 @@ CheckFunction = Callable[["Candidate", "ScanContext"], list[str]]
 class Check:
     name: str
     function: CheckFunction
-    needs_sentence: bool
+    scope: str
 
 
 REGISTRY: dict[str, Check] = {}
 
 
-def register(name: str, *, needs_sentence: bool = False) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function under `name`."""
+SCOPES = ("paragraph", "candidate", "sentence")
+
+
+def register(name: str, *, scope: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under `name`; `scope` is one of SCOPES."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown check scope {scope!r}")
 
     def decorator(function: CheckFunction) -> CheckFunction:
-        REGISTRY[name] = Check(name, function, needs_sentence)
+        REGISTRY[name] = Check(name, function, scope)
         return function
 
     return decorator

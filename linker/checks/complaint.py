@@ -13,11 +13,11 @@ def _shouting(sentence) -> list[str]:
     return [
         word
         for word in sentence.tokens[1:]
-        if len(word) >= MIN_SHOUT_LETTERS and word.isalpha() and word.isupper()
+        if word.isupper() and len(word) >= MIN_SHOUT_LETTERS and word.isalpha()  # isupper() rules out most
     ]
 
 
-@register("complaint", needs_sentence=True)
+@register("complaint", scope="sentence")
 def complaint(candidate, ctx) -> list[str]:
     """Block when anger signals add up, or anger meets a fault report."""
     sentence = candidate.sentence

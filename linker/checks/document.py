@@ -5,7 +5,7 @@ from __future__ import annotations
 from linker.checks import register
 
 
-@register("brand_safety")
+@register("brand_safety", scope="paragraph")
 def brand_safety(candidate, ctx) -> list[str]:
     """Obscenity, hate or graphic violence anywhere in the document blocks every link."""
     if not ctx.evidence.floor:
@@ -13,7 +13,7 @@ def brand_safety(candidate, ctx) -> list[str]:
     return [f"brand-safety:{'; '.join(dict.fromkeys(ctx.evidence.floor))}"]
 
 
-@register("tragedy")
+@register("tragedy", scope="paragraph")
 def tragedy(candidate, ctx) -> list[str]:
     """A document that tells of death, violence or disaster gets no links at all."""
     if not ctx.evidence.tragedy:
@@ -21,7 +21,7 @@ def tragedy(candidate, ctx) -> list[str]:
     return [f"document:tragedy ({', '.join(ctx.evidence.tragedy[:6])})"]
 
 
-@register("sensitive_topic")
+@register("sensitive_topic", scope="paragraph")
 def sensitive_topic(candidate, ctx) -> list[str]:
     """A paragraph about death, injury, disaster, crime, war, illness, self-harm or abuse gets no links."""
     return list(ctx.evidence.paragraph_reasons.get(candidate.paragraph, []))

@@ -13,18 +13,20 @@ FUSED_NEGATION_PREFIXES = {"cs": ("ne",), "pl": ("nie",)}
 def _fused_negations(sentence, lang: str, reject) -> list[str]:
     """Czech and Polish write some negated verbs as one word (ne-potřebujete, nie-potrzebny)."""
     prefixes = FUSED_NEGATION_PREFIXES.get(lang, ())
-    if not prefixes:
+    if not prefixes or reject.first_lemmas.isdisjoint(sentence.lemmas):
         return []
     found = []
     for word, lemma in zip(sentence.tokens, sentence.lemmas, strict=True):
+        if lemma not in reject:
+            continue
         lower = word.lower()
         for prefix in prefixes:
-            if lower.startswith(prefix) and not lemma.startswith(prefix) and lemma in reject:
+            if lower.startswith(prefix) and not lemma.startswith(prefix):
                 found.append(word)
     return found
 
 
-@register("negation", needs_sentence=True)
+@register("negation", scope="sentence")
 def negation(candidate, ctx) -> list[str]:
     """Block when the sentence negates or rejects the product."""
     sentence = candidate.sentence

@@ -5,7 +5,7 @@ from __future__ import annotations
 from linker.checks import register
 
 
-@register("position")
+@register("position", scope="candidate")
 def position(candidate, ctx) -> list[str]:
     """Refuse forbidden zones and spans that cross markup."""
     zone = ctx.doc.zone_at(candidate.start, candidate.end)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from linker.checks import register
 
 
-@register("sense", needs_sentence=True)
+@register("sense", scope="sentence")
 def sense(candidate, ctx) -> list[str]:
     """Check the offer's own context lists."""
     offer, reasons = candidate.offer, []
