@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from linker.offers import Offer
 from linker.phrases import LemmaPhrases
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs five times as much to create
 class Sentence:
     """The sentence around a candidate, as spaCy tokenized and lemmatized it."""
 
@@ -26,7 +26,7 @@ class Sentence:
         return [" ".join(self.tokens[start:end]) for start, end, _label in phrases.find(self.lemmas)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One occurrence of an offer phrase in the document."""
 
@@ -36,4 +36,3 @@ class Candidate:
     text: str
     paragraph: int
     sentence: Sentence | None = None
-    reasons: list[str] = field(default_factory=list)

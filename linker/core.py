@@ -32,6 +32,7 @@ class LanguageModel:
     def __init__(self, lang: str, offers: list[Offer], extra_block_terms: tuple[str, ...] = ()) -> None:
         self.lang = lang
         self.nlp = pipeline(lang)
+        self.components = [component for _name, component in self.nlp.pipeline]
         # Two indexes: the lexicon is searched over the whole document (document-level
         # verdicts), offers paragraph by paragraph until the link cap is reached.
         self.index = TermIndex(backend_for(lang))
@@ -85,17 +86,16 @@ class ScanContext:
     linked: set[str] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)
     paragraph_verdicts: dict[int, list[str]] = field(default_factory=dict)  # paragraph-scope checks
-    _memo: dict[tuple, Any] = field(default_factory=dict)
+    _per_sentence: dict[tuple[Callable, int, int], Any] = field(default_factory=dict)
 
-    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """`compute()` once per key and scan: many candidates share a paragraph or a sentence."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
-
-    def per_sentence(self, name: str, sentence: Sentence, compute: Callable[[], Any]) -> Any:
-        """`compute()` once per sentence and scan, for the verdicts of sentence checks."""
-        return self.memo((name, sentence.start, len(sentence.text)), compute)
+    def per_sentence(self, compute: Callable[[Sentence, str], Any], sentence: Sentence) -> Any:
+        """`compute(sentence, lang)` once per sentence and scan (candidates often share a sentence);
+        for the parts of a sentence check that do not depend on where the product stands."""
+        key = (compute, sentence.start, len(sentence.text))
+        value = self._per_sentence.get(key)
+        if value is None:
+            value = self._per_sentence[key] = compute(sentence, self.lang)
+        return value
 
     def exclude_phrases(self, offer: Offer) -> LemmaPhrases | None:
         return self.model.exclude.get(offer.id)
@@ -131,7 +131,7 @@ class WindowView:
     def __init__(self, model: LanguageModel, text: str, offset: int) -> None:
         self.text, self.offset = text, offset
         doc = model.nlp.make_doc(text)
-        for _name, component in model.nlp.pipeline:  # Language.__call__'s bookkeeping costs more here
+        for component in model.components:  # Language.__call__'s bookkeeping costs more here
             doc = component(doc)
         self.strings = model.nlp.vocab.strings
         # columns of arrays, no Token objects: a Token per word would cost more than the analysis

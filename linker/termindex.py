@@ -7,6 +7,7 @@ folded text plus a Unicode word-boundary check per hit.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import defaultdict
@@ -20,6 +21,7 @@ import ahocorasick
 from linker.lemmas import LemmaBackend
 
 MAX_FORMS_PER_PHRASE = 5000
+SPAN_FLUSH_FACTOR = 8  # `spans` sorts what it has found every this many longest-key lengths
 SEPARATOR = re.compile(r"[^\w]|_")
 # The scan-time form of SEPARATOR: spaces are left alone (most separators are spaces, and a
 # regex substitution per space costs more than the whole naive matcher); "_" is replaced apart.
@@ -176,23 +178,20 @@ class TermIndex:
             first, last = end_index - back, end_index - trail
             for term in terms:
                 pending.append(new(Hit, (first, last, term)))
-            if end_index - flushed > 2 * self._longest:
+            if end_index - flushed > SPAN_FLUSH_FACTOR * self._longest:
                 # no later match can start before `safe`: what starts earlier is final
                 flushed = end_index
-                safe = end_index - self._longest
-                ready, pending = _split_ready(pending, safe)
-                for hit in _longest_first(ready):
+                pending = _longest_first(pending)
+                cut = bisect.bisect_left(pending, end_index - self._longest, key=itemgetter(0))
+                for hit in pending[:cut]:
                     if hit.start >= last_end:
                         last_end = hit.end
                         yield hit
+                del pending[:cut]
         for hit in _longest_first(pending):
             if hit.start >= last_end:
                 last_end = hit.end
                 yield hit
-
-
-def _split_ready(hits: list[Hit], safe: int) -> tuple[list[Hit], list[Hit]]:
-    return [h for h in hits if h.start < safe], [h for h in hits if h.start >= safe]
 
 
 def _longest_first(hits: list[Hit]) -> list[Hit]:

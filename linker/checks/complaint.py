@@ -23,7 +23,7 @@ def complaint(candidate, ctx) -> list[str]:
     sentence = candidate.sentence
     if sentence is None:
         return []
-    return list(ctx.per_sentence("complaint", sentence, lambda: _complaint(sentence, ctx.lang)))
+    return list(ctx.per_sentence(_complaint, sentence))
 
 
 def _complaint(sentence, lang: str) -> list[str]:

@@ -32,9 +32,7 @@ def negation(candidate, ctx) -> list[str]:
     sentence = candidate.sentence
     if sentence is None:
         return []
-    reasons, determiners = ctx.per_sentence(
-        "negation", sentence, lambda: _sentence_negations(sentence, ctx.lang)
-    )
+    reasons, determiners = ctx.per_sentence(_sentence_negations, sentence)
     reasons = list(reasons)
     for end, words in determiners:
         if 0 <= sentence.offer_first - end <= DETERMINER_REACH:
