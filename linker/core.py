@@ -33,6 +33,7 @@ class LanguageModel:
         self.lang = lang
         self.nlp = pipeline(lang)
         self.components = [component for _name, component in self.nlp.pipeline]
+        self.lemma_text = self.nlp.get_pipe("shopkeeper_lemmatizer").lemma_text
         # Two indexes: the lexicon is searched over the whole document (document-level
         # verdicts), offers paragraph by paragraph until the link cap is reached.
         self.index = TermIndex(backend_for(lang))
@@ -133,7 +134,7 @@ class WindowView:
         doc = model.nlp.make_doc(text)
         for component in model.components:  # Language.__call__'s bookkeeping costs more here
             doc = component(doc)
-        self.strings = model.nlp.vocab.strings
+        self.strings, self.lemma_text = model.nlp.vocab.strings, model.lemma_text
         # columns of arrays, no Token objects: a Token per word would cost more than the analysis
         columns = doc.to_array([IDX, LENGTH, LEMMA, SENT_START])
         self.starts, lengths, self.lemma_hashes, sentence_starts = columns.T.tolist()
@@ -173,7 +174,8 @@ class WindowView:
             following = self.sentence_starts[position + 1 : position + 2]
             s_last = following[0] if following else len(self.starts)
             words = [self.text[self.starts[i] : self.ends[i]] for i in range(s_first, s_last)]
-            lemmas = [self.strings[h] for h in self.lemma_hashes[s_first:s_last]]
+            text_of, strings = self.lemma_text, self.strings
+            lemmas = [text_of.get(h) or strings[h] for h in self.lemma_hashes[s_first:s_last]]
             cached = self._sentences[position] = (s_first, s_last, words, lemmas)
         return cached
 

@@ -22,6 +22,8 @@ class LemmaComponent:
     def __init__(self, lang: str) -> None:
         self.backend = backend_for(lang)
         self._lemma_of: dict[int, int] = {}  # LOWER hash -> LEMMA hash; a word type is looked up once
+        # LEMMA hash -> text: StringStore decodes UTF-8 on every lookup, a dict does not
+        self.lemma_text: dict[int, str] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         # LOWER hashes instead of Token objects or doc.text (both create a Token per word)
@@ -31,13 +33,16 @@ class LemmaComponent:
         known = self._lemma_of
         if len(known) > self.MAX_CACHED:
             known.clear()
+            self.lemma_text.clear()
         hashes = [known.get(h) or self._learn(h, doc.vocab.strings) for h in lowers]
         doc.from_array([LEMMA], numpy.array(hashes, dtype="uint64").reshape(-1, 1))
         return doc
 
     def _learn(self, lower_hash: int, strings) -> int:
-        lemma_hash = strings.add(self.backend.lemma(strings[lower_hash].replace("ё", "е")))
+        lemma = self.backend.lemma(strings[lower_hash].replace("ё", "е"))
+        lemma_hash = strings.add(lemma)
         self._lemma_of[lower_hash] = lemma_hash
+        self.lemma_text[lemma_hash] = lemma
         return lemma_hash
 
 
