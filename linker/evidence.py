@@ -46,6 +46,8 @@ def _framed(hit: Hit, frames: list[Hit], folded: str, window: int) -> bool:
 def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evidence:
     """Sort the hits into the evidence the checks use."""
     evidence = Evidence()
+    if not hits:
+        return evidence
     idioms = [(h.start, h.end) for h in hits if h.term.kind == "idiom"]
     frames = [h for h in hits if h.term.kind == "frame"]
     per_paragraph: dict[int, list[Hit]] = defaultdict(list)

@@ -172,29 +172,29 @@ class TermIndex:
         if not self.form_count:
             return
         stop = len(prepared) if end is None else min(len(prepared), end + 2)
-        pending: list[Hit] = []
+        pending: list[tuple[int, int, Term]] = []  # plain tuples: a Hit is made only when yielded
         new, last_end, flushed = tuple.__new__, -1, start
         for end_index, (back, trail, terms) in self._automaton.iter(prepared, start, stop):
             first, last = end_index - back, end_index - trail
             for term in terms:
-                pending.append(new(Hit, (first, last, term)))
+                pending.append((first, last, term))
             if end_index - flushed > SPAN_FLUSH_FACTOR * self._longest:
                 # no later match can start before `safe`: what starts earlier is final
                 flushed = end_index
                 pending = _longest_first(pending)
                 cut = bisect.bisect_left(pending, end_index - self._longest, key=itemgetter(0))
                 for hit in pending[:cut]:
-                    if hit.start >= last_end:
-                        last_end = hit.end
-                        yield hit
+                    if hit[0] >= last_end:
+                        last_end = hit[1]
+                        yield new(Hit, hit)
                 del pending[:cut]
         for hit in _longest_first(pending):
-            if hit.start >= last_end:
-                last_end = hit.end
-                yield hit
+            if hit[0] >= last_end:
+                last_end = hit[1]
+                yield new(Hit, hit)
 
 
-def _longest_first(hits: list[Hit]) -> list[Hit]:
+def _longest_first(hits: list[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
     """Hits by start, and at one start the longest first (two stable sorts with C-level keys)."""
     ordered = sorted(hits, key=itemgetter(1), reverse=True)
     ordered.sort(key=itemgetter(0))
