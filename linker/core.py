@@ -103,7 +103,7 @@ class ScanContext:
 
     def analyse(self, candidate: Candidate) -> bool:
         """Run spaCy around the candidate; False if its lemmas do not match the offer."""
-        view = self._view_around(candidate.start, candidate.end)
+        view = self._view_around(candidate.start, candidate.end, candidate.paragraph)
         match = view.best_match(self.model.match_ids[candidate.offer.id], candidate.start, candidate.end)
         if match is None:
             return False
@@ -113,13 +113,13 @@ class ScanContext:
         candidate.sentence = view.sentence(first, last)
         return True
 
-    def _view_around(self, start: int, end: int) -> WindowView:
+    def _view_around(self, start: int, end: int, paragraph: int) -> WindowView:
         """The analysed window holding [start, end): an earlier one (candidates cluster in
         sentences), else the sentence around it, analysed now."""
         for view in self._views:
             if view.offset <= start and end <= view.offset + len(view.text):
                 return view
-        para = self.doc.paragraphs[self.doc.paragraph_of(start)]
+        para = self.doc.paragraphs[paragraph]
         lo, hi = sentence_window(self.doc.text, start, end, para, self.policy.nlp_window)
         view = WindowView(self.model, self.doc.text[lo:hi], lo)
         self._views.append(view)
@@ -240,19 +240,18 @@ class Linker:
         result = ScanResult(lang=lang)
         # first suitable occurrence only; document-wide refusals are reported once
         linked = context.linked if self.policy.one_per_offer else set()
-        for para_start, para_end in doc.paragraphs:
+        for paragraph, (para_start, para_end) in enumerate(doc.paragraphs):
             for hit in model.offer_index.spans(prepared, para_start, para_end):
                 if hit.term.key in linked or hit.term.key in context.reported:
                     continue
-                if not self._decide(hit, context, result):
+                if not self._decide(hit, paragraph, context, result):
                     return result  # the cap is reached: the rest is not examined
         return result
 
-    def _decide(self, hit: Hit, ctx: ScanContext, result: ScanResult) -> bool:
+    def _decide(self, hit: Hit, paragraph: int, ctx: ScanContext, result: ScanResult) -> bool:
         """Link or block one occurrence; False once the link cap stops the scan."""
         offer = self.offers[hit.term.key]
-        text = ctx.doc.text[hit.start : hit.end]
-        candidate = Candidate(offer, hit.start, hit.end, text, ctx.doc.paragraph_of(hit.start))
+        candidate = Candidate(offer, hit.start, hit.end, ctx.doc.text[hit.start : hit.end], paragraph)
         if len(result.links) >= self.policy.max_links:
             cap = f"policy:max links per document ({self.policy.max_links}); later candidates not examined"
             result.blocked.append(_blocked(candidate, [cap]))
