@@ -154,32 +154,22 @@ class TermIndex:
         """Every term occurrence between `start` and `end` (offsets of the folded text) at word
         boundaries; `prepared` comes from `prepare`. Keys carry their boundary spaces, so the
         automaton never reports a match inside another word."""
-        if not self.form_count:
-            return []
-        stop = len(prepared) if end is None else min(len(prepared), end + 2)
-        hits: list[Hit] = []
-        append, new = hits.append, tuple.__new__  # Hit(...) goes through a Python-level __new__
-        # offsets: +1 for a leading boundary space, -1 for the padding of `prepare`
-        for end_index, (back, trail, terms) in self._automaton.iter(prepared, start, stop):
-            first, last = end_index - back, end_index - trail
-            for term in terms:
-                append(new(Hit, (first, last, term)))
-        return hits
+        new = tuple.__new__  # Hit(...) goes through a Python-level __new__
+        return [
+            new(Hit, (first, last, term))
+            for _end_index, first, last, terms in self._matches(prepared, start, end)
+            for term in terms
+        ]
 
     def spans(self, prepared: str, start: int = 0, end: int | None = None) -> Iterator[Hit]:
         """The occurrences of `find` in document order, of overlapping ones the longest, produced
         lazily: a caller that stops early (the link cap) leaves the rest of the text unsearched."""
-        if not self.form_count:
-            return
-        stop = len(prepared) if end is None else min(len(prepared), end + 2)
         pending: list[tuple[int, int, Term]] = []  # plain tuples: a Hit is made only when yielded
         new, last_end, flushed = tuple.__new__, -1, start
-        for end_index, (back, trail, terms) in self._automaton.iter(prepared, start, stop):
-            first, last = end_index - back, end_index - trail
-            for term in terms:
-                pending.append((first, last, term))
+        for end_index, first, last, terms in self._matches(prepared, start, end):
+            pending.extend((first, last, term) for term in terms)
             if end_index - flushed > SPAN_FLUSH_FACTOR * self._longest:
-                # no later match can start before `safe`: what starts earlier is final
+                # no later match can start before end_index - longest: what starts earlier is final
                 flushed = end_index
                 pending = _longest_first(pending)
                 cut = bisect.bisect_left(pending, end_index - self._longest, key=itemgetter(0))
@@ -192,6 +182,17 @@ class TermIndex:
             if hit[0] >= last_end:
                 last_end = hit[1]
                 yield new(Hit, hit)
+
+    def _matches(
+        self, prepared: str, start: int, end: int | None
+    ) -> Iterator[tuple[int, int, int, tuple[Term, ...]]]:
+        """(automaton end index, start, end, terms) of each key found; start and end are offsets
+        of the folded text: +1 for a leading boundary space, -1 for the padding of `prepare`."""
+        if not self.form_count:
+            return
+        stop = len(prepared) if end is None else min(len(prepared), end + 2)
+        for end_index, (back, trail, terms) in self._automaton.iter(prepared, start, stop):
+            yield end_index, end_index - back, end_index - trail, terms
 
 
 def _longest_first(hits: list[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
