@@ -6,11 +6,20 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from portal import config, db, errors, security
 from portal.extensions import babel, csrf, limiter, login_manager
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` that matches only values a 32-bit primary key can hold."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def resource_dir(name: str) -> Path:
@@ -30,6 +39,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
+    # Ids in URLs past the INTEGER column range are 404s, not database errors.
+    app.url_map.converters["int"] = BoundedIntConverter
 
     db.init_app(app)
     security.init_app(app)
@@ -45,7 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal.auth.access import load_user
+    from portal.access import load_user
     from portal.i18n import select_locale
 
     csrf.init_app(app)

@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import BooleanField, SelectField
 
+from portal import access
 from portal.admin import services
-from portal.auth.access import require_role_for_blueprint
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.models import Role, User
 from portal.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.before_request(require_role_for_blueprint(Role.ADMIN))
+bp.before_request(access.gate(access.Action.ADMINISTER))
 
 
 class UserRoleForm(EmptyForm):

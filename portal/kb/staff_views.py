@@ -9,21 +9,19 @@ from sqlalchemy import func, select
 
 from knowledge_base import workflow
 from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
-from portal import audit, jobs
-from portal.auth.access import require_role_for_blueprint
+from portal import access, audit, jobs
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.kb import reading, search_service
 from portal.kb.forms import ArticleForm, ReviewForm
-from portal.models import Role
 
 bp = Blueprint("staff_kb", __name__, url_prefix="/staff/kb")
-bp.before_request(require_role_for_blueprint(Role.AGENT))
+bp.before_request(access.gate(access.Action.CURATE_KB))
 
 
 def may_review() -> bool:
     """Admins, and agents with the kb_editor right, review and publish."""
-    return current_user.role == Role.ADMIN or bool(current_user.kb_editor)
+    return access.allows(current_user, access.Action.REVIEW_KB)
 
 
 def _article_or_404(slug: str) -> Article:

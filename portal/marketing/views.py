@@ -14,16 +14,15 @@ from sqlalchemy import select
 from knowledge_base import workflow
 from knowledge_base.db import utcnow
 from linker.lexicon import lexicon
-from portal import audit
-from portal.auth.access import require_role_for_blueprint
+from portal import access, audit
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.marketing import linking, offers, reports
 from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm
-from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, Role, SuggestionState
+from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, SuggestionState
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
-bp.before_request(require_role_for_blueprint(Role.MARKETER))
+bp.before_request(access.gate(access.Action.MARKETING))
 
 
 @bp.route("/offers")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from knowledge_base.db import utcnow
-from portal.auth.access import require_role_for_blueprint
+from portal import access
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, Role, ServiceRequest, User
@@ -20,7 +20,7 @@ from portal.requests.sla import is_overdue
 from portal.requests.workflow import PRIORITY_LABELS, STAFF_TRANSITIONS, STATUS_LABELS
 
 bp = Blueprint("staff_requests", __name__, url_prefix="/staff")
-bp.before_request(require_role_for_blueprint(Role.AGENT))
+bp.before_request(access.gate(access.Action.WORK_QUEUE))
 
 
 @bp.route("/requests")
