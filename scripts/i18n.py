@@ -2,7 +2,7 @@
 
 usage: python scripts/i18n.py
 
-Extracts the messages and rewrites the pl/cs/ru catalogs from portal/translations/ui.tsv.
+Extracts the messages and rewrites the pl/cs/ru catalogs from portal/translations/ui*.tsv.
 
 ui.tsv is the translators' sheet: one row per English message, one column per language.
 A message without a row stays untranslated, and the catalog-completeness test fails.
@@ -20,6 +20,16 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "portal" / "translations"
 LOCALES = ("pl", "cs", "ru")
+
+
+def read_sheets() -> dict[str, dict[str, str]]:
+    """All translators' sheets: ui.tsv and one ui-<area>.tsv per area, merged by msgid."""
+    sheet: dict[str, dict[str, str]] = {}
+    for path in sorted(TRANSLATIONS.glob("ui*.tsv")):
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+            sheet.update({row["msgid"]: row for row in rows})
+    return sheet
 
 
 def main() -> int:
@@ -47,8 +57,7 @@ def main() -> int:
         check=True,
         capture_output=True,
     )
-    with open(TRANSLATIONS / "ui.tsv", encoding="utf-8", newline="") as f:
-        sheet = {row["msgid"]: row for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    sheet = read_sheets()
     with open(pot, "rb") as f:
         template = read_po(f)
     missing = 0
