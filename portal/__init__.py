@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal import config, db, errors, security
@@ -41,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
     # Ids in URLs past the INTEGER column range are 404s, not database errors.
     app.url_map.converters["int"] = BoundedIntConverter
+    _trust_proxies(app)
 
     db.init_app(app)
     security.init_app(app)
@@ -53,6 +55,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PORTAL_PROXY_HOPS reverse proxies, take the client address, scheme and host they forward.
+
+    With the default 0 nothing forwarded is believed: X-Forwarded-* headers are ignored, so a
+    client cannot pick its own rate-limit bucket.
+    """
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -62,9 +62,10 @@ def users_group() -> None:
 @with_appcontext
 def users_create(email: str, name: str, role: str, password: str) -> None:
     """Create an account (staff accounts are made this way or on /admin/users)."""
+    from knowledge_base.errors import FieldError
     from portal import audit
     from portal.auth.passwords import password_problems
-    from portal.auth.services import AccountError, create_user
+    from portal.auth.services import create_user
 
     problems = password_problems(password, current_app.config["PASSWORD_MIN_LENGTH"], email=email)
     if problems:
@@ -79,7 +80,7 @@ def users_create(email: str, name: str, role: str, password: str) -> None:
             role=Role(role),
             hash_params=current_app.config["ARGON2_PARAMS"],
         )
-    except AccountError as exc:
+    except FieldError as exc:
         raise click.ClickException(str(exc)) from exc
     audit.record(db, "user.created", target=user.email, role=role, via="cli")
     db.commit()

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-SUPPORTED_LOCALES = ("en", "pl", "cs", "ru")
-DEFAULT_LOCALE = "en"
+from knowledge_base.locales import DEFAULT_LOCALE, LOCALES
+
+SUPPORTED_LOCALES = LOCALES
+DEV_BASE_URL = "http://127.0.0.1:5000"
+#: Hosts every non-production instance answers to (the test client's `localhost`, the dev server).
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+#: Bodies of ordinary forms; only the upload endpoints accept up to MAX_CONTENT_LENGTH.
+FORM_MAX_BYTES = 1024 * 1024
+#: Estimated bits of entropy a production secret key needs (token_urlsafe(48) has ~350).
+SECRET_MIN_BITS = 128
 
 
 class ConfigurationError(RuntimeError):
@@ -48,10 +60,18 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
             )
         secret = _dev_secret(instance)
-    if env == "production" and len(secret) < 32:
-        raise ConfigurationError("PORTAL_SECRET_KEY is too short: use at least 32 characters.")
+    if env == "production":
+        check_secret_key(secret)
 
     redis_url = _env("PORTAL_REDIS_URL")
+    base_url = base_url_setting(overrides.pop("BASE_URL", None) or _env("PORTAL_BASE_URL"), env)
+    workers = worker_count()
+    if env == "production" and workers > 1 and not redis_url:
+        raise ConfigurationError(
+            f"{workers} web workers are configured (WEB_CONCURRENCY / PORTAL_WORKERS) but PORTAL_REDIS_URL "
+            "is not set: each worker would keep its own rate-limit counters, multiplying every limit. "
+            "Set PORTAL_REDIS_URL (e.g. redis://cache:6379/0) or run a single worker."
+        )
     settings: dict[str, Any] = {
         "ENV": env,
         "SECRET_KEY": secret,
@@ -61,11 +81,21 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_FROM": _env("PORTAL_MAIL_FROM", "Shopkeeper <no-reply@shopkeeper.example>"),
         "REDIS_URL": redis_url,
         "SEARCH_BACKEND": _env("PORTAL_SEARCH", "whoosh"),
-        "BASE_URL": _env("PORTAL_BASE_URL"),
+        "BASE_URL": base_url,
+        "TRUSTED_HOSTS": trusted_hosts(base_url, _env("PORTAL_TRUSTED_HOSTS", ""), env),
+        "PROXY_HOPS": _int_setting("PORTAL_PROXY_HOPS", "0"),
+        "WORKERS": workers,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env("PORTAL_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "RESET_RATE_LIMIT": _env("PORTAL_RESET_RATE_LIMIT", "5 per minute;20 per hour"),
+        "RESET_MAIL_LIMIT": _env("PORTAL_RESET_MAIL_LIMIT", "3 per hour;10 per day"),
+        "REGISTER_RATE_LIMIT": _env("PORTAL_REGISTER_RATE_LIMIT", "5 per minute;30 per hour"),
+        "CONFIRM_MAX_AGE": 3 * 24 * 3600,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int_setting("PORTAL_SESSION_HOURS", "12")),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int_setting("PORTAL_REMEMBER_DAYS", "14")),
         "PASSWORD_RESET_MAX_AGE": 3600,
         "PASSWORD_MIN_LENGTH": 10,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -78,6 +108,8 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "SUPPORTED_LOCALES": SUPPORTED_LOCALES,
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        "FORM_MAX_BYTES": FORM_MAX_BYTES,
+        "MAX_FORM_MEMORY_SIZE": 500_000,
         "ATTACHMENT_MAX_BYTES": int(float(_env("PORTAL_ATTACHMENT_MAX_MB", "10")) * 1_000_000),
         "REQUEST_ATTACHMENTS_MAX_BYTES": int(
             float(_env("PORTAL_REQUEST_ATTACHMENTS_MAX_MB", "25")) * 1_000_000
@@ -90,3 +122,78 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     }
     settings.update(overrides)
     return settings
+
+
+def _int_setting(name: str, default: str) -> int:
+    """An integer environment variable, with a clear error when it is not one."""
+    raw = _env(name, default) or default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < 0:
+        raise ConfigurationError(f"{name} must not be negative.")
+    return value
+
+
+def worker_count() -> int:
+    """How many web worker processes share this configuration (PORTAL_WORKERS, else WEB_CONCURRENCY)."""
+    if _env("PORTAL_WORKERS"):
+        return max(_int_setting("PORTAL_WORKERS", "1"), 1)
+    return max(_int_setting("WEB_CONCURRENCY", "1"), 1)
+
+
+def base_url_setting(raw: str | None, env: str) -> str:
+    """The public address every mailed link starts with; required in production."""
+    if not raw:
+        if env == "production":
+            raise ConfigurationError(
+                "PORTAL_BASE_URL is not set. In production every link in a mail is built from it "
+                "(never from the request's Host header): set it to the public address, "
+                "e.g. https://help.example.com."
+            )
+        raw = DEV_BASE_URL
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"PORTAL_BASE_URL must look like https://help.example.com[/prefix], not {raw!r}."
+        )
+    if env == "production" and parts.scheme != "https":
+        raise ConfigurationError("PORTAL_BASE_URL must use https in production.")
+    return raw.strip().rstrip("/")
+
+
+def trusted_hosts(base_url: str, extra: str, env: str) -> list[str]:
+    """Host names requests may carry: the base URL's, PORTAL_TRUSTED_HOSTS, local ones outside production."""
+    hosts = [urlsplit(base_url).hostname or ""]
+    hosts += [h.strip().lower() for h in extra.split(",") if h.strip()]
+    if env != "production":
+        hosts += LOCAL_HOSTS
+    return list(dict.fromkeys(h for h in hosts if h))
+
+
+def estimated_entropy_bits(secret: str) -> float:
+    """A pessimistic guess of a key's entropy: per-character Shannon entropy times its length."""
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return per_char * len(secret)
+
+
+def _is_repetition(text: str) -> bool:
+    """True when `text` is a shorter string repeated ("abcabcabc")."""
+    return len(text) > 1 and text in (text + text)[1:-1]
+
+
+def check_secret_key(secret: str) -> None:
+    """Refuse a production key that is short, blank-padded, repetitive or otherwise low in entropy."""
+    if len(secret.strip()) < 32 or secret != secret.strip():
+        raise ConfigurationError(
+            "PORTAL_SECRET_KEY is too short: use at least 32 random characters without surrounding spaces."
+        )
+    if _is_repetition(secret) or estimated_entropy_bits(secret) < SECRET_MIN_BITS:
+        raise ConfigurationError(
+            "PORTAL_SECRET_KEY looks guessable (too few distinct characters or a repeated pattern). "
+            "Use a random value: `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )

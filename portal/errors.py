@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -12,7 +12,7 @@ MESSAGES = {
     403: _l("You do not have permission to see this page."),
     404: _l("We could not find that page."),
     405: _l("That action is not allowed here."),
-    413: _l("The upload is too large."),
+    413: _l("What you sent is too large for this page."),
     429: _l("Too many attempts. Please wait a minute and try again."),
     500: _l("Something went wrong on our side. We have been notified; please try again later."),
 }
@@ -26,6 +26,24 @@ def _render(code: int, message: str):
     if _wants_json():
         return jsonify(error=str(message), status=code), code
     return render_template("errors/error.html", code=code, message=message), code
+
+
+def _roll_back() -> None:
+    """Roll back this request's database session so the error page can still use the database."""
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except Exception:  # the connection itself may be gone; the page must still render
+        g.pop("db_session", None)
+
+
+PLAIN_500 = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>500</title></head>"
+    "<body><h1>Something went wrong on our side.</h1><p><a href='/'>Back to the help centre</a></p>"
+    "</body></html>"
+)
 
 
 def init_app(app: Flask) -> None:
@@ -48,4 +66,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         app.logger.exception("Unhandled error", exc_info=exc)
-        return _render(500, MESSAGES[500])
+        _roll_back()
+        try:
+            return _render(500, MESSAGES[500])
+        except Exception:  # the error page itself failed: a plain page, still through after_request
+            app.logger.exception("The error page failed too")
+            return PLAIN_500, 500, {"Content-Type": "text/html; charset=utf-8"}

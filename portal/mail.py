@@ -1,14 +1,25 @@
-"""Outgoing mail: `outbox://DIR` writes .eml files, `smtp://` sends for real."""
+"""Outgoing mail: `outbox://DIR` writes .eml files, `smtp://` sends for real.
+
+Links in mail come from `external_url` (the configured PORTAL_BASE_URL, never the
+request's Host header). `defer` sends off the request thread: on the RQ worker when
+Redis is configured, else on a small background thread of this process.
+"""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import Flask, current_app
 
 
 class MailError(RuntimeError):
@@ -59,3 +70,70 @@ def _send_smtp(parts, message: EmailMessage) -> None:
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(f"Could not send mail via {host}: {exc}") from exc
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL for a mail, built on PORTAL_BASE_URL whatever Host the request carried."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+_EXECUTOR_LOCK = threading.Lock()
+
+
+def _executor(app: Flask) -> ThreadPoolExecutor:
+    with _EXECUTOR_LOCK:
+        if "mail_executor" not in app.extensions:
+            app.extensions["mail_executor"] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail")
+            app.extensions["mail_pending"] = set()
+        return app.extensions["mail_executor"]
+
+
+def _run_in_context(app: Flask, job: Callable[..., None], args: tuple) -> None:
+    """Run a mail job in a request context on PORTAL_BASE_URL (templates expect one).
+
+    Failures are logged, never raised at anyone.
+    """
+    with app.test_request_context("/", base_url=app.config["BASE_URL"]):
+        try:
+            job(*args)
+        except Exception:  # a background job has nobody to answer to: log it
+            app.logger.exception("Mail job %s failed", getattr(job, "__name__", job))
+
+
+def run_job(job: Callable[..., None], *args: Any) -> None:
+    """RQ entry point: build the app from the environment and run `job` in its context."""
+    from portal import create_app
+
+    _run_in_context(create_app(), job, args)
+
+
+def defer(job: Callable[..., None], *args: Any) -> None:
+    """Run `job(*args)` off the request thread: RQ when Redis is configured, else a local thread.
+
+    `job` must be a module-level function (RQ imports it by name) that reads what it needs
+    from the database itself, so the request thread does the same work whatever the job does.
+    """
+    app = current_app._get_current_object()
+    if app.config.get("REDIS_URL"):
+        try:
+            from portal import jobs
+
+            jobs.queue(app).enqueue(run_job, job, *args, job_timeout=120)
+            return
+        except Exception:  # Redis is down: deliver from this process instead of losing the mail
+            app.logger.warning("Could not queue a mail job on Redis; sending from the web process")
+    future: Future = _executor(app).submit(_run_in_context, app, job, args)
+    pending: set = app.extensions["mail_pending"]
+    pending.add(future)
+    future.add_done_callback(pending.discard)
+
+
+def wait_for_deferred(app: Flask, timeout: float = 30) -> None:
+    """Block until the mail jobs started in this process are done (tests; orderly shutdown)."""
+    pending = list(app.extensions.get("mail_pending", ()))
+    if pending:
+        wait(pending, timeout=timeout)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,6 +31,28 @@ SECURITY_HEADERS = {
 }
 
 
+#: Endpoints that take file uploads: only these accept bodies up to MAX_CONTENT_LENGTH.
+#: Every other endpoint (and any URL that matches no route) gets FORM_MAX_BYTES.
+UPLOAD_ENDPOINTS = frozenset(
+    {
+        "requests.new",  # a new request with attachments
+        "requests.reply",  # a customer's reply (attachments, when replies carry them)
+        "staff_requests.detail",  # an agent's reply (attachments, when replies carry them)
+        "marketing.offer_import",  # OFFERS.json import
+        "marketing.blocklist_import",  # blocklist import
+        "staff_kb.import_articles",  # knowledge-base import, if it gets a web form
+    }
+)
+
+
+def body_limit(endpoint: str | None) -> int:
+    """The largest request body, in bytes, that `endpoint` accepts."""
+    config = current_app.config
+    if endpoint in UPLOAD_ENDPOINTS:
+        return int(config["MAX_CONTENT_LENGTH"])
+    return int(config.get("FORM_MAX_BYTES") or config["MAX_CONTENT_LENGTH"])
+
+
 def is_safe_redirect(target: str | None) -> bool:
     """True only for a local path on this site (no scheme, host or protocol-relative URL)."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -47,10 +69,17 @@ def has_nul(values) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Refuse NUL characters in input; add the security headers to every response."""
+    """Cap request bodies per endpoint, refuse NUL characters in input; add the security headers."""
+
+    @app.before_request
+    def _limit_body():
+        # Before anything reads the form: an oversized body is refused (413) without being parsed.
+        request.max_content_length = body_limit(request.endpoint)
 
     @app.before_request
     def _refuse_nul():
+        if request.routing_exception is not None:
+            return  # a 404/405 is answered without parsing the body at all
         texts = [request.path, *request.args.values(), *request.form.values()]
         texts += [f.filename or "" for f in request.files.values()]
         if has_nul(texts):

@@ -6,12 +6,20 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, StopValidation, ValidationError
 
-from portal.auth.passwords import password_problems
-from portal.config import SUPPORTED_LOCALES
+from knowledge_base.locales import LOCALES
+from portal.auth.passwords import MAX_PASSWORD_LENGTH, password_problems
 
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "cs": "Čeština", "ru": "Русский"}
+
+
+class _Capped:
+    """Refuse passwords longer than MAX_PASSWORD_LENGTH before they reach the hasher (stops the chain)."""
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        if len(field.data or "") > MAX_PASSWORD_LENGTH:
+            raise StopValidation(str(_l("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)))
 
 
 class _PasswordPolicy:
@@ -33,7 +41,7 @@ class _PasswordPolicy:
 class RegisterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), _PasswordPolicy()])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _Capped(), _PasswordPolicy()])
     password_confirm = PasswordField(
         _l("Confirm password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
@@ -42,7 +50,7 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _Capped()])
     remember = BooleanField(_l("Remember me"))
 
 
@@ -51,7 +59,7 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), _PasswordPolicy()])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _Capped(), _PasswordPolicy()])
     password_confirm = PasswordField(
         _l("Confirm password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
@@ -60,14 +68,14 @@ class ResetPasswordForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    locale = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES])
+    locale = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LOCALES])
     marketing_consent = BooleanField(_l("Show me offers that fit my products"))
     notify_by_email = BooleanField(_l("Email me about replies and status changes of my requests"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    password = PasswordField(_l("New password"), validators=[DataRequired(), _PasswordPolicy()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), _Capped()])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _Capped(), _PasswordPolicy()])
     password_confirm = PasswordField(
         _l("Confirm password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
@@ -75,7 +83,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LOCALES])
+    locale = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LOCALES])
 
 
 class EmptyForm(FlaskForm):

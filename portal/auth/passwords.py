@@ -9,6 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
+#: Longest password accepted anywhere; longer input is refused before any hashing (argon2 CPU cost).
+MAX_PASSWORD_LENGTH = 1024
+
 
 @cache
 def _hasher(time_cost: int, memory_cost: int) -> PasswordHasher:
@@ -22,12 +25,16 @@ def hasher(params: dict | None = None) -> PasswordHasher:
 
 
 def hash_password(password: str, params: dict | None = None) -> str:
-    """Hash a password with argon2id."""
+    """Hash a password with argon2id (refuses one longer than MAX_PASSWORD_LENGTH)."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValueError("password longer than MAX_PASSWORD_LENGTH")
     return hasher(params).hash(password)
 
 
 def verify_password(password_hash: str, password: str, params: dict | None = None) -> bool:
-    """True when `password` matches `password_hash`; never raises on a bad hash."""
+    """True when `password` matches `password_hash`; never raises on a bad hash or an overlong password."""
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
     try:
         return hasher(params).verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -44,6 +51,8 @@ def common_passwords() -> frozenset[str]:
 def password_problems(password: str, min_length: int, *, email: str = "", name: str = "") -> list:
     """Return the reasons a password is refused (empty when it is acceptable)."""
     problems = []
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return [_l("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)]
     if len(password) < min_length:
         problems.append(_l("Use at least %(n)d characters.", n=min_length))
     lowered = password.lower()

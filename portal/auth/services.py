@@ -14,29 +14,32 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
+from knowledge_base.errors import FieldError
 from portal import audit
+from portal.auth.identity import clean_name, has_mixed_script_label, split_address
 from portal.auth.passwords import burn_verification_time, hash_password, verify_password
 from portal.models import Role, User
 from portal.models.users import new_security_stamp
 
 RESET_SALT = "password-reset"
-
-
-class AccountError(ValueError):
-    """A rule about accounts was broken; `field` names the form field to blame."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+CONFIRM_SALT = "confirm-email"
 
 
 def normalise_email(raw: str) -> str:
-    """Validate an address and return it normalised (lower-case domain and local part)."""
+    """Validate an address and return its one stored form.
+
+    NFKC, no control/format characters, IDNA dots, lower case; a domain label that
+    mixes scripts (Latin with Cyrillic, ...) is refused as a likely look-alike.
+    """
+    local, domain = split_address(raw or "")
+    if has_mixed_script_label(domain):
+        raise FieldError(
+            _l("The domain of this address mixes different alphabets. Check how it is spelled."), "email"
+        )
     try:
-        result = validate_email(raw.strip(), check_deliverability=False)
+        result = validate_email(f"{local}@{domain}", check_deliverability=False)
     except EmailNotValidError as exc:
-        raise AccountError(_l("Enter a valid email address."), field="email") from exc
+        raise FieldError(_l("Enter a valid email address."), "email") from exc
     return result.normalized.lower()
 
 
@@ -53,17 +56,23 @@ def create_user(
     password: str,
     role: Role = Role.CUSTOMER,
     hash_params: dict | None = None,
+    confirmed: bool = True,
     **attributes: object,
 ) -> User:
-    """Create an account; raises AccountError if the email is taken."""
+    """Create an account; raises FieldError if the email is taken.
+
+    Self-registered customers start unconfirmed (`confirmed=False`) until they open the mailed link;
+    accounts made by staff, the CLI or the demo seed are confirmed.
+    """
     email = normalise_email(email)
     if find_user_by_email(session, email) is not None:
-        raise AccountError(_l("An account with this email already exists."), field="email")
+        raise FieldError(_l("An account with this email already exists."), "email")
     user = User(
         email=email,
-        name=name.strip(),
+        name=clean_name(name),
         password_hash=hash_password(password, hash_params),
         role=role,
+        email_confirmed_at=utcnow() if confirmed else None,
         **attributes,
     )
     session.add(user)
@@ -71,12 +80,56 @@ def create_user(
     return user
 
 
+def register(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    hash_params: dict | None = None,
+    locale: str | None = None,
+) -> tuple[str, int]:
+    """Self-registration that answers the same whether or not the address has an account.
+
+    Both paths hash the password and write one audit row; the caller commits and then
+    queues the returned mail job (a `portal.auth.mailing` function name) for the user id:
+    a confirmation link for a new account, a "someone tried to register" mail for the owner.
+    """
+    email = normalise_email(email)
+    password_hash = hash_password(password, hash_params)
+    existing = find_user_by_email(session, email)
+    if existing is not None:
+        audit.record(session, "user.registration_repeated", target=email)
+        return "send_already_registered_mail", existing.id
+    user = User(
+        email=email,
+        name=clean_name(name),
+        password_hash=password_hash,
+        role=Role.CUSTOMER,
+        locale=locale,
+        email_confirmed_at=None,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, "user.registered", actor=user, target=user.email)
+    return "send_confirmation_mail", user.id
+
+
+def request_reset(session: Session, raw_email: str) -> int:
+    """Record a reset request; returns the user id to mail (0 when nobody has the address).
+
+    The same lookup and one audit row either way, so the answer does not reveal the account.
+    """
+    email = lookup_email(raw_email)
+    user = find_user_by_email(session, email)
+    known = user is not None and user.is_active
+    audit.record(session, "password.reset_requested", actor=user if known else None, target=email[:255])
+    return user.id if known else 0
+
+
 def authenticate(session: Session, email: str, password: str, hash_params: dict | None = None) -> User | None:
     """Return the active user for these credentials and audit the attempt."""
-    try:
-        email = normalise_email(email)
-    except AccountError:
-        email = email.strip().lower()
+    email = lookup_email(email)
     user = find_user_by_email(session, email)
     if user is None or not user.is_active:
         burn_verification_time(password, hash_params)
@@ -90,10 +143,32 @@ def authenticate(session: Session, email: str, password: str, hash_params: dict 
     return user
 
 
+def lookup_email(raw: str) -> str:
+    """The stored form of an address for a lookup; a malformed one is only cleaned (it finds nobody)."""
+    try:
+        return normalise_email(raw)
+    except FieldError:
+        local, domain = split_address(raw or "")
+        return f"{local}@{domain}".lower()[:254] if domain else local.lower()[:254]
+
+
 def set_password(session: Session, user: User, password: str, hash_params: dict | None) -> None:
     """Set a new password and end every other session of the user."""
     user.password_hash = hash_password(password, hash_params)
     user.security_stamp = new_security_stamp()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Rotate the security stamp: every session and remember-me cookie of the user stops working."""
+    user.security_stamp = new_security_stamp()
+
+
+def confirm_email(session: Session, user: User) -> None:
+    """Mark the address as confirmed (the person opened a mailed link) and spend the link."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        audit.record(session, "user.confirmed", actor=user, target=user.email)
+    end_sessions(session, user)
 
 
 def change_password(
@@ -101,7 +176,7 @@ def change_password(
 ) -> None:
     """Change a password after checking the current one."""
     if not verify_password(user.password_hash, current, hash_params):
-        raise AccountError(_l("The current password is not correct."), field="current_password")
+        raise FieldError(_l("The current password is not correct."), "current_password")
     set_password(session, user, new, hash_params)
     audit.record(session, "password.changed", actor=user, target=user.email)
 
@@ -112,9 +187,10 @@ class ResetTokens:
 
     secret_key: str
     max_age: int = 3600
+    salt: str = RESET_SALT
 
     def _serializer(self) -> URLSafeTimedSerializer:
-        return URLSafeTimedSerializer(self.secret_key, salt=RESET_SALT)
+        return URLSafeTimedSerializer(self.secret_key, salt=self.salt)
 
     def make(self, user: User) -> str:
         """A token bound to the user's current stamp: it dies when the password changes."""
@@ -130,3 +206,8 @@ class ResetTokens:
         if user is None or not user.is_active or user.security_stamp != data.get("stamp"):
             return None
         return user
+
+
+def confirm_tokens(secret_key: str, max_age: int) -> ResetTokens:
+    """Tokens of the registration link: bound to the stamp like reset tokens, under their own salt."""
+    return ResetTokens(secret_key, max_age, salt=CONFIRM_SALT)

@@ -16,11 +16,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal import audit, notify
-from portal.auth import forms, services
+from knowledge_base.errors import FieldError
+from portal import audit
+from portal.auth import forms, mailing, services
+from portal.auth.identity import clean_name, limit_key
 from portal.db import get_session
 from portal.extensions import limiter
-from portal.mail import MailError
+from portal.mail import defer
 from portal.security import is_safe_redirect
 
 bp = Blueprint("auth", __name__)
@@ -38,8 +40,17 @@ def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
+def _mail_limit() -> str:
+    return current_app.config["RESET_MAIL_LIMIT"]
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
 def _submitted_email() -> str:
-    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+    """Rate-limit key of the typed address: every spelling of one address shares one bucket."""
+    return "email:" + limit_key(request.form.get("email") or "")
 
 
 def _reset_tokens() -> services.ResetTokens:
@@ -48,12 +59,32 @@ def _reset_tokens() -> services.ResetTokens:
     )
 
 
+def _confirm_tokens() -> services.ResetTokens:
+    return services.confirm_tokens(current_app.config["SECRET_KEY"], current_app.config["CONFIRM_MAX_AGE"])
+
+
 def _redirect_after_login():
     target = request.args.get("next") or request.form.get("next")
     return redirect(target if is_safe_redirect(target) else url_for("main.home"))
 
 
+def _start_session(user, remember: bool = False) -> None:
+    """A fresh session for `user` (no fixation), in their language."""
+    session.clear()
+    login_user(user, remember=remember)
+    if user.locale:
+        session["locale"] = user.locale
+
+
+REGISTER_SENT = _l(
+    "Check your mailbox: we have sent a link to that address. Open it within three days to finish "
+    "creating your account."
+)
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+@limiter.limit(_mail_limit, methods=["POST"], key_func=_submitted_email)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -61,7 +92,7 @@ def register():
     if form.validate_on_submit():
         db = get_session()
         try:
-            user = services.create_user(
+            job, user_id = services.register(
                 db,
                 email=form.email.data,
                 name=form.name.data,
@@ -69,15 +100,33 @@ def register():
                 hash_params=_hash_params(),
                 locale=session.get("locale"),
             )
-        except services.AccountError as exc:
-            getattr(form, exc.field or "email").errors.append(str(exc))
-        else:
-            audit.record(db, "user.registered", actor=user, target=user.email)
             db.commit()
-            login_user(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
-            return redirect(url_for("main.home"))
+        except FieldError as exc:
+            exc.attach_to(form, "email")
+        else:
+            defer(getattr(mailing, job), user_id)
+            flash(str(REGISTER_SENT), "info")
+            return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+def confirm(token: str):
+    """The mailed registration link: a button (mail scanners only GET), then the account is live."""
+    db = get_session()
+    user = _confirm_tokens().user_for(db, token)
+    if user is None:
+        flash(_("This link is invalid, expired or already used. Log in or reset your password."), "error")
+        return redirect(url_for("auth.login"))
+    form = forms.EmptyForm()
+    if form.validate_on_submit():
+        services.confirm_email(db, user)
+        db.commit()
+        _start_session(user)
+        flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/confirm.html", form=form, user=user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -91,13 +140,15 @@ def login():
         db = get_session()
         user = services.authenticate(db, form.email.data, form.password.data, _hash_params())
         db.commit()
-        if user is not None:
-            session.clear()  # new session on login: no fixation
-            login_user(user, remember=form.remember.data)
-            if user.locale:
-                session["locale"] = user.locale
+        if user is not None and user.email_confirmed_at is None:
+            form.email.errors.append(
+                _("Confirm your address first: open the link we mailed you when you registered.")
+            )
+        elif user is not None:
+            _start_session(user, remember=form.remember.data)
             return _redirect_after_login()
-        form.password.errors.append(_("The email or password is not correct."))
+        else:
+            form.password.errors.append(_("The email or password is not correct."))
     return render_template("auth/login.html", form=form, next=request.args.get("next", ""))
 
 
@@ -105,8 +156,13 @@ def login():
 def logout():
     form = forms.EmptyForm()
     if form.validate_on_submit() and current_user.is_authenticated:
-        logout_user()
+        db = get_session()
+        user = current_user._get_current_object()
+        services.end_sessions(db, user)  # copied session or remember-me cookies die too
+        audit.record(db, "logout", actor=user, target=user.email)
+        db.commit()
         session.clear()
+        logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
         flash(_("You have been logged out."), "info")
     return redirect(url_for("main.home"))
 
@@ -119,31 +175,14 @@ RESET_SENT = _l(
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 @limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_mail_limit, methods=["POST"], key_func=_submitted_email)
 def reset_request():
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
         db = get_session()
-        try:
-            email = services.normalise_email(form.email.data)
-        except services.AccountError:
-            email = form.email.data.strip().lower()
-        user = services.find_user_by_email(db, email)
-        if user is not None and user.is_active:
-            token = _reset_tokens().make(user)
-            link = url_for("auth.reset_password", token=token, _external=True)
-            try:
-                notify.send_templated(
-                    user.email,
-                    user.locale,
-                    "reset_password",
-                    _l("Reset your Shopkeeper password"),
-                    user=user,
-                    link=link,
-                )
-            except MailError:  # same answer either way: the page must not reveal the account
-                current_app.logger.exception("Could not send the reset mail")
-            audit.record(db, "password.reset_requested", actor=user, target=user.email)
-            db.commit()
+        user_id = services.request_reset(db, form.email.data)
+        db.commit()
+        defer(mailing.send_reset_mail, user_id)  # queued for unknown addresses too: same work here
         flash(str(RESET_SENT), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
@@ -160,8 +199,10 @@ def reset_password(token: str):
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
         services.set_password(db, user, form.password.data, _hash_params())
+        services.confirm_email(db, user)  # the link proved the mailbox
         audit.record(db, "password.reset", actor=user, target=user.email)
         db.commit()
+        session.clear()
         logout_user()
         flash(_("Your password has been changed. You can log in now."), "success")
         return redirect(url_for("auth.login"))
@@ -176,7 +217,7 @@ def account():
     form = forms.AccountForm(obj=user, prefix="account")
     password_form = forms.ChangePasswordForm(prefix="pw")
     if request.method == "POST" and "account-name" in request.form and form.validate():
-        user.name = form.name.data.strip()
+        user.name = clean_name(form.name.data)
         user.locale = form.locale.data
         if user.marketing_consent != form.marketing_consent.data:
             audit.record(
@@ -201,8 +242,8 @@ def account():
                 password_form.password.data,
                 _hash_params(),
             )
-        except services.AccountError as exc:
-            password_form.current_password.errors.append(str(exc))
+        except FieldError as exc:
+            exc.attach_to(password_form, "current_password")
         else:
             db.commit()
             login_user(user)  # the new stamp ends other sessions; keep this one

@@ -50,6 +50,8 @@ class User(TimestampMixin, Base):
     segment: Mapped[str] = mapped_column(String(40), default="standard")
     security_stamp: Mapped[str] = mapped_column(String(32), default=new_security_stamp)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: When the person proved they read this mailbox (None: registered, link not opened yet).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     # flask-login protocol -------------------------------------------------
     @property

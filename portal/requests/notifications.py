@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import notify
-from portal.mail import MailError
+from portal.mail import MailError, external_url
 from portal.models import Role, ServiceRequest, User
 from portal.requests.workflow import STATUS_LABELS
 
@@ -27,11 +27,11 @@ def _send(
 
 
 def _customer_link(request: ServiceRequest) -> str:
-    return url_for("requests.detail", ref=request.reference, _external=True)
+    return external_url("requests.detail", ref=request.reference)
 
 
 def _staff_link(request: ServiceRequest) -> str:
-    return url_for("staff_requests.detail", ref=request.reference, _external=True)
+    return external_url("staff_requests.detail", ref=request.reference)
 
 
 def customer_told_of_reply(request: ServiceRequest, body: str) -> None:
