@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
+from flask.globals import request_ctx
+from markupsafe import escape
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -25,7 +27,18 @@ def _wants_json() -> bool:
 def _render(code: int, message: str):
     if _wants_json():
         return jsonify(error=str(message), status=code), code
+    if request_ctx.url_adapter is None:  # an untrusted Host: no URL can be built for this request
+        return _plain(code, str(message))
     return render_template("errors/error.html", code=code, message=message), code
+
+
+def _plain(code: int, message: str):
+    """A self-contained error page for when templates cannot be used."""
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>{code}</title></head>"
+        "<body><h1>{message}</h1></body></html>"
+    ).format(code=code, message=escape(message))
+    return page, code, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _roll_back() -> None:
@@ -37,13 +50,6 @@ def _roll_back() -> None:
         session.rollback()
     except Exception:  # the connection itself may be gone; the page must still render
         g.pop("db_session", None)
-
-
-PLAIN_500 = (
-    "<!doctype html><html><head><meta charset='utf-8'><title>500</title></head>"
-    "<body><h1>Something went wrong on our side.</h1><p><a href='/'>Back to the help centre</a></p>"
-    "</body></html>"
-)
 
 
 def init_app(app: Flask) -> None:
@@ -71,4 +77,4 @@ def init_app(app: Flask) -> None:
             return _render(500, MESSAGES[500])
         except Exception:  # the error page itself failed: a plain page, still through after_request
             app.logger.exception("The error page failed too")
-            return PLAIN_500, 500, {"Content-Type": "text/html; charset=utf-8"}
+            return _plain(500, "Something went wrong on our side. Please try again later.")

@@ -1,9 +1,16 @@
 """Registration, login, logout, account settings."""
 
+import re
+
 from sqlalchemy import select
 
+from portal.mail import wait_for_deferred
 from portal.models import AuditLog, User
-from tests.conftest import TEST_PASSWORD, csrf_token
+from tests.conftest import TEST_PASSWORD, AuthActions, csrf_token
+
+CONFIRM_RE = re.compile(r"http://127\.0\.0\.1:5000(/confirm/\S+)")
+TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="[^"]+"')  # signed with a timestamp
+RESET_RE = re.compile(r"http://127\.0\.0\.1:5000(/reset-password/\S+)")
 
 
 def register(client, **fields):
@@ -18,13 +25,38 @@ def register(client, **fields):
     return client.post("/register", data=data)
 
 
-def test_customer_registers_and_is_logged_in_with_normalised_email(client, db):
+def mail_bodies(app, smtp) -> list[str]:
+    """The plain-text bodies the SMTP server received, once the background mail jobs are done."""
+    wait_for_deferred(app)
+    return [m.get_body(("plain",)).get_content() for m in smtp.messages]
+
+
+def test_customer_registers_confirms_by_mail_and_is_logged_in(app, client, db, mail_to_smtp):
     response = register(client)
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
     user = db.scalar(select(User).where(User.email == "ola@example.com"))
     assert user is not None and user.role == "customer"
     assert user.password_hash.startswith("$argon2id$")
+    assert user.email_confirmed_at is None
+    assert "Ola Kowalska" not in client.get("/").get_data(as_text=True)  # not logged in yet
+
+    refused = AuthActions(app.test_client()).login("ola@example.com")
+    assert refused.status_code == 200 and "Confirm your address first" in refused.get_data(as_text=True)
+
+    (body,) = mail_bodies(app, mail_to_smtp)
+    assert mail_to_smtp.messages[0]["To"] == "ola@example.com"
+    path = CONFIRM_RE.search(body).group(1)
+    assert client.get(path).status_code == 200  # a page with a button: mail scanners only GET
+    db.expire_all()
+    assert db.get(User, user.id).email_confirmed_at is None
+    confirmed = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert confirmed.status_code == 302
     assert "Ola Kowalska" in client.get("/").get_data(as_text=True)
+    db.expire_all()
+    assert db.get(User, user.id).email_confirmed_at is not None
+    again = app.test_client().get(path)  # the link is spent
+    assert again.status_code == 302 and again.headers["Location"].endswith("/login")
+    assert AuthActions(app.test_client()).login("ola@example.com").status_code == 302
 
 
 def test_registration_errors_keep_typed_values(client, db):
@@ -43,9 +75,26 @@ def test_common_password_is_refused(client, db):
     assert db.scalar(select(User)) is None
 
 
-def test_duplicate_email_is_refused(client, users):
-    html = register(client, email="CUSTOMER@example.com").get_data(as_text=True)
-    assert "already exists" in html
+def test_registration_answers_the_same_for_a_taken_address(app, users, db, mail_to_smtp):
+    answers = []
+    client = app.test_client()
+    for email in ("CUSTOMER@example.com", "newcomer@example.com"):
+        response = register(client, email=email)
+        page = TOKEN_RE.sub("", client.get(response.headers["Location"]).get_data(as_text=True))
+        answers.append((response.status_code, response.headers["Location"], page))
+    assert answers[0] == answers[1]
+    assert "Check your mailbox" in answers[0][2] and "already exists" not in answers[0][2]
+    assert db.scalar(select(User).where(User.email == "customer@example.com")).name == "Customer"
+
+    bodies = mail_bodies(app, mail_to_smtp)
+    by_recipient = {m["To"]: body for m, body in zip(mail_to_smtp.messages, bodies, strict=True)}
+    owner_mail = by_recipient["customer@example.com"]
+    assert "tried to create a new Shopkeeper account" in owner_mail
+    assert CONFIRM_RE.search(by_recipient["newcomer@example.com"])
+    # the owner's mail carries a working reset link, and their password was not touched
+    path = RESET_RE.search(owner_mail).group(1)
+    assert app.test_client().get(path).status_code == 200
+    assert AuthActions(app.test_client()).login("customer@example.com").status_code == 302
 
 
 def test_login_and_logout(auth, client, users, db):

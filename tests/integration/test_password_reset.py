@@ -3,14 +3,19 @@
 import re
 
 from portal.auth.services import ResetTokens
+from portal.mail import wait_for_deferred
 from tests.conftest import AuthActions, csrf_token
 
-LINK_RE = re.compile(r"http://localhost/reset-password/(\S+)")
+# Links come from PORTAL_BASE_URL (the development default here), never from the request's Host.
+LINK_RE = re.compile(r"http://127\.0\.0\.1:5000/reset-password/(\S+)")
 
 
-def request_reset(client, email):
+def request_reset(client, email, **kwargs):
+    """Ask for a reset link; returns once the background mail job is done."""
     token = csrf_token(client, "/reset-password")
-    return client.post("/reset-password", data={"email": email, "csrf_token": token})
+    response = client.post("/reset-password", data={"email": email, "csrf_token": token}, **kwargs)
+    wait_for_deferred(client.application)
+    return response
 
 
 def test_reset_link_arrives_by_smtp_and_works_once(app, client, users, mail_to_smtp):
