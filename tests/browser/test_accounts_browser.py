@@ -4,16 +4,31 @@ import re
 
 import pytest
 
+from portal.mail import wait_for_deferred
+
 pytestmark = pytest.mark.browser
 
 
-def test_register_login_logout(page, app):
+def mailed_path(app, smtp, pattern: str) -> str:
+    """The path of the link in the only mail received (links carry PORTAL_BASE_URL, not the test server)."""
+    wait_for_deferred(app)
+    assert len(smtp.messages) == 1
+    body = smtp.messages[0].get_body(("plain",)).get_content()
+    return re.search(r"http://127\.0\.0\.1:5000(" + pattern + r"\S+)", body).group(1)
+
+
+def test_register_confirm_login_logout(page, app, mail_to_smtp):
     page.goto("/register")
     page.get_by_label("Name").fill("Browser User")
     page.get_by_label("Email").fill("browser@example.com")
     page.get_by_label("Password", exact=True).fill("tulip-orbit-kettle-93")
     page.get_by_label("Confirm password").fill("tulip-orbit-kettle-93")
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(re.compile(r"/login"))
+    assert page.get_by_text("Check your mailbox").is_visible()
+
+    page.goto(mailed_path(app, mail_to_smtp, "/confirm/"))
+    page.get_by_role("button", name="Confirm and log in").click()
     page.wait_for_url(re.compile(r"/$"))
     assert page.get_by_role("link", name="Browser User").is_visible()
 
@@ -29,16 +44,13 @@ def test_register_login_logout(page, app):
     assert page.get_by_role("button", name="Log out").is_visible()
 
 
-def test_reset_password_through_the_mailed_link(page, users, mail_to_smtp):
+def test_reset_password_through_the_mailed_link(page, app, users, mail_to_smtp):
     page.goto("/reset-password")
     page.get_by_label("Email").fill("customer@example.com")
     page.get_by_role("button", name="Send the link").click()
     page.wait_for_url(re.compile(r"/login"))
-    assert len(mail_to_smtp.messages) == 1
-    body = mail_to_smtp.messages[0].get_body(("plain",)).get_content()
-    link = re.search(r"http://127\.0\.0\.1:\d+/reset-password/\S+", body).group(0)
 
-    page.goto(link)
+    page.goto(mailed_path(app, mail_to_smtp, "/reset-password/"))
     page.get_by_label("New password").fill("my-fresh-passphrase")
     page.get_by_label("Confirm password").fill("my-fresh-passphrase")
     page.get_by_role("button", name="Save the new password").click()
