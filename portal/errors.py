@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
 from flask.globals import request_ctx
-from markupsafe import escape
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -35,9 +35,9 @@ def _render(code: int, message: str):
 def _plain(code: int, message: str):
     """A self-contained error page for when templates cannot be used."""
     page = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>{code}</title></head>"
-        "<body><h1>{message}</h1></body></html>"
-    ).format(code=code, message=escape(message))
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{code}</title></head>"
+        f"<body><h1>{escape(message)}</h1></body></html>"
+    )
     return page, code, {"Content-Type": "text/html; charset=utf-8"}
 
 

@@ -439,3 +439,14 @@ def test_limit_keys_fold_equivalent_spellings():
     ):
         assert limit_key(spelling) == canonical, spelling
     assert limit_key("victim@b\u00fccher.example") == "victim@xn--bcher-kva.example"
+
+
+def test_staff_accounts_made_on_the_command_line_can_log_in_at_once(app, db):
+    runner = app.test_cli_runner()
+    base = ["users", "create", "--email", "Staff@Example.com", "--name", "Sam Staff", "--role", "agent"]
+    refused = runner.invoke(args=[*base, "--password", "staff-passphrase-99"])
+    assert refused.exit_code == 1 and "must not contain your name or email" in refused.output
+    created = runner.invoke(args=[*base, "--password", TEST_PASSWORD])
+    assert created.exit_code == 0, created.output
+    assert db.scalar(select(User)).email_confirmed_at is not None
+    assert AuthActions(app.test_client()).login("staff@example.com").status_code == 302
