@@ -450,3 +450,36 @@ def test_staff_accounts_made_on_the_command_line_can_log_in_at_once(app, db):
     assert created.exit_code == 0, created.output
     assert db.scalar(select(User)).email_confirmed_at is not None
     assert AuthActions(app.test_client()).login("staff@example.com").status_code == 302
+
+
+def test_with_redis_account_mails_go_to_the_rq_worker(second_app, app, users, mail_to_smtp):
+    import redis
+    from rq import Queue
+
+    from portal import mail
+
+    url = "redis://127.0.0.1:6379/13"
+    queue = Queue("shopkeeper", connection=redis.Redis.from_url(url))
+    queue.empty()
+    queued = second_app(REDIS_URL=url, MAIL_URL=mail_to_smtp.url)
+    try:
+        client = queued.test_client()
+        token = csrf_token(client, "/reset-password")
+        client.post("/reset-password", data={"email": "customer@example.com", "csrf_token": token})
+        wait_for_deferred(queued)
+        assert mail_to_smtp.messages == []  # nothing sent by the web process
+        (job,) = queue.get_jobs()
+        assert job.func is mail.run_job
+        mail._run_in_context(queued, *job.args[:1], job.args[1:])  # what the worker does, in this app
+        assert "/reset-password/" in mail_to_smtp.messages[0].get_body(("plain",)).get_content()
+    finally:
+        queue.empty()
+
+
+def test_when_redis_is_down_account_mails_are_sent_from_the_web_process(second_app, users, mail_to_smtp):
+    down = second_app(REDIS_URL="redis://127.0.0.1:1/0", MAIL_URL=mail_to_smtp.url)
+    client = down.test_client()
+    token = csrf_token(client, "/reset-password")
+    response = client.post("/reset-password", data={"email": "customer@example.com", "csrf_token": token})
+    assert response.status_code == 302
+    assert [to for to, _ in mails(down, mail_to_smtp)] == ["customer@example.com"]
