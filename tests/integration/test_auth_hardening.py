@@ -207,6 +207,22 @@ def test_reset_mails_are_limited_per_address(app, users, mail_to_smtp):
     assert len(mails(app, mail_to_smtp)) == 3
 
 
+def test_registrations_are_limited_per_address_and_per_ip(app, db):
+    client = app.test_client()
+    spellings = ["ola@example.com", "OLA@example.com", "ola@example\u3002com", "\uff4fla@example.com"]
+    codes = [
+        register(client, email=email, environ_base={"REMOTE_ADDR": f"10.0.4.{i}"}).status_code
+        for i, email in enumerate(spellings)
+    ]
+    assert codes == [302, 302, 302, 429]  # 3 mails per address and hour, however it is spelled
+    codes = [
+        register(client, email=f"person{i}@example.com", environ_base={"REMOTE_ADDR": "10.0.5.1"}).status_code
+        for i in range(6)
+    ]
+    assert codes == [302] * 5 + [429]  # 5 registrations per IP and minute
+    wait_for_deferred(app)
+
+
 # 4. Proxies, workers and Redis -----------------------------------------------------------------
 
 
@@ -376,7 +392,7 @@ def test_reset_mail_is_sent_off_the_request_thread(app, client, db, users, monke
 # 16. Names, addresses and secret keys --------------------------------------------------------
 
 
-def register(client, **fields):
+def register(client, environ_base=None, **fields):
     data = {
         "name": "Ola Kowalska",
         "email": "ola@example.com",
@@ -385,7 +401,7 @@ def register(client, **fields):
         "csrf_token": csrf_token(client, "/register"),
     }
     data.update(fields)
-    return client.post("/register", data=data)
+    return client.post("/register", data=data, environ_base=environ_base or {})
 
 
 def test_names_and_addresses_are_normalised(client, db):
