@@ -40,7 +40,6 @@ UPLOAD_ENDPOINTS = frozenset(
         "staff_requests.detail",  # an agent's reply (attachments, when replies carry them)
         "marketing.offer_import",  # OFFERS.json import
         "marketing.blocklist_import",  # blocklist import
-        "staff_kb.import_articles",  # knowledge-base import, if it gets a web form
     }
 )
 

@@ -19,7 +19,7 @@ from portal.extensions import limiter
 from portal.mail import external_url, wait_for_deferred
 from portal.models import AuditLog, ServiceRequest, User
 from tests.conftest import CHEAP_ARGON2, TEST_PASSWORD, AuthActions, csrf_token
-from tests.integration.requests_helpers import catalog
+from tests.integration.requests_helpers import catalog, make_request
 
 STRONG_SECRET = "kJ3v9_Qm2LxN8rT5yW1pZ7cH4fB6dS0gA2eU9iO3nM8qR5tV"
 
@@ -96,6 +96,21 @@ def test_mailed_links_use_the_base_url_whatever_the_request_host(app, client, us
     ((_, body),) = mails(app, mail_to_smtp)
     assert "http://127.0.0.1:5000/reset-password/" in body
     assert "localhost" not in body and "evil" not in body
+
+
+def test_request_mails_to_agents_link_to_the_base_url(app, client_as, db, users, mail_to_smtp):
+    customer = client_as("customer")
+    catalog(db)
+    req = make_request(app, db, users["customer"])
+    req.assignee_id = users["agent"].id
+    db.commit()
+    customer.post(
+        f"/requests/{req.reference}/reply",
+        data={"body": "Any news?", "csrf_token": csrf_token(customer, "/requests")},
+    )
+    ((to, body),) = mails(app, mail_to_smtp)
+    assert to == "agent@example.com"
+    assert f"http://127.0.0.1:5000/staff/requests/{req.reference}" in body and "localhost" not in body
 
 
 def test_external_url_ignores_the_request_host(app):
