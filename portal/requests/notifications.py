@@ -26,6 +26,22 @@ def _send(
         current_app.logger.exception("Could not send %s for %s", template, request.reference)
 
 
+def excerpt(body: str, limit: int) -> tuple[str, bool]:
+    """The first `limit` characters of `body` (cut at a word if one ends near), and whether it was cut."""
+    if len(body) <= limit:
+        return body, False
+    cut = body[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + " …", True
+
+
+def _excerpt(body: str) -> dict[str, object]:
+    text, cut = excerpt(body, current_app.config["MAIL_EXCERPT_CHARS"])
+    return {"body": text, "truncated": cut}
+
+
 def _customer_link(request: ServiceRequest) -> str:
     return url_for("requests.detail", ref=request.reference, _external=True)
 
@@ -43,7 +59,7 @@ def customer_told_of_reply(request: ServiceRequest, body: str) -> None:
             _l("New reply on %(ref)s", ref=request.reference),
             request,
             _customer_link(request),
-            body=body,
+            **_excerpt(body),
         )
 
 
@@ -67,7 +83,7 @@ def assignee_told_of_customer_reply(request: ServiceRequest, body: str) -> None:
         _l("Customer replied on %(ref)s", ref=request.reference),
         request,
         _staff_link(request),
-        body=body,
+        **_excerpt(body),
     )
 
 

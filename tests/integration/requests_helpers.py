@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from pathlib import Path
 
 from portal.models import Category, CustomerProduct, Product, ServiceRequest
 from portal.requests import services
@@ -49,7 +48,7 @@ def own(db, user, product) -> CustomerProduct:
 
 def make_request(app, db, customer, subject="Washer leaks", **extra) -> ServiceRequest:
     """Create a request through the service, as the form would."""
-    limits = services.Limits(attachment_folder=Path(app.config["INSTANCE_PATH"]) / "attachments")
+    limits = services.Limits.from_config(app.config)
     data = services.NewRequest(subject=subject, description="Water under the machine.", **extra)
     with app.test_request_context():
         request = services.create_request(db, customer, data, limits)

@@ -132,11 +132,11 @@ def test_only_allowed_transitions_pass(app, db, users, req, start, target, allow
     change = services.StaffChange(version=req.version, status=target.value)
     with app.test_request_context():
         if allowed:
-            services.staff_update(db, users["agent"], req, change)
+            services.staff_update(db, users["agent"], req, change, max_chars=1000)
             assert req.status == target
         else:
             with pytest.raises(TransitionError):
-                services.staff_update(db, users["agent"], req, change)
+                services.staff_update(db, users["agent"], req, change, max_chars=1000)
     db.rollback()
 
 
