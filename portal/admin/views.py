@@ -51,7 +51,7 @@ def users():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_detail(user_id: int):
     db = get_session()
-    user = access.load(User, user_id, access.Action.EDIT)
+    user = access.load_staff_object(User, user_id)
     form = UserRoleForm(data={"role": user.role.value, "kb_editor": user.kb_editor})
     if form.validate_on_submit():
         try:
@@ -70,7 +70,7 @@ def user_detail(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 def user_active(user_id: int):
     db = get_session()
-    user = access.load(User, user_id, access.Action.EDIT)
+    user = access.load_staff_object(User, user_id)
     form = EmptyForm()
     if form.validate_on_submit():
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 
@@ -54,3 +55,42 @@ def make_request(app, db, customer, subject="Washer leaks", **extra) -> ServiceR
         request = services.create_request(db, customer, data, limits)
     db.commit()
     return request
+
+
+def post_new(client, **fields):
+    """Submit the new-request form as a browser would; `files` is a list of (name, bytes)."""
+    from tests.conftest import csrf_token
+
+    data = {
+        "subject": "Washer leaks",
+        "description": "Water under the machine.",
+        "category": "laundry",
+        "product": "",
+        "priority": "normal",
+        "csrf_token": csrf_token(client, "/requests/new"),
+    }
+    files = fields.pop("files", [])
+    data.update(fields)
+    data["attachments"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post("/requests/new", data=data, content_type="multipart/form-data")
+
+
+def handling_form(client, ref):
+    """The hidden fields of the handling form, as the browser would send them."""
+    import re
+
+    html = client.get(f"/staff/requests/{ref}").get_data(as_text=True)
+    fields = dict(
+        re.findall(
+            r'name="(version|seen_event_id|seen_message_id|csrf_token)" type="hidden" value="([^"]*)"', html
+        )
+    )
+    fields.update({"priority": "", "status": "", "assignee": ""})
+    return fields
+
+
+def submit(client, ref, form, **changes):
+    """Post the handling form with `changes` over the hidden fields."""
+    data = dict(form)
+    data.update(changes)
+    return client.post(f"/staff/requests/{ref}", data=data)

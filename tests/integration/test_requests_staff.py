@@ -13,27 +13,7 @@ from portal.requests.errors import TransitionError
 from portal.requests.references import allocate_reference
 from portal.requests.sla import escalate_overdue
 from tests.conftest import csrf_token
-from tests.integration.requests_helpers import catalog, make_request
-
-
-def handling_form(client, ref):
-    """The hidden fields of the handling form, as the browser would send them."""
-    import re
-
-    html = client.get(f"/staff/requests/{ref}").get_data(as_text=True)
-    fields = dict(
-        re.findall(
-            r'name="(version|seen_event_id|seen_message_id|csrf_token)" type="hidden" value="([^"]*)"', html
-        )
-    )
-    fields.update({"priority": "", "status": "", "assignee": ""})
-    return fields
-
-
-def submit(client, ref, form, **changes):
-    data = dict(form)
-    data.update(changes)
-    return client.post(f"/staff/requests/{ref}", data=data)
+from tests.integration.requests_helpers import catalog, handling_form, make_request, submit
 
 
 @pytest.fixture
