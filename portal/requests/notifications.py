@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import notify
+from portal import access, notify
 from portal.mail import MailError
-from portal.models import Role, ServiceRequest, User
+from portal.models import ServiceRequest, User
+from portal.models.users import STAFF_ROLES
 from portal.requests.workflow import STATUS_LABELS
 
 
@@ -100,7 +101,8 @@ def assignee_told_of_assignment(request: ServiceRequest) -> None:
 
 def escalation_told(session: Session, request: ServiceRequest) -> None:
     """The assignee and every admin learn of an escalation."""
-    admins = session.scalars(select(User).where(User.role == Role.ADMIN, User.is_active.is_(True))).all()
+    staff = session.scalars(select(User).where(User.role.in_(STAFF_ROLES), User.is_active.is_(True)))
+    admins = [u for u in staff if access.allows(u, access.Action.ADMINISTER)]
     recipients = {u.id: u for u in [*admins, request.assignee] if u is not None}
     for user in recipients.values():
         _send(
