@@ -114,7 +114,13 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REQUEST_ATTACHMENTS_MAX_BYTES": int(
             float(_env("PORTAL_REQUEST_ATTACHMENTS_MAX_MB", "25")) * 1_000_000
         ),
+        "ATTACHMENT_MAX_FILES": int(_env("PORTAL_ATTACHMENT_MAX_FILES", "5")),
         "REOPEN_DAYS": int(_env("PORTAL_REOPEN_DAYS", "14")),
+        "MESSAGE_MAX_CHARS": int(_env("PORTAL_MESSAGE_MAX_CHARS", "20000")),
+        "MAIL_EXCERPT_CHARS": int(_env("PORTAL_MAIL_EXCERPT_CHARS", "2000")),
+        "REQUEST_RATE_LIMIT": _env("PORTAL_REQUEST_RATE_LIMIT", "5 per minute;30 per day"),
+        "REPLY_RATE_LIMIT": _env("PORTAL_REPLY_RATE_LIMIT", "10 per minute;200 per day"),
+        "STAFF_RATE_LIMIT": _env("PORTAL_STAFF_RATE_LIMIT", "30 per minute;2000 per day"),
         "OFFER_SUPPRESSION_DAYS": int(_env("PORTAL_OFFER_SUPPRESSION_DAYS", "14")),
         "ANONYMOUS_OFFER_LINKS": _env("PORTAL_ANONYMOUS_OFFER_LINKS", "0") == "1",
         "ARGON2_PARAMS": {},

@@ -90,7 +90,7 @@ def _seed_canned(session: Session, rows: list[dict], categories: dict[str, Categ
 def _seed_requests(session: Session, rows: list[dict], config: dict[str, Any]) -> int:
     if session.scalar(select(ServiceRequest.id).limit(1)) is not None:
         return 0
-    limits = Limits(attachment_folder=Path(config["INSTANCE_PATH"]) / "attachments")
+    limits = Limits.from_config(config)
     agent = find_user_by_email(session, "agent@example.com")
     for row in rows:
         customer = find_user_by_email(session, row["customer"])
@@ -115,7 +115,7 @@ def _seed_requests(session: Session, rows: list[dict], config: dict[str, Any]) -
                 assignee=str(agent.id),
             )
             session.flush()
-            staff_update(session, agent, request, change)
+            staff_update(session, agent, request, change, max_chars=limits.message_max_chars)
     return len(rows)
 
 

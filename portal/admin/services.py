@@ -6,13 +6,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from knowledge_base.errors import FieldError
 from portal import audit
 from portal.models import AuditLog, Role, User
 from portal.models.users import new_security_stamp
 
+#: Longest text the user search accepts (an email address is at most 254 characters).
+SEARCH_MAX = 254
+#: Longest audit action name to filter by: the column's length.
+ACTION_MAX: int = AuditLog.__table__.c.action.type.length
 
-class AdminError(ValueError):
-    """An admin action is not allowed."""
+
+def search_text(value: str, max_chars: int, field: str) -> str:
+    """A search text stripped, or FieldError if it is longer than `max_chars`."""
+    value = value.strip()
+    if len(value) > max_chars:
+        raise FieldError(_l("Search for at most %(n)d characters.", n=max_chars), field=field)
+    return value
 
 
 def user_query(search: str = "", role: str = "") -> Select:
@@ -28,7 +38,7 @@ def user_query(search: str = "", role: str = "") -> Select:
 
 def _guard_self(actor: User, user: User) -> None:
     if actor.id == user.id:
-        raise AdminError(_l("You cannot change your own role or deactivate yourself."))
+        raise FieldError(_l("You cannot change your own role or deactivate yourself."), field="role")
 
 
 def change_role(session: Session, actor: User, user: User, role: Role) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import BooleanField, SelectField
 
+from knowledge_base.errors import FieldError
 from portal import access
 from portal.admin import services
 from portal.auth.forms import EmptyForm
@@ -30,32 +31,35 @@ def index():
 
 @bp.route("/users")
 def users():
-    search = request.args.get("q", "")[:200]
-    role = request.args.get("role", "")
-    page = paginate(get_session(), services.user_query(search, role), request.args.get("page", 1, type=int))
+    search, role, error = request.args.get("q", ""), request.args.get("role", ""), None
+    try:
+        query = services.user_query(services.search_text(search, services.SEARCH_MAX, "q"), role)
+    except FieldError as exc:
+        query, error = services.user_query("", role), str(exc.message)
+    page = paginate(get_session(), query, request.args.get("page", 1, type=int))
     return render_template(
-        "admin/users.html", page=page, search=search, role=role, roles=list(Role), form=EmptyForm()
+        "admin/users.html",
+        page=page,
+        search=search,
+        search_error=error,
+        role=role,
+        roles=list(Role),
+        form=EmptyForm(),
     )
-
-
-def _user_or_404(user_id: int) -> User:
-    user = get_session().get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_detail(user_id: int):
     db = get_session()
-    user = _user_or_404(user_id)
+    user = access.load_staff_object(User, user_id)
     form = UserRoleForm(data={"role": user.role.value, "kb_editor": user.kb_editor})
     if form.validate_on_submit():
         try:
             services.change_role(db, current_user, user, Role(form.role.data))
             services.set_kb_editor(db, current_user, user, form.kb_editor.data)
-        except services.AdminError as exc:
-            flash(str(exc), "error")
+        except FieldError as exc:
+            db.rollback()
+            flash(str(exc.message), "error")
         else:
             db.commit()
             flash(_("Saved the changes to %(email)s.", email=user.email), "success")
@@ -66,13 +70,14 @@ def user_detail(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 def user_active(user_id: int):
     db = get_session()
-    user = _user_or_404(user_id)
+    user = access.load_staff_object(User, user_id)
     form = EmptyForm()
     if form.validate_on_submit():
         try:
             services.set_active(db, current_user, user, not user.is_active)
-        except services.AdminError as exc:
-            flash(str(exc), "error")
+        except FieldError as exc:
+            db.rollback()
+            flash(str(exc.message), "error")
         else:
             db.commit()
             message = _("Account activated.") if user.is_active else _("Account deactivated.")
@@ -82,13 +87,17 @@ def user_active(user_id: int):
 
 @bp.route("/audit")
 def audit_log():
-    action = request.args.get("action", "")[:60]
-    page = paginate(get_session(), services.audit_query(action), request.args.get("page", 1, type=int), 50)
+    action, error = request.args.get("action", ""), None
+    try:
+        query = services.audit_query(services.search_text(action, services.ACTION_MAX, "action"))
+    except FieldError as exc:
+        query, error = services.audit_query(), str(exc.message)
+    page = paginate(get_session(), query, request.args.get("page", 1, type=int), 50)
     db = get_session()
     actors = {
         u.id: u for u in db.query(User).filter(User.id.in_({e.actor_id for e in page.items if e.actor_id}))
     }
-    return render_template("admin/audit.html", page=page, action=action, actors=actors)
+    return render_template("admin/audit.html", page=page, action=action, search_error=error, actors=actors)
 
 
 @bp.route("/catalog")

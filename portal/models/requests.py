@@ -33,6 +33,8 @@ class Priority(enum.StrEnum):
         return order[min(order.index(self) + 1, len(order) - 1)]
 
 
+#: The statuses in which a request still needs work: the one definition (staff queue "active",
+#: customer list "active", SLA clocks and escalation, `ServiceRequest.is_open`).
 OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.OPEN, RequestStatus.WAITING_ON_CUSTOMER)
 
 
@@ -123,6 +125,13 @@ class Attachment(Base):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: control and bidi characters removed (also from names stored before)."""
+        from portal.requests.attachments import clean_name
+
+        return clean_name(self.original_name) or self.stored_name
 
 
 class RequestEvent(Base):

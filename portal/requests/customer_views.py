@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -23,6 +23,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from knowledge_base.errors import FieldError
+from portal import access
 from portal.db import get_session
 from portal.models import (
     Attachment,
@@ -33,30 +35,24 @@ from portal.models import (
     RequestStatus,
     ServiceRequest,
 )
+from portal.models.requests import OPEN_STATUSES
 from portal.pagination import paginate
-from portal.requests import forms, notifications, services
+from portal.requests import attachments, forms, notifications, services
+from portal.requests import limits as rate_limits
 from portal.requests.attachments import Upload
-from portal.requests.errors import RequestError
 
 bp = Blueprint("requests", __name__)
 
 
+#: Longest search text on the list page.
+SEARCH_MAX = 200
+#: The status filter value that means "any open status".
+ACTIVE = "active"
+
+
 def limits() -> services.Limits:
     """Request limits from the app configuration."""
-    config = current_app.config
-    return services.Limits(
-        attachment_folder=Path(config["INSTANCE_PATH"]) / "attachments",
-        max_file_bytes=config["ATTACHMENT_MAX_BYTES"],
-        max_request_bytes=config["REQUEST_ATTACHMENTS_MAX_BYTES"],
-        reopen_days=config["REOPEN_DAYS"],
-    )
-
-
-def _own_request(ref: str) -> ServiceRequest:
-    found = services.get_request_for(get_session(), current_user, ref)
-    if found is None or found.customer_id != current_user.id:
-        abort(404)
-    return found
+    return services.Limits.from_config(current_app.config)
 
 
 def _fill_choices(form: forms.NewRequestForm, db: Session) -> None:
@@ -76,11 +72,15 @@ def _fill_choices(form: forms.NewRequestForm, db: Session) -> None:
 def index():
     db = get_session()
     status = request.args.get("status", "")
-    search = request.args.get("q", "").strip()[:200]
+    search, search_error = request.args.get("q", "").strip(), None
+    if len(search) > SEARCH_MAX:
+        search_error = _("Search for at most %(n)d characters.", n=SEARCH_MAX)
     query = select(ServiceRequest).where(ServiceRequest.customer_id == current_user.id)
-    if status in {s.value for s in RequestStatus}:
+    if status == ACTIVE:
+        query = query.where(ServiceRequest.status.in_(OPEN_STATUSES))
+    elif status in {s.value for s in RequestStatus}:
         query = query.where(ServiceRequest.status == RequestStatus(status))
-    if search:
+    if search and search_error is None:
         pattern = f"%{search.lower()}%"
         query = query.where(
             or_(
@@ -92,12 +92,19 @@ def index():
     query = query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
     page = paginate(db, query, request.args.get("page", 1, type=int), 20)
     return render_template(
-        "requests/index.html", page=page, status=status, search=search, statuses=list(RequestStatus)
+        "requests/index.html",
+        page=page,
+        status=status,
+        search=search,
+        search_error=search_error,
+        statuses=list(RequestStatus),
+        active=ACTIVE,
     )
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
 @login_required
+@rate_limits.new_requests
 def new():
     db = get_session()
     form = forms.NewRequestForm()
@@ -116,65 +123,81 @@ def new():
         )
         try:
             created = services.create_request(db, current_user, data, limits())
-        except RequestError as exc:
+        except FieldError as exc:
             db.rollback()
-            getattr(form, exc.field or "subject").errors.append(str(exc.message))
+            exc.attach_to(form, "subject")
         else:
             db.add(DeflectionEvent(form_session=session.pop("deflection_id", ""), kind="submitted"))
             db.commit()
             flash(_("Thank you. Your request %(ref)s has been received.", ref=created.reference), "success")
             return redirect(url_for("requests.detail", ref=created.reference))
-    return render_template("requests/new.html", form=form)
+    upload_limits = limits().uploads
+    return render_template(
+        "requests/new.html",
+        form=form,
+        max_files=upload_limits.max_files,
+        max_file_mb=attachments.megabytes(upload_limits.max_file_bytes),
+        max_total_mb=attachments.megabytes(upload_limits.max_total_bytes),
+    )
 
 
 @bp.route("/requests/<ref>")
 @login_required
 def detail(ref: str):
-    found = _own_request(ref)
+    found = access.request_by_reference(ref, access.Action.FOLLOW)
+    return _render_detail(found, forms.ReplyForm(formdata=None))
+
+
+def _render_detail(found: ServiceRequest, reply_form: forms.ReplyForm, status_code: int = 200):
+    """The request page with `reply_form` (empty, or the customer's text with its errors)."""
     return render_template(
         "requests/detail.html",
         req=found,
-        reply_form=forms.ReplyForm(),
-        rate_form=forms.RateForm(),
+        reply_form=reply_form,
+        rate_form=forms.RateForm(formdata=None),
         action_form=forms.ReplyForm(formdata=None),
         messages=[m for m in found.messages if not m.internal],
-    )
+    ), status_code
 
 
-def _act(ref: str, change, message: Callable[[ServiceRequest], str], after=None):
+def _act(ref: str, change: Callable[[Session, ServiceRequest], None], message: str):
     """Run one customer action on their request: commit it, tell them, redirect back."""
     db = get_session()
-    found = _own_request(ref)
-    form = forms.ReplyForm()
-    if not form.validate_on_submit():
+    found = access.request_by_reference(ref, access.Action.FOLLOW)
+    if not forms.ReplyForm().validate_on_submit():
         abort(400)
     try:
-        text = message(found)  # worded from the state before the change
-        change(db, found, form)
-    except RequestError as exc:
+        change(db, found)
+    except FieldError as exc:
         db.rollback()
         flash(str(exc.message), "error")
     else:
         db.commit()
-        if after is not None:
-            after(found, form)
-        flash(text, "success")
+        flash(message, "success")
     return redirect(url_for("requests.detail", ref=ref))
 
 
 @bp.route("/requests/<ref>/reply", methods=["POST"])
 @login_required
+@rate_limits.customer_replies
 def reply(ref: str):
-    def message(found: ServiceRequest) -> str:
-        reopened = found.status == RequestStatus.WAITING_ON_CUSTOMER
-        return _("Your reply was sent.") + (" " + _("The request is open again.") if reopened else "")
-
-    return _act(
-        ref,
-        lambda db, found, form: services.customer_reply(db, current_user, found, form.body.data or ""),
-        message,
-        after=lambda found, form: notifications.assignee_told_of_customer_reply(found, form.body.data),
-    )
+    db = get_session()
+    found = access.request_by_reference(ref, access.Action.FOLLOW)
+    form = forms.ReplyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    reopened = found.status == RequestStatus.WAITING_ON_CUSTOMER
+    body = form.body.data or ""
+    try:
+        services.customer_reply(db, current_user, found, body, limits().message_max_chars)
+    except FieldError as exc:
+        db.rollback()
+        exc.attach_to(form, "body")
+        return _render_detail(found, form, status_code=400)
+    db.commit()
+    notifications.assignee_told_of_customer_reply(found, body.strip())
+    flash(_("Your reply was sent.") + (" " + _("The request is open again.") if reopened else ""), "success")
+    return redirect(url_for("requests.detail", ref=ref))
 
 
 @bp.route("/requests/<ref>/close", methods=["POST"])
@@ -182,8 +205,8 @@ def reply(ref: str):
 def close(ref: str):
     return _act(
         ref,
-        lambda db, found, _form: services.customer_close(db, current_user, found),
-        lambda _found: _("The request is closed."),
+        lambda db, found: services.customer_close(db, current_user, found),
+        _("The request is closed."),
     )
 
 
@@ -192,8 +215,8 @@ def close(ref: str):
 def reopen(ref: str):
     return _act(
         ref,
-        lambda db, found, _form: services.customer_reopen(db, current_user, found, limits().reopen_days),
-        lambda _found: _("The request is open again."),
+        lambda db, found: services.customer_reopen(db, current_user, found, limits().reopen_days),
+        _("The request is open again."),
     )
 
 
@@ -201,7 +224,7 @@ def reopen(ref: str):
 @login_required
 def rate(ref: str):
     db = get_session()
-    found = _own_request(ref)
+    found = access.request_by_reference(ref, access.Action.FOLLOW)
     form = forms.RateForm()
     if not form.validate_on_submit():
         abort(400)
@@ -211,7 +234,7 @@ def rate(ref: str):
         rating = 0
     try:
         services.rate(db, current_user, found, rating, form.comment.data or "")
-    except RequestError as exc:
+    except FieldError as exc:
         db.rollback()
         flash(str(exc.message), "error")
     else:
@@ -222,11 +245,8 @@ def rate(ref: str):
 
 @bp.route("/attachments/<int:attachment_id>")
 @login_required
-def attachment(attachment_id: int):
-    db = get_session()
-    item = db.get(Attachment, attachment_id)
-    if item is None or services.get_request_for(db, current_user, item.request.reference) is None:
-        abort(404)
+def attachment(attachment_id: int) -> Response:
+    item = access.load(Attachment, attachment_id, access.Action.VIEW)
     path = limits().attachment_folder / item.stored_name
     if not path.is_file():
         abort(404)
@@ -235,7 +255,7 @@ def attachment(attachment_id: int):
         path,
         mimetype=item.content_type,
         as_attachment=not inline,
-        download_name=item.original_name,
+        download_name=attachments.download_name(item.original_name, item.content_type),
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,22 +1,16 @@
-"""Errors of the request workflow; views turn them into form errors or 4xx pages."""
+"""Errors of the request workflow that carry more than a message; the rest raise FieldError."""
 
 from __future__ import annotations
 
-
-class RequestError(ValueError):
-    """A request rule was broken; `field` names the form field to blame, if any."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message, self.field = message, field
+from knowledge_base.errors import FieldError
 
 
-class TransitionError(RequestError):
-    """The status change is not an allowed transition."""
+class TransitionError(FieldError):
+    """The status change is not an allowed transition (tests and callers tell it apart)."""
 
 
-class ConflictError(RequestError):
-    """Someone else changed the request since the form was loaded."""
+class ConflictError(FieldError):
+    """Someone else changed the request since the form was loaded; `changes` lists what they did."""
 
     def __init__(self, message: object, changes: list) -> None:
         super().__init__(message)

@@ -16,11 +16,12 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from portal.models import Priority
+from portal.requests.services import SUBJECT_MAX
 from portal.requests.workflow import PRIORITY_LABELS
 
 
 class NewRequestForm(FlaskForm):
-    subject = StringField(_l("Subject"), render_kw={"maxlength": 200, "autocomplete": "off"})
+    subject = StringField(_l("Subject"), render_kw={"maxlength": SUBJECT_MAX, "autocomplete": "off"})
     description = TextAreaField(_l("Describe the problem"), render_kw={"rows": 8})
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     product = SelectField(_l("Product"), choices=[], validate_choice=False)
@@ -30,7 +31,7 @@ class NewRequestForm(FlaskForm):
         default="normal",
         validate_choice=False,
     )
-    attachments = MultipleFileField(_l("Attachments (photos, PDF or text; up to 5 files)"))
+    attachments = MultipleFileField(_l("Attachments (photos, PDF or text)"))
 
 
 class ReplyForm(FlaskForm):

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import notify
+from portal import access, notify
 from portal.mail import MailError, external_url
-from portal.models import Role, ServiceRequest, User
+from portal.models import ServiceRequest, User
+from portal.models.users import STAFF_ROLES
 from portal.requests.workflow import STATUS_LABELS
 
 
@@ -24,6 +25,22 @@ def _send(
         )
     except MailError:
         current_app.logger.exception("Could not send %s for %s", template, request.reference)
+
+
+def excerpt(body: str, limit: int) -> tuple[str, bool]:
+    """The first `limit` characters of `body` (cut at a word if one ends near), and whether it was cut."""
+    if len(body) <= limit:
+        return body, False
+    cut = body[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + " …", True
+
+
+def _excerpt(body: str) -> dict[str, object]:
+    text, cut = excerpt(body, current_app.config["MAIL_EXCERPT_CHARS"])
+    return {"body": text, "truncated": cut}
 
 
 def _customer_link(request: ServiceRequest) -> str:
@@ -43,7 +60,7 @@ def customer_told_of_reply(request: ServiceRequest, body: str) -> None:
             _l("New reply on %(ref)s", ref=request.reference),
             request,
             _customer_link(request),
-            body=body,
+            **_excerpt(body),
         )
 
 
@@ -67,7 +84,7 @@ def assignee_told_of_customer_reply(request: ServiceRequest, body: str) -> None:
         _l("Customer replied on %(ref)s", ref=request.reference),
         request,
         _staff_link(request),
-        body=body,
+        **_excerpt(body),
     )
 
 
@@ -84,7 +101,8 @@ def assignee_told_of_assignment(request: ServiceRequest) -> None:
 
 def escalation_told(session: Session, request: ServiceRequest) -> None:
     """The assignee and every admin learn of an escalation."""
-    admins = session.scalars(select(User).where(User.role == Role.ADMIN, User.is_active.is_(True))).all()
+    staff = session.scalars(select(User).where(User.role.in_(STAFF_ROLES), User.is_active.is_(True)))
+    admins = [u for u in staff if access.allows(u, access.Action.ADMINISTER)]
     recipients = {u.id: u for u in [*admins, request.assignee] if u is not None}
     for user in recipients.values():
         _send(

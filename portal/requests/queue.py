@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest
+from portal.models.requests import OPEN_STATUSES
 from portal.requests.sla import overdue_query
+
+#: Longest value of a free-text filter (a SKU or category slug is far shorter).
+FILTER_MAX = 100
 
 SORTS = {
     "due": (ServiceRequest.resolution_due.asc(), ServiceRequest.id.asc()),
@@ -30,18 +35,26 @@ class QueueFilters:
     overdue: bool = False
     sort: str = "due"
     me: int = 0
+    error: str | None = None
 
     @classmethod
     def from_args(cls, args, me: int) -> QueueFilters:
+        """The filters from a query string; over-long text filters are dropped with an error."""
+        texts = {name: args.get(name, "").strip() for name in ("category", "product")}
+        error = None
+        if any(len(value) > FILTER_MAX for value in texts.values()):
+            error = _("Filter with at most %(n)d characters.", n=FILTER_MAX)
+            texts = {name: "" for name in texts}
         return cls(
             status=args.get("status", "active"),
             priority=args.get("priority", ""),
-            category=args.get("category", ""),
-            product=args.get("product", ""),
+            category=texts["category"],
+            product=texts["product"],
             assignee=args.get("assignee", "any"),
             overdue=args.get("overdue") == "1",
             sort=args.get("sort", "due") if args.get("sort") in SORTS else "due",
             me=me,
+            error=error,
         )
 
     def as_args(self) -> dict[str, str]:
@@ -62,11 +75,7 @@ def queue_query(f: QueueFilters, now: datetime) -> Select:
     """The requests matching the filters, sorted."""
     query = overdue_query(now) if f.overdue else select(ServiceRequest)
     if f.status == "active":
-        query = query.where(
-            ServiceRequest.status.in_(
-                [RequestStatus.NEW, RequestStatus.OPEN, RequestStatus.WAITING_ON_CUSTOMER]
-            )
-        )
+        query = query.where(ServiceRequest.status.in_(OPEN_STATUSES))
     elif f.status in {s.value for s in RequestStatus}:
         query = query.where(ServiceRequest.status == RequestStatus(f.status))
     if f.priority in {p.value for p in Priority}:

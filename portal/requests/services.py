@@ -1,19 +1,24 @@
-"""Request rules: creation, replies, assignment, priority, status, rating, access.
+"""Request rules: creation, replies, assignment, priority, status, rating.
 
 Services take the session first, record a RequestEvent for every change, and never commit.
+Who may touch a request is decided by `portal.access`, before a service is called.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
+from knowledge_base.errors import FieldError
+from portal import access
 from portal.models import (
     Attachment,
     Category,
@@ -23,18 +28,19 @@ from portal.models import (
     RequestEvent,
     RequestMessage,
     RequestStatus,
-    Role,
     ServiceRequest,
     User,
 )
+from portal.models.users import STAFF_ROLES
 from portal.requests import attachments as files
-from portal.requests.errors import ConflictError, RequestError, TransitionError
+from portal.requests.errors import ConflictError, TransitionError
 from portal.requests.references import allocate_reference
 from portal.requests.sla import as_aware, set_due_times
 from portal.requests.workflow import CUSTOMER_CLOSABLE, can_staff_move
 
-SUBJECT_MAX = 200
-DESCRIPTION_MAX = 20_000
+#: The subject column's length: the one place the limit is set.
+SUBJECT_MAX: int = ServiceRequest.__table__.c.subject.type.length
+RATING_COMMENT_MAX = 2000
 
 
 @dataclass
@@ -51,26 +57,40 @@ class NewRequest:
 
 @dataclass(frozen=True)
 class Limits:
-    """Configurable limits for requests."""
+    """Configurable limits for requests (see `from_config`: the defaults live in portal.config)."""
 
     attachment_folder: Path
-    max_file_bytes: int = 10_000_000
-    max_request_bytes: int = 25_000_000
-    reopen_days: int = 14
+    uploads: files.UploadLimits
+    reopen_days: int
+    message_max_chars: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Limits:
+        """The limits the app is configured with."""
+        return cls(
+            attachment_folder=Path(config["INSTANCE_PATH"]) / "attachments",
+            uploads=files.UploadLimits(
+                max_files=config["ATTACHMENT_MAX_FILES"],
+                max_file_bytes=config["ATTACHMENT_MAX_BYTES"],
+                max_total_bytes=config["REQUEST_ATTACHMENTS_MAX_BYTES"],
+            ),
+            reopen_days=config["REOPEN_DAYS"],
+            message_max_chars=config["MESSAGE_MAX_CHARS"],
+        )
 
 
-def is_staff_for_requests(user: User) -> bool:
-    return user.has_role(Role.AGENT)
-
-
-def get_request_for(session: Session, user: User, reference: str) -> ServiceRequest | None:
-    """The request if `user` may see it (its customer, or support staff); else None (404)."""
-    request = session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
-    if request is None:
-        return None
-    if request.customer_id == user.id or is_staff_for_requests(user):
-        return request
-    return None
+def check_length(text: str, max_chars: int, field: str) -> str:
+    """`text` if it has at most `max_chars` characters, else a FieldError on `field`."""
+    if len(text) > max_chars:
+        raise FieldError(
+            _l(
+                "This text is %(n)d characters long; the limit is %(max)d.",
+                n=len(text),
+                max=max_chars,
+            ),
+            field=field,
+        )
+    return text
 
 
 def _event(request: ServiceRequest, actor: User | None, kind: str, old: object, new: object) -> RequestEvent:
@@ -90,48 +110,45 @@ def _resolve_product(
     if not choice:
         return None, None
     kind, _, raw_id = choice.partition(":")
-    if not raw_id.isdigit():
-        raise RequestError(_l("Choose a product from the list."), field="product")
+    product_id = access.valid_id(raw_id)
+    if product_id is None:
+        raise FieldError(_l("Choose a product from the list."), field="product")
     if kind == "own":
-        owned = session.get(CustomerProduct, int(raw_id))
+        owned = session.get(CustomerProduct, product_id)
         if owned is None or owned.user_id != customer.id:
-            raise RequestError(_l("Choose one of your own products."), field="product")
+            raise FieldError(_l("Choose one of your own products."), field="product")
         return owned.product, owned
     if kind == "catalog":
-        product = session.get(Product, int(raw_id))
+        product = session.get(Product, product_id)
         if product is None:
-            raise RequestError(_l("Choose a product from the list."), field="product")
+            raise FieldError(_l("Choose a product from the list."), field="product")
         return product, None
-    raise RequestError(_l("Choose a product from the list."), field="product")
+    raise FieldError(_l("Choose a product from the list."), field="product")
 
 
-def _validate_text(data: NewRequest) -> tuple[str, str]:
+def _validate_text(data: NewRequest, max_chars: int) -> tuple[str, str]:
     subject, description = data.subject.strip(), data.description.strip()
     if not subject:
-        raise RequestError(_l("Tell us in a few words what the request is about."), field="subject")
+        raise FieldError(_l("Tell us in a few words what the request is about."), field="subject")
     if len(subject) > SUBJECT_MAX:
-        raise RequestError(_l("Keep the subject under %(n)d characters.", n=SUBJECT_MAX), field="subject")
+        raise FieldError(_l("Keep the subject under %(n)d characters.", n=SUBJECT_MAX), field="subject")
     if not description:
-        raise RequestError(_l("Describe the problem."), field="description")
-    if len(description) > DESCRIPTION_MAX:
-        raise RequestError(
-            _l("Keep the description under %(n)d characters.", n=DESCRIPTION_MAX), field="description"
-        )
-    return subject, description
+        raise FieldError(_l("Describe the problem."), field="description")
+    return subject, check_length(description, max_chars, "description")
 
 
 def create_request(session: Session, customer: User, data: NewRequest, limits: Limits) -> ServiceRequest:
     """Validate everything first, then create the request with its files and first event."""
-    subject, description = _validate_text(data)
+    subject, description = _validate_text(data, limits.message_max_chars)
     category = None
     if data.category:
         category = session.scalar(select(Category).where(Category.slug == data.category))
         if category is None:
-            raise RequestError(_l("Choose a category from the list."), field="category")
+            raise FieldError(_l("Choose a category from the list."), field="category")
     if data.priority not in {p.value for p in Priority}:
-        raise RequestError(_l("Choose a priority from the list."), field="priority")
+        raise FieldError(_l("Choose a priority from the list."), field="priority")
     product, owned = _resolve_product(session, customer, data.product)
-    checked = files.validate(data.uploads, limits.max_file_bytes, limits.max_request_bytes)
+    checked = files.validate(data.uploads, limits.uploads)
 
     now = utcnow()
     request = ServiceRequest(
@@ -177,13 +194,16 @@ def _set_status(request: ServiceRequest, actor: User, status: RequestStatus) -> 
     _event(request, actor, "status", old.value, status.value)
 
 
-def customer_reply(session: Session, customer: User, request: ServiceRequest, body: str) -> RequestMessage:
-    """A customer's reply; it re-opens a request that was waiting on them."""
+def customer_reply(
+    session: Session, customer: User, request: ServiceRequest, body: str, max_chars: int
+) -> RequestMessage:
+    """A customer's reply of at most `max_chars`; it re-opens a request that was waiting on them."""
     body = body.strip()
     if not body:
-        raise RequestError(_l("Write a message first."), field="body")
+        raise FieldError(_l("Write a message first."), field="body")
+    check_length(body, max_chars, "body")
     if request.status == RequestStatus.CLOSED:
-        raise RequestError(_l("This request is closed. Open a new one if you need more help."))
+        raise FieldError(_l("This request is closed. Open a new one if you need more help."))
     message = RequestMessage(author=customer, body=body, internal=False)
     request.messages.append(message)
     if request.status == RequestStatus.WAITING_ON_CUSTOMER:
@@ -214,12 +234,13 @@ def customer_reopen(session: Session, customer: User, request: ServiceRequest, r
 def rate(session: Session, customer: User, request: ServiceRequest, rating: int, comment: str) -> None:
     """Rate a resolved (or closed after resolution) request once, 1 to 5."""
     if request.resolved_at is None or request.status not in (RequestStatus.RESOLVED, RequestStatus.CLOSED):
-        raise RequestError(_l("You can rate a request once it is resolved."), field="rating")
+        raise FieldError(_l("You can rate a request once it is resolved."), field="rating")
     if request.rating is not None:
-        raise RequestError(_l("You have already rated this request."), field="rating")
+        raise FieldError(_l("You have already rated this request."), field="rating")
     if rating not in range(1, 6):
-        raise RequestError(_l("Choose a rating from 1 to 5."), field="rating")
-    request.rating, request.rating_comment = rating, comment.strip()[:2000] or None
+        raise FieldError(_l("Choose a rating from 1 to 5."), field="rating")
+    comment = check_length(comment.strip(), RATING_COMMENT_MAX, "comment")
+    request.rating, request.rating_comment = rating, comment or None
     _event(request, customer, "rating", None, str(rating))
 
 
@@ -250,11 +271,13 @@ def _check_version(request: ServiceRequest, change: StaffChange) -> None:
         )
 
 
-def staff_update(session: Session, agent: User, request: ServiceRequest, change: StaffChange) -> list[str]:
+def staff_update(
+    session: Session, agent: User, request: ServiceRequest, change: StaffChange, *, max_chars: int
+) -> list[str]:
     """Apply an agent's reply, note, assignment, priority and status in one go; returns what changed."""
     _check_version(request, change)
     done = []
-    body = change.body.strip()
+    body = check_length(change.body.strip(), max_chars, "body")
     if body:
         request.messages.append(RequestMessage(author=agent, body=body, internal=change.internal))
         done.append("internal_note" if change.internal else "reply")
@@ -267,7 +290,7 @@ def staff_update(session: Session, agent: User, request: ServiceRequest, change:
         _assign(session, agent, request, change.assignee, done)
     if change.priority and change.priority != request.priority.value:
         if change.priority not in {p.value for p in Priority}:
-            raise RequestError(_l("Choose a priority from the list."), field="priority")
+            raise FieldError(_l("Choose a priority from the list."), field="priority")
         old = request.priority
         request.priority = Priority(change.priority)
         set_due_times(session, request, as_aware(request.created_at))
@@ -275,7 +298,7 @@ def staff_update(session: Session, agent: User, request: ServiceRequest, change:
         done.append("priority")
     if change.status and change.status != request.status.value:
         if change.status not in {s.value for s in RequestStatus}:
-            raise RequestError(_l("Choose a status from the list."), field="status")
+            raise FieldError(_l("Choose a status from the list."), field="status")
         target = RequestStatus(change.status)
         if not can_staff_move(request.status, target):
             raise TransitionError(
@@ -293,33 +316,25 @@ def staff_update(session: Session, agent: User, request: ServiceRequest, change:
     return done
 
 
+def assignable_agents(session: Session) -> list[User]:
+    """Active staff who may work the queue: the people a request can be assigned to."""
+    staff = session.scalars(
+        select(User).where(User.role.in_(STAFF_ROLES), User.is_active.is_(True)).order_by(User.name)
+    )
+    return [user for user in staff if access.allows(user, access.Action.WORK_QUEUE)]
+
+
 def _assign(session: Session, agent: User, request: ServiceRequest, choice: str, done: list[str]) -> None:
     if choice == "none":
         new_assignee = None
-    elif choice.isdigit():
-        new_assignee = session.get(User, int(choice))
-        if new_assignee is None or not new_assignee.is_active or not new_assignee.has_role(Role.AGENT):
-            raise RequestError(_l("Choose an agent from the list."), field="assignee")
     else:
-        raise RequestError(_l("Choose an agent from the list."), field="assignee")
+        key = access.valid_id(choice)
+        new_assignee = session.get(User, key) if key is not None else None
+        if new_assignee is None or not access.allows(new_assignee, access.Action.WORK_QUEUE):
+            raise FieldError(_l("Choose an agent from the list."), field="assignee")
     if (new_assignee.id if new_assignee else None) == request.assignee_id:
         return
     old = request.assignee.name if request.assignee else None
     request.assignee = new_assignee
     _event(request, agent, "assignee", old, new_assignee.name if new_assignee else None)
     done.append("assignee")
-
-
-def fill_placeholders(template: str, request: ServiceRequest, agent: User) -> str:
-    """Fill {customer_name}, {reference}, {subject}, {agent_name}, {product} in a canned response."""
-    values = {
-        "customer_name": request.customer.name,
-        "reference": request.reference,
-        "subject": request.subject,
-        "agent_name": agent.name,
-        "product": request.product.name if request.product else "",
-    }
-    out = template
-    for key, value in values.items():
-        out = out.replace("{" + key + "}", value)
-    return out

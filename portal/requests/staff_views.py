@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from knowledge_base.db import utcnow
+from knowledge_base.errors import FieldError
 from portal import access
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
-from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, Role, ServiceRequest, User
+from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, ServiceRequest, User
 from portal.pagination import paginate
+from portal.requests import canned as canned_responses
 from portal.requests import forms, notifications, queue, services
-from portal.requests.errors import ConflictError, RequestError
+from portal.requests import limits as rate_limits
+from portal.requests.errors import ConflictError
 from portal.requests.sla import is_overdue
 from portal.requests.workflow import PRIORITY_LABELS, STAFF_TRANSITIONS, STATUS_LABELS
 
@@ -27,6 +30,8 @@ bp.before_request(access.gate(access.Action.WORK_QUEUE))
 def index():
     db = get_session()
     filters = queue.QueueFilters.from_args(request.args, current_user.id)
+    if filters.error:
+        flash(filters.error, "error")
     page = paginate(db, queue.queue_query(filters, utcnow()), request.args.get("page", 1, type=int), 25)
     return render_template(
         "staff_requests/index.html",
@@ -42,21 +47,7 @@ def index():
 
 
 def _agents() -> list[User]:
-    db = get_session()
-    return list(
-        db.scalars(
-            select(User)
-            .where(User.role.in_([Role.AGENT, Role.ADMIN]), User.is_active.is_(True))
-            .order_by(User.name)
-        )
-    )
-
-
-def _request_or_404(ref: str) -> ServiceRequest:
-    found = services.get_request_for(get_session(), current_user, ref)
-    if found is None:
-        abort(404)
-    return found
+    return services.assignable_agents(get_session())
 
 
 def _handling_form(found: ServiceRequest, formdata=True) -> forms.StaffUpdateForm:
@@ -94,11 +85,11 @@ def _render_detail(found: ServiceRequest, form: forms.StaffUpdateForm, conflict=
         .limit(10)
     ).all()
     owned = db.scalars(select(CustomerProduct).where(CustomerProduct.user_id == found.customer_id)).all()
-    canned_id = request.args.get("canned", type=int)
+    canned_id = access.valid_id(request.args.get("canned", ""))
     if canned_id and request.method == "GET":
         chosen = db.get(CannedResponse, canned_id)
         if chosen is not None:
-            form.body.data = services.fill_placeholders(chosen.body, found, current_user)
+            form.body.data = canned_responses.fill_placeholders(chosen.body, found, current_user)
     return render_template(
         "staff_requests/detail.html",
         req=found,
@@ -107,15 +98,16 @@ def _render_detail(found: ServiceRequest, form: forms.StaffUpdateForm, conflict=
         others=others,
         owned=owned,
         conflict=conflict,
-        filled={c.id: services.fill_placeholders(c.body, found, current_user) for c in canned},
+        filled={c.id: canned_responses.fill_placeholders(c.body, found, current_user) for c in canned},
         overdue=is_overdue(found, utcnow()),
     ), status_code
 
 
 @bp.route("/requests/<ref>", methods=["GET", "POST"])
+@rate_limits.staff_saves
 def detail(ref: str):
     db = get_session()
-    found = _request_or_404(ref)
+    found = access.request_by_reference(ref, access.Action.HANDLE)
     form = _handling_form(found)
     if request.method == "POST" and form.validate():
         change = services.StaffChange(
@@ -130,23 +122,25 @@ def detail(ref: str):
         )
         old_status = found.status
         try:
-            done = services.staff_update(db, current_user, found, change)
+            done = services.staff_update(
+                db, current_user, found, change, max_chars=current_app.config["MESSAGE_MAX_CHARS"]
+            )
             db.commit()
         except ConflictError as exc:
             db.rollback()
             return _render_detail(found, form, conflict=exc, status_code=409)
         except StaleDataError:
             db.rollback()
-            found = _request_or_404(ref)
+            found = access.request_by_reference(ref, access.Action.HANDLE)
             conflict = ConflictError(
                 _("Someone else saved this request at the same moment. Submit again."), []
             )
             return _render_detail(
                 found, _handling_form(found, formdata=True), conflict=conflict, status_code=409
             )
-        except RequestError as exc:
+        except FieldError as exc:
             db.rollback()
-            getattr(form, exc.field or "body").errors.append(str(exc.message))
+            exc.attach_to(form, "body")
             return _render_detail(found, form, status_code=400)
         _notify(found, change, done, old_status)
         flash(_("Saved."), "success")
@@ -177,19 +171,18 @@ def canned():
     categories = db.scalars(select(Category).order_by(Category.name)).all()
     form.category.choices = [("", _("any category"))] + [(str(c.id), c.name) for c in categories]
     if form.validate_on_submit():
-        title, body = (form.title.data or "").strip(), (form.body.data or "").strip()
-        if not title:
-            form.title.errors.append(_("Give the response a title."))
-        if not body:
-            form.body.errors.append(_("Write the text of the response."))
-        if title and body:
-            db.add(
-                CannedResponse(
-                    title=title[:120],
-                    body=body,
-                    category_id=int(form.category.data) if form.category.data else None,
-                )
+        try:
+            canned_responses.create(
+                db,
+                form.title.data or "",
+                form.body.data or "",
+                form.category.data or "",
+                current_app.config["MESSAGE_MAX_CHARS"],
             )
+        except FieldError as exc:
+            db.rollback()
+            exc.attach_to(form, "title")
+        else:
             db.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("staff_requests.canned"))
@@ -201,9 +194,6 @@ def canned():
 def canned_delete(item_id: int):
     db = get_session()
     if EmptyForm().validate_on_submit():
-        item = db.get(CannedResponse, item_id)
-        if item is None:
-            abort(404)
-        db.delete(item)
+        db.delete(access.load_staff_object(CannedResponse, item_id))
         db.commit()
     return redirect(url_for("staff_requests.canned"))

@@ -13,27 +13,7 @@ from portal.requests.errors import TransitionError
 from portal.requests.references import allocate_reference
 from portal.requests.sla import escalate_overdue
 from tests.conftest import csrf_token
-from tests.integration.requests_helpers import catalog, make_request
-
-
-def handling_form(client, ref):
-    """The hidden fields of the handling form, as the browser would send them."""
-    import re
-
-    html = client.get(f"/staff/requests/{ref}").get_data(as_text=True)
-    fields = dict(
-        re.findall(
-            r'name="(version|seen_event_id|seen_message_id|csrf_token)" type="hidden" value="([^"]*)"', html
-        )
-    )
-    fields.update({"priority": "", "status": "", "assignee": ""})
-    return fields
-
-
-def submit(client, ref, form, **changes):
-    data = dict(form)
-    data.update(changes)
-    return client.post(f"/staff/requests/{ref}", data=data)
+from tests.integration.requests_helpers import catalog, handling_form, make_request, submit
 
 
 @pytest.fixture
@@ -132,11 +112,11 @@ def test_only_allowed_transitions_pass(app, db, users, req, start, target, allow
     change = services.StaffChange(version=req.version, status=target.value)
     with app.test_request_context():
         if allowed:
-            services.staff_update(db, users["agent"], req, change)
+            services.staff_update(db, users["agent"], req, change, max_chars=1000)
             assert req.status == target
         else:
             with pytest.raises(TransitionError):
-                services.staff_update(db, users["agent"], req, change)
+                services.staff_update(db, users["agent"], req, change, max_chars=1000)
     db.rollback()
 
 
