@@ -66,6 +66,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": _env("PORTAL_LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         "RESET_RATE_LIMIT": _env("PORTAL_RESET_RATE_LIMIT", "5 per minute;20 per hour"),
+        "VOTE_RATE_LIMIT": _env("PORTAL_VOTE_RATE_LIMIT", "10 per hour"),
         "PASSWORD_RESET_MAX_AGE": 3600,
         "PASSWORD_MIN_LENGTH": 10,
         "SESSION_COOKIE_HTTPONLY": True,
