@@ -14,9 +14,6 @@ from portal.models import LinkSuggestion, SuggestionState
 
 bp = Blueprint("go", __name__)
 
-#: Kept for callers of the old name; visitors are counted by `events.visitor_key`.
-session_key = events.session_key
-
 
 @bp.route("/go/<int:suggestion_id>")
 def go(suggestion_id: int):
