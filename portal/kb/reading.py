@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
@@ -75,23 +76,46 @@ def related(session: Session, article: Article, locale: str, limit: int = 5) -> 
     return same
 
 
-def record_vote(session: Session, article: Article, voter: str, helpful: bool, comment: str) -> bool:
-    """One vote per user or browser session; returns False if this voter already voted."""
-    exists = session.scalar(
-        select(ArticleFeedback.id).where(
+def record_vote(
+    session: Session, article: Article, voter: str, helpful: bool, comment: str, *, changeable: bool = False
+) -> bool:
+    """One vote per voter and article; returns False if nothing changed.
+
+    A `changeable` vote (logged-in users) replaces the voter's earlier one (a new comment replaces
+    the old one, an empty one keeps it); otherwise a second vote is refused. Counters change in SQL,
+    so concurrent votes are not lost; a concurrent duplicate is refused, not an error.
+    """
+    comment = comment.strip()[:2000]
+    earlier = session.scalar(
+        select(ArticleFeedback).where(
             ArticleFeedback.article_id == article.id, ArticleFeedback.voter == voter
         )
     )
-    if exists is not None:
-        return False
-    session.add(
-        ArticleFeedback(article_id=article.id, voter=voter, helpful=helpful, comment=comment.strip()[:2000])
-    )
-    if helpful:
-        article.helpful_yes += 1
-    else:
-        article.helpful_no += 1
+    if earlier is not None:
+        if not changeable or (earlier.helpful == helpful and not comment):
+            return False
+        if earlier.helpful != helpful:
+            _count(article, earlier.helpful, -1)
+            _count(article, helpful, +1)
+        earlier.helpful, earlier.comment = helpful, comment or earlier.comment
+        session.flush()
+        return True
+    try:
+        with session.begin_nested():
+            session.add(ArticleFeedback(article_id=article.id, voter=voter, helpful=helpful, comment=comment))
+    except IntegrityError:
+        return False  # the same voter, twice at once
+    _count(article, helpful, +1)
+    session.flush()
     return True
+
+
+def _count(article: Article, helpful: bool, step: int) -> None:
+    """Add `step` to the article's yes or no counter, as an SQL expression."""
+    if helpful:
+        article.helpful_yes = Article.helpful_yes + step
+    else:
+        article.helpful_no = Article.helpful_no + step
 
 
 def deflection_by_week(session: Session, weeks: int = 8) -> list[dict]:

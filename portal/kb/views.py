@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import secrets
 
 from flask import (
     Blueprint,
@@ -27,11 +26,9 @@ from wtforms import HiddenField, TextAreaField
 from knowledge_base.models import Article, Category, DeflectionEvent
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
-from portal.extensions import csrf
+from portal.extensions import csrf, limiter
 from portal.kb import reading, search_service
-from portal.marketing import linking
-from portal.marketing.go import session_key
-from portal.models import LinkEvent
+from portal.marketing import events, linking
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
 MAX_QUERY = 200
@@ -81,17 +78,7 @@ def article(slug: str):
     found.views += 1
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     shown = linking.visible_suggestions(db, found, viewer, current_app.config)
-    for suggestion in shown:
-        db.add(
-            LinkEvent(
-                suggestion_id=suggestion.id,
-                offer_id=suggestion.offer_id,
-                article_id=found.id,
-                kind="impression",
-                user_id=viewer.id if viewer else None,
-                session_key=session_key(),
-            )
-        )
+    events.record_impressions(db, shown)
     db.commit()
     voted = session.get("kb_voted", [])
     return render_template(
@@ -106,15 +93,23 @@ def article(slug: str):
 
 
 def _voter() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    if "kb_voter" not in session:
-        session["kb_voter"] = secrets.token_hex(12)
-    return f"session:{session['kb_voter']}"
+    """Who votes: the user, else one anonymous visitor per IP address and browser (not per session)."""
+    return events.visitor_key()
+
+
+def _vote_limit() -> str:
+    """Anonymous votes per IP address (PORTAL_VOTE_RATE_LIMIT)."""
+    return current_app.config["VOTE_RATE_LIMIT"]
+
+
+def _is_logged_in() -> bool:
+    return bool(current_user.is_authenticated)
 
 
 @bp.route("/a/<path:slug>/feedback", methods=["POST"])
+@limiter.limit(_vote_limit, methods=["POST"], exempt_when=_is_logged_in)
 def feedback(slug: str):
+    """'Was this helpful?': users vote once per article and may change it; anonymous visitors vote once."""
     db = get_session()
     found = reading.article_for_reader(db, slug[:120], _locale())
     form = FeedbackForm()
@@ -122,12 +117,16 @@ def feedback(slug: str):
         abort(404)
     if not form.validate_on_submit() or form.helpful.data not in ("yes", "no"):
         abort(400)
-    if reading.record_vote(db, found, _voter(), form.helpful.data == "yes", form.comment.data or ""):
+    changeable = current_user.is_authenticated
+    helpful = form.helpful.data == "yes"
+    if reading.record_vote(db, found, _voter(), helpful, form.comment.data or "", changeable=changeable):
         db.commit()
         flash(_("Thank you for your feedback."), "success")
     else:
+        db.rollback()
         flash(_("You have already told us about this article."), "info")
-    session["kb_voted"] = [*session.get("kb_voted", []), found.id][-200:]
+    if not changeable:  # users keep the buttons, to change their vote
+        session["kb_voted"] = [*session.get("kb_voted", []), found.id][-200:]
     return redirect(url_for("kb.article", slug=found.slug))
 
 

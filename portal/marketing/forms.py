@@ -5,12 +5,22 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms import DateField, Form, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from knowledge_base.locales import LOCALES
+
+#: Each language in its own name, for pickers.
+LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "cs": "Čeština", "ru": "Русский"}
+BLOCK_CATEGORIES = ("brand", "competitor", "sensitive", "obscenity")
+
+
+def _too_long(limit: int) -> Length:
+    return Length(max=limit, message=_l("Use at most %(n)d characters.", n=limit))
 
 
 class OfferForm(FlaskForm):
-    code = StringField(_l("Offer id"), render_kw={"maxlength": 80})
+    code = StringField(_l("Offer id"), render_kw={"maxlength": 64})
     title = StringField(_l("Title"), render_kw={"maxlength": 160})
     url = StringField(_l("Landing page URL (http or https)"), render_kw={"maxlength": 500})
     phrases = TextAreaField(
@@ -23,7 +33,7 @@ class OfferForm(FlaskForm):
         _l("Excluded context words (same format, optional)"), render_kw={"rows": 3}
     )
     segments = StringField(_l("Target segments (comma-separated; empty: everyone)"))
-    product_kind = StringField(_l("Related product kind (e.g. washing-machine)"))
+    product_kind = StringField(_l("Related product kind (e.g. washing-machine)"), render_kw={"maxlength": 60})
     active_from = DateField(_l("Active from"), validators=[Optional()])
     active_until = DateField(_l("Active until"), validators=[Optional()])
 
@@ -35,18 +45,15 @@ class ImportForm(FlaskForm):
 class BlockTermForm(FlaskForm):
     locale = SelectField(
         _l("Language"),
-        choices=[("en", "English"), ("pl", "Polski"), ("cs", "Čeština"), ("ru", "Русский")],
-        validate_choice=False,
+        choices=[(code, LANGUAGE_NAMES.get(code, code)) for code in LOCALES],
     )
-    term = StringField(_l("Term"), render_kw={"maxlength": 120})
-    category = SelectField(
-        _l("Category"),
-        choices=[
-            ("brand", "brand"),
-            ("competitor", "competitor"),
-            ("sensitive", "sensitive"),
-            ("obscenity", "obscenity"),
-        ],
-        validate_choice=False,
-    )
-    reason = StringField(_l("Reason"), render_kw={"maxlength": 300})
+    term = StringField(_l("Term"), validators=[_too_long(120)], render_kw={"maxlength": 120})
+    category = SelectField(_l("Category"), choices=[(c, c) for c in BLOCK_CATEGORIES])
+    reason = StringField(_l("Reason"), validators=[_too_long(300)], render_kw={"maxlength": 300})
+
+
+class ReportPeriodForm(Form):
+    """The report's period (a GET form: no CSRF token)."""
+
+    start = StringField(_l("From"), name="from", render_kw={"type": "date"})
+    end = StringField(_l("To"), name="to", render_kw={"type": "date"})

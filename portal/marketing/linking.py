@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
+from knowledge_base.locales import LOCALES
 from knowledge_base.models import Article, ArticleStatus
 from linker import Linker, Policy
 from linker.html import insert_links, parse_html
@@ -54,7 +55,7 @@ def linker_for(session: Session, app: Flask | None = None) -> tuple[Linker, dict
     linker = Linker(
         [o.to_linker() for o in offers],
         SUGGESTION_POLICY,
-        languages=("en", "pl", "cs", "ru"),
+        languages=LOCALES,
         block_terms=block,
     )
     app.extensions["linker"] = (fingerprint, linker)

@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge_base.errors import FieldError
 from knowledge_base.models import Article
 from portal.models import LinkEvent, LinkSuggestion, Offer, SuggestionState
+
+#: Reports cover days in this range; anything else is a form error (no overflow, no DB error).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+DEFAULT_DAYS = 30
+#: A cell starting with one of these is a formula to spreadsheets (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_HEADER = (
+    "kind",
+    "name",
+    "suggestions",
+    "approved",
+    "rejected",
+    "blocked",
+    "impressions",
+    "clicks",
+    "ctr",
+    "blocked_by_reason",
+)
 
 
 @dataclass
@@ -63,3 +87,69 @@ def by_offer(session: Session, start: datetime, end: datetime) -> list[ReportRow
 
 def by_article(session: Session, start: datetime, end: datetime) -> list[ReportRow]:
     return _rows(session, start, end, lambda offer, article: f"{article.locale}:{article.slug}")
+
+
+def _day(text: str, field_name: str) -> date | None:
+    """An ISO date inside FIRST_DAY..LAST_DAY, None when empty; FieldError otherwise."""
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text[:10]) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise FieldError(_l("Enter a date as YYYY-MM-DD."), field_name)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise FieldError(
+            _l("Choose a date between %(a)s and %(b)s.", a=FIRST_DAY.isoformat(), b=LAST_DAY.isoformat()),
+            field_name,
+        )
+    return day
+
+
+def parse_period(start_text: str, end_text: str, today: date) -> tuple[datetime, datetime]:
+    """The report period from the form's `from` and `to` (inclusive days; defaults: the last 30 days).
+
+    Returns aware datetimes [start, end) in the server's time zone; FieldError for a bad date
+    (field "start" or "end", the form's names for `from` and `to`) or an end before the start.
+    """
+    start = _day(start_text, "start")
+    end = _day(end_text, "end")
+    end = end or min(max(today, start or today), LAST_DAY)
+    start = start or max(end - timedelta(days=DEFAULT_DAYS), FIRST_DAY)
+    if end < start:
+        raise FieldError(_l("The end date must not be before the start date."), "end")
+    return (
+        datetime.combine(start, datetime.min.time()).astimezone(),
+        datetime.combine(end + timedelta(days=1), datetime.min.time()).astimezone(),
+    )
+
+
+def csv_cell(value: Any) -> Any:
+    """`value` safe for a spreadsheet: text that would start a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_export(by_offer: list[ReportRow], by_article: list[ReportRow]) -> str:
+    """The report as CSV, every text cell escaped with `csv_cell`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for kind, rows in (("offer", by_offer), ("article", by_article)):
+        for row in rows:
+            cells = [
+                kind,
+                row.name,
+                row.suggestions,
+                row.approved,
+                row.rejected,
+                row.blocked,
+                row.impressions,
+                row.clicks,
+                f"{row.ctr:.4f}",
+                "; ".join(f"{csv_cell(k)}={v}" for k, v in row.blocked_by_reason.items()),
+            ]
+            writer.writerow([csv_cell(cell) for cell in cells])
+    return out.getvalue()

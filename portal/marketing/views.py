@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,12 +11,14 @@ from sqlalchemy import select
 
 from knowledge_base import workflow
 from knowledge_base.db import utcnow
+from knowledge_base.errors import FieldError
+from knowledge_base.locales import LOCALES
 from linker.lexicon import lexicon
 from portal import access, audit
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.marketing import linking, offers, reports
-from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm
+from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm, ReportPeriodForm
 from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, SuggestionState
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
@@ -49,9 +49,7 @@ def _form_into(form: OfferForm, offer: Offer) -> None:
 @bp.route("/offers/<int:offer_id>", methods=["GET", "POST"])
 def offer_edit(offer_id: int | None = None):
     db = get_session()
-    offer = db.get(Offer, offer_id) if offer_id else None
-    if offer_id and offer is None:
-        abort(404)
+    offer = access.load_staff_object(Offer, offer_id) if offer_id is not None else None
     form = OfferForm()
     if request.method == "GET" and offer is not None:
         _form_into(form, offer)
@@ -71,9 +69,9 @@ def offer_edit(offer_id: int | None = None):
                 active_from=form.active_from.data,
                 active_until=form.active_until.data,
             )
-        except offers.OfferInputError as exc:
+        except FieldError as exc:
             db.rollback()
-            getattr(form, exc.field, form.code).errors.append(exc.message)
+            exc.attach_to(form, "code")
         else:
             audit.record(db, "offer.saved", actor=current_user, target=saved.code)
             db.commit()
@@ -85,8 +83,8 @@ def offer_edit(offer_id: int | None = None):
 @bp.route("/offers/<int:offer_id>/status/<status>", methods=["POST"])
 def offer_status(offer_id: int, status: str):
     db = get_session()
-    offer = db.get(Offer, offer_id)
-    if offer is None or status not in {s.value for s in OfferStatus} or not EmptyForm().validate_on_submit():
+    offer = access.load_staff_object(Offer, offer_id)
+    if status not in {s.value for s in OfferStatus} or not EmptyForm().validate_on_submit():
         abort(404)
     offer.status = OfferStatus(status)
     audit.record(db, "offer.status", actor=current_user, target=offer.code, status=status)
@@ -103,9 +101,9 @@ def offer_import():
             created, updated = offers.import_offers(
                 db, form.file.data.read().decode("utf-8", errors="replace")
             )
-        except offers.OfferInputError as exc:
+        except FieldError as exc:
             db.rollback()
-            flash(exc.message, "error")
+            flash(str(exc.message), "error")
         else:
             audit.record(
                 db, "offer.imported", actor=current_user, target="offers", created=created, updated=updated
@@ -175,8 +173,7 @@ def _review(ids: list[int], state: SuggestionState) -> int:
 def review_one(suggestion_id: int, action: str):
     if action not in ("approve", "reject") or not EmptyForm().validate_on_submit():
         abort(404)
-    if get_session().get(LinkSuggestion, suggestion_id) is None:
-        abort(404)
+    access.load_staff_object(LinkSuggestion, suggestion_id)
     _review([suggestion_id], SuggestionState.APPROVED if action == "approve" else SuggestionState.REJECTED)
     return redirect(request.referrer if _local(request.referrer) else url_for("marketing.suggestions"))
 
@@ -185,7 +182,7 @@ def review_one(suggestion_id: int, action: str):
 def review_many():
     if not EmptyForm().validate_on_submit():
         abort(400)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = [key for key in map(access.valid_id, request.form.getlist("ids")[:1000]) if key is not None]
     action = request.form.get("action")
     if action not in ("approve", "reject"):
         abort(400)
@@ -203,9 +200,9 @@ def _local(target: str | None) -> bool:
 @bp.route("/suggestions/<int:suggestion_id>/exclude", methods=["POST"])
 def add_exclude_word(suggestion_id: int):
     db = get_session()
-    suggestion = db.get(LinkSuggestion, suggestion_id)
+    suggestion = access.load_staff_object(LinkSuggestion, suggestion_id)
     word = (request.form.get("word") or "").strip()[:60]
-    if suggestion is None or not EmptyForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(404)
     if word:
         offer = suggestion.offer
@@ -252,7 +249,7 @@ def blocklist():
             db.commit()
             flash(_("Added. Rescan to apply it to published articles."), "success")
             return redirect(url_for("marketing.blocklist"))
-    built_in = {lang: lexicon(lang) for lang in ("en", "pl", "cs", "ru")}
+    built_in = {lang: lexicon(lang) for lang in LOCALES}
     return render_template(
         "marketing/blocklist.html",
         form=form,
@@ -268,7 +265,7 @@ def blocklist_import():
     db = get_session()
     form = ImportForm()
     locale = request.form.get("locale", "en")
-    if form.validate_on_submit() and form.file.data and locale in ("en", "pl", "cs", "ru"):
+    if form.validate_on_submit() and form.file.data and locale in LOCALES:
         text = form.file.data.read().decode("utf-8", errors="replace")
         existing = set(db.scalars(select(BlockTerm.term).where(BlockTerm.locale == locale)))
         added = 0
@@ -287,8 +284,8 @@ def blocklist_import():
 @bp.route("/blocklist/<int:term_id>/delete", methods=["POST"])
 def blocklist_delete(term_id: int):
     db = get_session()
-    term = db.get(BlockTerm, term_id)
-    if term is None or not EmptyForm().validate_on_submit():
+    term = access.load_staff_object(BlockTerm, term_id)
+    if not EmptyForm().validate_on_submit():
         abort(404)
     db.delete(term)
     audit.record(db, "blocklist.removed", actor=current_user, target=term.term)
@@ -322,71 +319,37 @@ def preview(slug: str):
     )
 
 
-def _period() -> tuple[datetime, datetime]:
-    today = date.today()
-    try:
-        start = date.fromisoformat(request.args.get("from", ""))
-    except ValueError:
-        start = today - timedelta(days=30)
-    try:
-        end = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        end = today
-    return (
-        datetime.combine(start, datetime.min.time()).astimezone(),
-        datetime.combine(end + timedelta(days=1), datetime.min.time()).astimezone(),
-    )
-
-
 @bp.route("/reports")
 def report():
     db = get_session()
-    start, end = _period()
+    form = ReportPeriodForm(request.args)
+    try:
+        start, end = reports.parse_period(form.start.data or "", form.end.data or "", date.today())
+    except FieldError as exc:
+        if request.args.get("format") == "csv":
+            return Response(str(exc.message), status=400, mimetype="text/plain")
+        exc.attach_to(form, "start")
+        form_errors, (start, end) = True, reports.parse_period("", "", date.today())
+    else:
+        form_errors = False
     by_offer, by_article = reports.by_offer(db, start, end), reports.by_article(db, start, end)
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "kind",
-                "name",
-                "suggestions",
-                "approved",
-                "rejected",
-                "blocked",
-                "impressions",
-                "clicks",
-                "ctr",
-                "blocked_by_reason",
-            ]
-        )
-        for kind, rows in (("offer", by_offer), ("article", by_article)):
-            for row in rows:
-                writer.writerow(
-                    [
-                        kind,
-                        row.name,
-                        row.suggestions,
-                        row.approved,
-                        row.rejected,
-                        row.blocked,
-                        row.impressions,
-                        row.clicks,
-                        f"{row.ctr:.4f}",
-                        "; ".join(f"{k}={v}" for k, v in row.blocked_by_reason.items()),
-                    ]
-                )
         return Response(
-            out.getvalue(),
+            reports.csv_export(by_offer, by_article),
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=link-report.csv"},
         )
     chart_rows = [{"name": r.name, "impressions": r.impressions, "clicks": r.clicks} for r in by_offer[:20]]
-    return render_template(
+    last_day = (end - timedelta(days=1)).date()
+    if not form_errors:
+        form.start.data, form.end.data = start.date().isoformat(), last_day.isoformat()
+    page = render_template(
         "marketing/reports.html",
+        form=form,
         chart_rows=chart_rows,
         by_offer=by_offer,
         by_article=by_article,
         start=start.date(),
-        end=(end - timedelta(days=1)).date(),
+        end=last_day,
     )
+    return page, 400 if form_errors else 200

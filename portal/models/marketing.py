@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
@@ -105,17 +105,24 @@ class LinkSuggestion(Base):
 
 
 class LinkEvent(Base):
-    """An impression or a click of a rendered link."""
+    """An impression or a click of a rendered link.
+
+    History outlives suggestions: a rescan replaces suggestion rows, and their events keep the
+    offer, article and matched text (the suggestion id becomes NULL), so reports keep counting them.
+    """
 
     __tablename__ = "link_events"
+    __table_args__ = (Index("ix_link_events_visitor_link", "visitor", "offer_id", "article_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    suggestion_id: Mapped[int] = mapped_column(
-        ForeignKey("link_suggestions.id", ondelete="CASCADE"), index=True
+    suggestion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("link_suggestions.id", ondelete="SET NULL"), index=True
     )
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    matched_text: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(12))  # impression | click
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     session_key: Mapped[str] = mapped_column(String(64), default="")
+    visitor: Mapped[str] = mapped_column(String(64), default="")  # see portal.marketing.events
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

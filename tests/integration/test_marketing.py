@@ -83,6 +83,7 @@ def test_go_redirects_only_to_registered_urls_and_counts_clicks(app, client_as, 
     _article, suggestions = article_with_suggestions(app, db)
     approve(client_as("marketer"), suggestions["router"])
     customer = client_as("customer")
+    customer.get("/kb/a/care")  # the impression a counted click needs
     response = customer.get(f"/go/{suggestions['router'].id}")
     assert response.status_code == 302 and response.headers["Location"] == "https://shop.example.com/router"
     assert db.scalar(select(LinkEvent).where(LinkEvent.kind == "click")).user_id == users["customer"].id
