@@ -196,7 +196,7 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any, table: Table, column: str) -> Any:
     if isinstance(value, dict) and len(value) == 1:
-        (key, raw), = value.items()
+        ((key, raw),) = value.items()
         if key == "$datetime":
             parsed = datetime.fromisoformat(raw)
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -207,14 +207,12 @@ def linker_rescan(article_slug: str, offer_code: str) -> None:
 @with_appcontext
 def worker(burst: bool) -> None:
     """Run the background worker (needs PORTAL_REDIS_URL): link scans off the request path."""
-    from rq import Worker
-
     from portal import jobs
 
     queue = jobs.queue()
     if queue is None:
         raise click.ClickException("PORTAL_REDIS_URL is not set: jobs run inline, no worker is needed.")
-    Worker([queue], connection=queue.connection).work(burst=burst)
+    jobs.run_worker(queue, burst=burst)
 
 
 @click.command("backup")

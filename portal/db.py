@@ -1,10 +1,17 @@
-"""Database engine per app and one SQLAlchemy session per request."""
+"""Database engine per app and one SQLAlchemy session per request.
+
+PostgreSQL connections are checked before each use (``pool_pre_ping``): after a database restart
+the dead pooled connections are replaced by themselves, and requests made while the database is
+down get a clean 503 (portal/outage.py) instead of an error page.
+"""
 
 from __future__ import annotations
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+PG_CONNECT_TIMEOUT = 5  # seconds: an unreachable server answers 503 quickly instead of hanging
 
 
 def build_engine(url: str) -> Engine:
@@ -21,7 +28,8 @@ def build_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +38,9 @@ def init_app(app: Flask) -> None:
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
+    from portal import outage
+
+    outage.init_app(app)
 
 
 def get_session() -> Session:

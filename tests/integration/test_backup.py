@@ -21,7 +21,7 @@ from tests.conftest import CHEAP_ARGON2
 from tests.integration.kb_helpers import publish_article
 from tests.integration.requests_helpers import make_request, png_bytes
 
-TEXT_FILE = "Serial number: 12345\nError E21 after the rinse.\n".encode()
+TEXT_FILE = b"Serial number: 12345\nError E21 after the rinse.\n"
 
 
 @pytest.fixture
@@ -34,7 +34,9 @@ def empty_instance(database_url, tmp_path):
             url = f"sqlite:///{tmp_path / (name + '.db')}"
         else:
             db_name = f"{make_url(database_url).database}_{name}_{secrets.token_hex(3)}"
-            admin = create_engine(make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+            admin = create_engine(
+                make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+            )
             with admin.connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{db_name}"'))
             admin.dispose()
@@ -71,7 +73,9 @@ def filled(app, db, users):
         subject="Washer leaks",
         uploads=[Upload("photo.png", png_bytes()), Upload("notes.txt", TEXT_FILE)],
     )
-    second = make_request(app, db, users["customer2"], subject="Router drops", uploads=[Upload("a.txt", b"ok\n")])
+    second = make_request(
+        app, db, users["customer2"], subject="Router drops", uploads=[Upload("a.txt", b"ok\n")]
+    )
     publish_article(app, db, slug="router-tips", title="Router tips")
     publish_article(app, db, slug="washer-care", title="Washer care", body="Clean the filter monthly.")
     return {"references": sorted([first.reference, second.reference])}
@@ -83,7 +87,8 @@ def _snapshot(application) -> dict:
     session = application.extensions["db_sessionmaker"]()
     try:
         requests = sorted(
-            (r.reference, r.subject, r.description, r.customer_id) for r in session.scalars(select(ServiceRequest))
+            (r.reference, r.subject, r.description, r.customer_id)
+            for r in session.scalars(select(ServiceRequest))
         )
         attachments = sorted(
             (a.original_name, a.content_type, a.size, (folder / a.stored_name).read_bytes())
@@ -106,9 +111,9 @@ def test_round_trip_brings_back_every_request_attachment_and_article(
 
     archive = tmp_path / "portal-backup.tar.gz"
     manifest = backup.create_backup(app, archive, portable=portable, log=lambda _m: None)
-    expected_format = "portable" if portable else {"sqlite": "sqlite", "postgresql": "pg_dump"}[
-        backup.dialect_of(app)
-    ]
+    expected_format = (
+        "portable" if portable else {"sqlite": "sqlite", "postgresql": "pg_dump"}[backup.dialect_of(app)]
+    )
     assert manifest["database"]["format"] == expected_format
     assert manifest["counts"]["service_requests"] == 2
     assert manifest["counts"]["attachments"] == 3
@@ -163,13 +168,17 @@ def _rewrite(archive: Path, out: Path, change) -> None:
             target.addfile(info, io.BytesIO(data))
 
 
-def test_restore_refuses_an_altered_attachment_before_touching_anything(app, filled, empty_instance, tmp_path):
+def test_restore_refuses_an_altered_attachment_before_touching_anything(
+    app, filled, empty_instance, tmp_path
+):
     archive = tmp_path / "b.tar.gz"
     backup.create_backup(app, archive, log=lambda _m: None)
     damaged = tmp_path / "damaged.tar.gz"
 
     def flip(members):
-        return [(n, d + b"x" if n.startswith("attachments/") and n.endswith(".txt") else d) for n, d in members]
+        return [
+            (n, d + b"x" if n.startswith("attachments/") and n.endswith(".txt") else d) for n, d in members
+        ]
 
     _rewrite(archive, damaged, flip)
     target = empty_instance()
