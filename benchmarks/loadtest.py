@@ -81,7 +81,9 @@ class PostgresCluster:
         self.port = port
 
     def _run(self, args: str, check: bool = True) -> None:
-        subprocess.run(_as_postgres(args), check=check, capture_output=True)
+        done = subprocess.run(_as_postgres(args), check=False, capture_output=True, text=True)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{args}\n{done.stdout}{done.stderr}")
 
     def init(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -144,6 +146,17 @@ def wait_for_port(port: int, seconds: float) -> None:
     raise SystemExit(f"nothing listens on 127.0.0.1:{port} after {seconds}s")
 
 
+def warm_up(base: str, workers: int, seconds: float = 180) -> None:
+    """Wait until every worker answers (not counted: workers import the app lazily)."""
+    deadline = time.monotonic() + seconds
+    answered = 0
+    while answered < workers * 3 and time.monotonic() < deadline:
+        try:
+            answered += httpx.get(f"{base}/login", timeout=60).status_code == 200
+        except httpx.HTTPError:
+            time.sleep(0.5)
+
+
 # --------------------------------------------------------------------------- data
 
 
@@ -167,7 +180,7 @@ def prepare(env: dict[str, str], customers: int, agents: int) -> list[str]:
         for i in range(customers):
             create_user(
                 db,
-                email=f"customer{i}@load.test",
+                email=f"customer{i}@loadtest.example.com",
                 name=f"Customer {i}",
                 password=PASSWORD,
                 role=Role.CUSTOMER,
@@ -177,7 +190,7 @@ def prepare(env: dict[str, str], customers: int, agents: int) -> list[str]:
         for i in range(agents):
             create_user(
                 db,
-                email=f"agent{i}@load.test",
+                email=f"agent{i}@loadtest.example.com",
                 name=f"Agent {i}",
                 password=PASSWORD,
                 role=Role.AGENT,
@@ -251,7 +264,8 @@ class Results:
             if grade == OK:
                 self.per_second[int(started)] += 1
             if grade == BAD and len(self.bad_examples) < 10:
-                self.bad_examples.append(f"{outcome}: {example[:300]}")
+                moment = time.strftime("%H:%M:%S", time.localtime(started))
+                self.bad_examples.append(f"{moment} {outcome}: {' '.join(example.split())[:240]}")
 
 
 def has_security_headers(response: httpx.Response) -> bool:
@@ -539,10 +553,10 @@ def recovery_check(base: str, results: Results, slugs: list[str], budget: Budget
     customer = VirtualUser(base, results, budget, "RC")
     agent = VirtualUser(base, results, budget, "RA")
     reader = VirtualUser(base, results, budget, "RR")
-    checks["customer logs in, raises a request, replies"] = customer.login("customer0@load.test") and (
-        customer_round(customer)
-    )
-    checks["agent answers a request"] = agent.login("agent0@load.test") and agent_round(agent)
+    checks["customer logs in, raises a request, replies"] = customer.login(
+        "customer0@loadtest.example.com"
+    ) and (customer_round(customer))
+    checks["agent answers a request"] = agent.login("agent0@loadtest.example.com") and agent_round(agent)
     checks["reader reads, lists, searches"] = reader_round(reader, slugs)
     return checks
 
@@ -561,10 +575,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=5225, help="portal port, 5220-5239 (default 5225)")
     parser.add_argument("--pg-port", type=int, default=5441)
     parser.add_argument("--redis-port", type=int, default=6391)
+    parser.add_argument("--server-log", type=Path, help="keep gunicorn's log (errors) in this file")
     args = parser.parse_args(argv)
 
     with contextlib.ExitStack() as stack:
         tmp = Path(tempfile.mkdtemp(prefix="portal-loadtest-"))
+        tmp.chmod(0o755)  # the postgres user must reach its data folder inside
         stack.callback(shutil.rmtree, tmp, True)
         pg = PostgresCluster(tmp / "pg", args.pg_port)
         pg.init()
@@ -619,11 +635,13 @@ def main(argv: list[str] | None = None) -> int:
 
         stack.callback(stop_server)
         wait_for_port(args.port, 60)
+        warm_up(f"http://127.0.0.1:{args.port}", args.workers)
+        print(f"gunicorn up ({args.workers} workers); logging in ...", flush=True)
         base = f"http://127.0.0.1:{args.port}"
         master_pid = server.pid
 
         results = Results()
-        budget = Budget(args.duration, args.max_requests)
+        budget = Budget(3600, args.max_requests)  # the run's clock starts below
         users: list[tuple[VirtualUser, str]] = []
         for i in range(args.customers):
             users.append((VirtualUser(base, results, budget, f"C{i}"), "customer"))
@@ -634,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
         for user, kind in users:
             if kind != "reader":
                 number = user.name[1:]
-                if not user.login(f"{kind}{number}@load.test"):
+                if not user.login(f"{kind}{number}@loadtest.example.com"):
                     raise SystemExit(f"{user.name} could not log in before the run")
         # each customer raises one request first, so that agents have a queue
         for user, kind in users:
@@ -653,14 +671,17 @@ def main(argv: list[str] | None = None) -> int:
             threading.Thread(target=chaos, args=(pg, redis, args.duration, events, t0), daemon=True)
         )
         wall = time.time()
+        before_run = results.total
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(args.duration + 120)
         elapsed = time.monotonic() - t0
-        load_total = results.total
+        load_total = results.total - before_run
 
         recovered = recovery_check(base, results, slugs, budget)
+        if args.server_log:
+            shutil.copy(tmp / "gunicorn.log", args.server_log)
         same_server = server.poll() is None and server.pid == master_pid
         figures = verify(pg.url("portal"), instance, results)
 

@@ -7,10 +7,15 @@ down get a clean 503 (portal/outage.py) instead of an error page.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger("portal.db")
 PG_CONNECT_TIMEOUT = 5  # seconds: an unreachable server answers 503 quickly instead of hanging
 
 
@@ -51,6 +56,18 @@ def get_session() -> Session:
 
 
 def _close_session(_exc: BaseException | None) -> None:
+    """End this request's session; a connection that died meanwhile is dropped, not raised.
+
+    The response is already made when this runs: if the database went away after the last
+    query (a restart), the final ROLLBACK fails, and raising here would turn a good answer
+    into a bare 500. The dead connection is invalidated instead (the pool replaces it).
+    """
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except SQLAlchemyError as exc:
+        log.warning("Database connection lost while closing the session: %s", exc.__class__.__name__)
+        with contextlib.suppress(SQLAlchemyError):
+            session.invalidate()

@@ -330,3 +330,37 @@ def test_the_portal_recovers_by_itself_after_a_postgresql_restart(app, users, da
     finally:
         proxy.stop()
         behind_proxy.extensions["db_engine"].dispose()
+
+
+class _SessionOnADeadConnection:
+    """A session whose final ROLLBACK fails, as when PostgreSQL stops after the last query."""
+
+    def __init__(self) -> None:
+        self.invalidated = False
+
+    def close(self) -> None:
+        raise OperationalError("ROLLBACK", {}, Exception("server closed the connection unexpectedly"))
+
+    def invalidate(self) -> None:
+        self.invalidated = True
+
+
+def test_a_connection_lost_after_the_answer_does_not_turn_it_into_a_500(tmp_path, caplog):
+    from flask import g
+
+    from portal import db as db_module
+
+    application = _app_with_redis(tmp_path, closed_redis_url())
+    dead = _SessionOnADeadConnection()
+
+    @application.get("/_test/answered")
+    def answered():
+        g.db_session = dead  # the page is made; the database goes away before teardown
+        return "made"
+
+    with caplog.at_level(logging.WARNING, logger="portal.db"):
+        response = application.test_client().get("/_test/answered")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "made"
+    assert dead.invalidated
+    assert any("Database connection lost while closing" in r.getMessage() for r in caplog.records)
+    assert db_module.log.name == "portal.db"
