@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 PORT   ?= 5000
 export PORTAL_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: install run test lint bench translations clean
+.PHONY: install run test lint bench loadtest translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ bench: install  ## linker and search benchmarks, CrisisLex link rates (figures p
 	$(BIN)/python benchmarks/linker_bench.py
 	$(BIN)/python benchmarks/crisislex_rates.py
 	$(BIN)/python benchmarks/search_bench.py
+
+loadtest: install  ## bounded load test with PostgreSQL/Redis outages on its own servers (not part of `make test`)
+	$(BIN)/python benchmarks/loadtest.py
 
 translations: install  ## re-extract messages and refresh the catalogs from portal/translations/ui.tsv
 	$(BIN)/python scripts/i18n.py

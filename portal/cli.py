@@ -21,6 +21,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(kb_group)
     app.cli.add_command(linker_group)
     app.cli.add_command(worker)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("db", help="Database schema migrations.")
@@ -206,14 +208,54 @@ def linker_rescan(article_slug: str, offer_code: str) -> None:
 @with_appcontext
 def worker(burst: bool) -> None:
     """Run the background worker (needs PORTAL_REDIS_URL): link scans off the request path."""
-    from rq import Worker
-
     from portal import jobs
 
     queue = jobs.queue()
     if queue is None:
         raise click.ClickException("PORTAL_REDIS_URL is not set: jobs run inline, no worker is needed.")
-    Worker([queue], connection=queue.connection).work(burst=burst)
+    jobs.run_worker(queue, burst=burst)
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--portable",
+    is_flag=True,
+    help="Rows as JSON through SQLAlchemy instead of pg_dump / SQLite's backup (moves between databases).",
+)
+@with_appcontext
+def backup_command(dest: Path, portable: bool) -> None:
+    """Write the database, the attachments and a manifest into one archive DEST (.tar.gz)."""
+    from portal import audit, backup
+
+    try:
+        manifest = backup.create_backup(current_app, dest, portable=portable, log=click.echo)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db = get_session()
+    audit.record(
+        db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"]
+    )
+    db.commit()
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the data of an instance that is not empty.")
+@with_appcontext
+def restore_command(src: Path, force: bool) -> None:
+    """Restore an archive made by `portal backup` into an empty instance (checksums and counts verified)."""
+    from portal import audit, backup
+
+    try:
+        manifest = backup.restore_backup(current_app, src, force=force, log=click.echo)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db = get_session()
+    audit.record(
+        db, "backup.restored", target=str(src), via="cli", forced=force, created_at=manifest["created_at"]
+    )
+    db.commit()
 
 
 def main() -> None:
