@@ -103,8 +103,11 @@ class ArticleRevision(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the category this revision files the article under; it goes live with the revision
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
 
     article: Mapped[Article] = relationship(back_populates="revisions", foreign_keys=[article_id])
+    category: Mapped[Category | None] = relationship()
 
 
 class ArticleFeedback(Base):

@@ -28,5 +28,6 @@ def test_allowlist_strips_attributes_and_tags():
 def test_helpers():
     assert slugify("Čištění filtru pračky!") == "cisteni-filtru-pracky"
     assert clean_tags("Router,  WIFI , router,") == ["router", "wifi"]
-    assert ("-", "old") in diff_lines("old\nsame", "new\nsame") and ("+", "new") in diff_lines("old", "new")
+    assert ("-", "old") in diff_lines("old\nsame", "new\nsame").lines
+    assert ("+", "new") in diff_lines("old", "new").lines
     assert plain_text("<p>a &amp; b</p><p>c</p>") == "a & b c"
