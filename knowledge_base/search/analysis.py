@@ -1,6 +1,7 @@
 """Language-aware analysis shared by every search backend.
 
-English is stemmed (Porter, as Whoosh does); Polish, Czech and Russian are lemmatized with the
+English is stemmed (the Porter algorithm, from snowballstemmer: no search engine's code, so the
+PostgreSQL backend does not depend on Whoosh); Polish, Czech and Russian are lemmatized with the
 linker's lemmatizers, so "pralki" finds "pralka".
 """
 
@@ -22,7 +23,13 @@ STOPWORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items(
 
 @cache
 def _stemmer():
-    from whoosh.lang.porter import stem
+    """Porter stems; words of one or two letters stay as they are ("as" is not "a")."""
+    import snowballstemmer
+
+    porter = snowballstemmer.stemmer("porter")
+
+    def stem(word: str) -> str:
+        return word if len(word) <= 2 else porter.stemWord(word)
 
     return lru_cache(maxsize=100_000)(stem)
 
