@@ -28,7 +28,7 @@ MAX_TAGS = 20
 #: The review diff's budget, in line comparisons (changed old lines x changed new lines).
 #: difflib's matcher is quadratic in the worst case; within this budget it answers in a few
 #: hundred milliseconds at most, beyond it the review page says "too large to compare".
-MAX_DIFF_WORK = 1_000_000
+MAX_DIFF_WORK = 400_000
 
 
 def N_(message: str) -> str:
