@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
+from knowledge_base.locales import DEFAULT_LOCALE
 
 
 class Category(Base):
@@ -38,7 +39,7 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), index=True)
-    locale: Mapped[str] = mapped_column(String(8), default="en")
+    locale: Mapped[str] = mapped_column(String(8), default=DEFAULT_LOCALE)
     translation_key: Mapped[str] = mapped_column(String(120), index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     status: Mapped[ArticleStatus] = mapped_column(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from knowledge_base.locales import LOCALES
+
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_TERMS = 12
 _STOPWORDS = {
@@ -19,6 +21,9 @@ _STOPWORDS = {
     "ru": "и в во на не что как с со к по о от для это я мой моя у",
 }
 STOPWORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+STEMMED = "en"
+#: Every other language of the portal is lemmatized with the linker's lemmatizers.
+LEMMATIZED = frozenset(LOCALES) - {STEMMED}
 
 
 @cache
@@ -43,9 +48,9 @@ def _lemmatizer(lang: str):
 
 def normalise(word: str, lang: str) -> str:
     """The index form of one lower-case word."""
-    if lang == "en":
+    if lang == STEMMED:
         return _stemmer()(word)
-    if lang in ("pl", "cs", "ru"):
+    if lang in LEMMATIZED:
         return _lemmatizer(lang)(word.replace("ё", "е"))
     return word
 
