@@ -118,10 +118,14 @@ def import_file(session: Session, path: Path, report: ImportReport, author_id: i
         report.created.append(key)
     else:
         latest = article.latest_revision
-        if latest and (latest.title, latest.body_md.strip(), latest.tags) == (
-            draft.title,
-            body.strip(),
-            list(meta.get("tags", [])),
+        same_category = not meta.get("category") or (
+            latest is not None and _category_path(latest.category) == meta["category"].strip().lower()
+        )
+        if (
+            latest
+            and same_category
+            and (latest.title, latest.body_md.strip(), latest.tags)
+            == (draft.title, body.strip(), list(meta.get("tags", [])))
         ):
             report.unchanged.append(key)
             return

@@ -160,3 +160,28 @@ def test_archiving_needs_the_reviewer_right(app, client_as, db, users):
     assert response.status_code == 403
     db.expire_all()
     assert db.scalar(select(Article)).status == ArticleStatus.PUBLISHED
+
+
+def test_restore_and_import_carry_the_category_of_the_revision(app, client_as, db, tmp_path):
+    db.add(Category(slug="billing", name="Billing"))
+    db.commit()
+    article = publish_article(app, db)
+    agent = client_as("agent")
+    save_edit(agent, category="billing", action="save")
+    first = article.revisions[0]
+    agent.post(
+        f"/staff/kb/router-tips/revisions/{first.id}/restore?locale=en",
+        data={"csrf_token": csrf_token(agent, "/staff/kb")},
+    )
+    assert latest_revision(db, article.id).category.slug == "networking"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.md").write_text(
+        "---\ntitle: Router tips\nslug: router-tips\ncategory: billing\nlocale: en\ntags: [router]\n"
+        "status: draft\n---\n\nPlace the router high on a shelf.\n",
+        "utf-8",
+    )
+    output = app.test_cli_runner().invoke(args=["kb", "import", str(folder)]).output
+    assert "updated 1" in output
+    assert latest_revision(db, article.id).category.slug == "billing"
+    assert db.get(Article, article.id).category.slug == "networking"  # a draft: not live yet
