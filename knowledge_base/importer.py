@@ -10,8 +10,17 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge_base.errors import FieldError
 from knowledge_base.models import Article, ArticleStatus, Category
-from knowledge_base.workflow import ArticleError, Draft, create_article, find_article, publish, save_revision
+from knowledge_base.workflow import (
+    KEEP,
+    Draft,
+    create_article,
+    find_article,
+    publish,
+    save_revision,
+    submit_for_review,
+)
 
 FRONT_KEYS = ("title", "slug", "category", "locale", "tags", "status")
 
@@ -28,18 +37,18 @@ class ImportReport:
 def parse_front_matter(text: str) -> tuple[dict, str]:
     """Split '---' front matter (simple key: value lines, [lists], "quoted") from the body."""
     if not text.startswith("---"):
-        raise ArticleError("the file has no front matter (it must start with ---)")
+        raise FieldError("the file has no front matter (it must start with ---)")
     try:
         _, head, body = text.split("---", 2)
     except ValueError as exc:
-        raise ArticleError("the front matter is not closed with ---") from exc
+        raise FieldError("the front matter is not closed with ---") from exc
     meta: dict = {}
     for line in head.strip().splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key, sep, value = line.partition(":")
         if not sep:
-            raise ArticleError(f"front matter line without a colon: {line[:60]!r}")
+            raise FieldError(f"front matter line without a colon: {line[:60]!r}")
         value = value.strip()
         if value.startswith("[") and value.endswith("]"):
             meta[key.strip()] = [v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip()]
@@ -50,10 +59,10 @@ def parse_front_matter(text: str) -> tuple[dict, str]:
     return meta, body.strip() + "\n"
 
 
-def render_front_matter(article: Article, body: str) -> str:
-    """The import format of an article."""
+def render_front_matter(article: Article, body: str, category: Category | None = None) -> str:
+    """The import format of an article (`category`: the exported revision's, else the article's)."""
     tags = ", ".join(article.tags or [])
-    category = _category_path(article.category)
+    category = _category_path(category or article.category)
     return (
         f"---\ntitle: {json.dumps(article.title, ensure_ascii=False)}\nslug: {article.slug}\n"
         f"category: {category}\nlocale: {article.locale}\ntags: [{tags}]\nstatus: {article.status.value}\n"
@@ -87,11 +96,11 @@ def import_file(session: Session, path: Path, report: ImportReport, author_id: i
     meta, body = parse_front_matter(path.read_text("utf-8"))
     missing = [k for k in ("title", "slug", "locale") if not meta.get(k)]
     if missing:
-        raise ArticleError(f"missing front matter: {', '.join(missing)}")
+        raise FieldError(f"missing front matter: {', '.join(missing)}")
     draft = Draft(meta["title"], body, meta.get("tags", []), f"Imported from {path.name}")
     status = meta.get("status", "published")
     if status not in {s.value for s in ArticleStatus}:
-        raise ArticleError(f"unknown status {status!r}")
+        raise FieldError(f"unknown status {status!r}")
     key = f"{meta['locale']}:{meta['slug']}"
     article = find_article(session, meta["slug"], meta["locale"])
     if article is None:
@@ -109,16 +118,22 @@ def import_file(session: Session, path: Path, report: ImportReport, author_id: i
         report.created.append(key)
     else:
         latest = article.latest_revision
-        if latest and (latest.title, latest.body_md.strip(), latest.tags) == (
-            draft.title,
-            body.strip(),
-            list(meta.get("tags", [])),
+        same_category = not meta.get("category") or (
+            latest is not None and _category_path(latest.category) == meta["category"].strip().lower()
+        )
+        if (
+            latest
+            and same_category
+            and (latest.title, latest.body_md.strip(), latest.tags)
+            == (draft.title, body.strip(), list(meta.get("tags", [])))
         ):
             report.unchanged.append(key)
             return
-        revision = save_revision(session, article, draft, author_id)
+        category = category_for(session, meta["category"]) if meta.get("category") else KEEP
+        revision = save_revision(session, article, draft, author_id, category=category)
         report.updated.append(key)
     if status == "published":
+        submit_for_review(session, revision)  # publishing needs the in-review state, even for imports
         report.published.append(publish(session, revision, author_id, "Imported"))
     elif status == "archived":
         article.status = ArticleStatus.ARCHIVED
@@ -142,7 +157,7 @@ def import_folder(
         try:
             with session.begin_nested():
                 import_file(session, path, report, author_id)
-        except (ArticleError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (FieldError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             report.rejected.append((path.name, str(exc)))
         if progress is not None:
             progress(path)
@@ -158,6 +173,6 @@ def export_folder(session: Session, folder: Path) -> int:
             continue
         target = folder / article.locale / f"{article.slug}.md"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render_front_matter(article, revision.body_md), "utf-8")
+        target.write_text(render_front_matter(article, revision.body_md, revision.category), "utf-8")
         count += 1
     return count

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
+from knowledge_base.locales import DEFAULT_LOCALE
 
 
 class Category(Base):
@@ -38,7 +39,7 @@ class Article(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), index=True)
-    locale: Mapped[str] = mapped_column(String(8), default="en")
+    locale: Mapped[str] = mapped_column(String(8), default=DEFAULT_LOCALE)
     translation_key: Mapped[str] = mapped_column(String(120), index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     status: Mapped[ArticleStatus] = mapped_column(
@@ -103,8 +104,11 @@ class ArticleRevision(Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the category this revision files the article under; it goes live with the revision
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
 
     article: Mapped[Article] = relationship(back_populates="revisions", foreign_keys=[article_id])
+    category: Mapped[Category | None] = relationship()
 
 
 class ArticleFeedback(Base):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache, partial
+from urllib.parse import urlsplit
 
 import bleach
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import LinkifyFilter, build_url_re
 
 ALLOWED_TAGS = frozenset(
     {
@@ -61,15 +63,33 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
+#: Bare URLs that linkify turns into links: only the allowed schemes (bleach's default list has
+#: ssh:, data:, irc: ...), and never the tail of a longer URL with another scheme ("ssh://x.org"
+#: must not become a link to http://x.org), hence the look-behind.
+_BARE_URL = build_url_re(protocols=ALLOWED_PROTOCOLS)
+BARE_URL = re.compile(r"(?<![\w:/.@+-])" + _BARE_URL.pattern, _BARE_URL.flags)
 
-def _nofollow(attrs, new=False):
+
+def allowed_href(href: str | None) -> bool:
+    """True for links that may survive: http, https, mailto, or a relative address."""
+    if not href:
+        return False
+    cleaned = "".join(href.split())  # browsers ignore whitespace and controls inside a scheme
+    scheme = urlsplit(cleaned).scheme.lower()
+    return scheme in ALLOWED_PROTOCOLS if scheme else True
+
+
+def _safe_link(attrs, new=False):
+    """Linkify callback for every link (Markdown, autolink, bare URL): bad or missing href -> text."""
+    if not allowed_href(attrs.get((None, "href"))):
+        return None
     attrs[(None, "rel")] = "nofollow noopener"
     return attrs
 
 
 @cache
 def _cleaner(linkify: bool) -> bleach.Cleaner:
-    filters = [partial(LinkifyFilter, callbacks=[_nofollow], skip_tags={"pre", "code"})]
+    filters = [partial(LinkifyFilter, callbacks=[_safe_link], url_re=BARE_URL, skip_tags={"pre", "code"})]
     return bleach.Cleaner(
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,

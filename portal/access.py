@@ -82,6 +82,27 @@ def _object_rule(user: User, action: Action, obj: Any) -> bool:
         return False
     if isinstance(obj, User):
         return _is_admin(user) or (action == Action.VIEW and obj.id == user.id)
+    return _kb_rule(user, action, obj)
+
+
+def _kb_rule(user: User, action: Action, obj: Any) -> bool:
+    """Articles and their revisions: curators see and edit them; reviewers approve revisions.
+
+    Under PORTAL_KB_FOUR_EYES (config KB_FOUR_EYES) nobody approves a revision they wrote.
+    """
+    from flask import current_app
+
+    from knowledge_base.models import Article, ArticleRevision
+
+    if not isinstance(obj, Article | ArticleRevision):
+        return False
+    if action in (Action.VIEW, Action.EDIT):
+        return _area_rules()[Action.CURATE_KB](user)
+    if action == Action.REVIEW and isinstance(obj, ArticleRevision):
+        own = obj.author_id is not None and obj.author_id == user.id
+        return _area_rules()[Action.REVIEW_KB](user) and not (
+            own and current_app.config.get("KB_FOUR_EYES", False)
+        )
     return False
 
 

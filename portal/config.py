@@ -124,6 +124,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "STAFF_RATE_LIMIT": _env("PORTAL_STAFF_RATE_LIMIT", "30 per minute;2000 per day"),
         "OFFER_SUPPRESSION_DAYS": int(_env("PORTAL_OFFER_SUPPRESSION_DAYS", "14")),
         "ANONYMOUS_OFFER_LINKS": _env("PORTAL_ANONYMOUS_OFFER_LINKS", "0") == "1",
+        "KB_FOUR_EYES": _env("PORTAL_KB_FOUR_EYES", "0") == "1",
         "ARGON2_PARAMS": {},
         "TESTING": testing,
     }

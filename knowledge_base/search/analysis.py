@@ -1,6 +1,7 @@
 """Language-aware analysis shared by every search backend.
 
-English is stemmed (Porter, as Whoosh does); Polish, Czech and Russian are lemmatized with the
+English is stemmed (the Porter algorithm, from snowballstemmer: no search engine's code, so the
+PostgreSQL backend does not depend on Whoosh); Polish, Czech and Russian are lemmatized with the
 linker's lemmatizers, so "pralki" finds "pralka".
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+
+from knowledge_base.locales import LOCALES
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_QUERY_TERMS = 12
@@ -18,11 +21,20 @@ _STOPWORDS = {
     "ru": "и в во на не что как с со к по о от для это я мой моя у",
 }
 STOPWORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+STEMMED = "en"
+#: Every other language of the portal is lemmatized with the linker's lemmatizers.
+LEMMATIZED = frozenset(LOCALES) - {STEMMED}
 
 
 @cache
 def _stemmer():
-    from whoosh.lang.porter import stem
+    """Porter stems; words of one or two letters stay as they are ("as" is not "a")."""
+    import snowballstemmer
+
+    porter = snowballstemmer.stemmer("porter")
+
+    def stem(word: str) -> str:
+        return word if len(word) <= 2 else porter.stemWord(word)
 
     return lru_cache(maxsize=100_000)(stem)
 
@@ -36,9 +48,9 @@ def _lemmatizer(lang: str):
 
 def normalise(word: str, lang: str) -> str:
     """The index form of one lower-case word."""
-    if lang == "en":
+    if lang == STEMMED:
         return _stemmer()(word)
-    if lang in ("pl", "cs", "ru"):
+    if lang in LEMMATIZED:
         return _lemmatizer(lang)(word.replace("ё", "е"))
     return word
 

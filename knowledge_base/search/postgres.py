@@ -2,7 +2,10 @@
 
 Documents are analysed by `analysis.py` (the same lemmas and stems as the Whoosh backend) and
 stored as tsvectors with weights A (title), B (tags, category) and D (body) in `kb_search`.
-One-letter typos are retried against the known terms (pg_trgm is not required).
+One-letter typos are retried against the vocabulary table `kb_search_words` (every indexed term
+per locale, kept up to date by `index`), by primary-key lookups: a typo never scans the index
+(pg_trgm is not required). The vocabulary may keep words of removed articles until the next
+`clear` (`portal kb reindex`); such a word only adds a query term that matches nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +27,27 @@ CREATE TABLE IF NOT EXISTS kb_search (
 );
 CREATE INDEX IF NOT EXISTS ix_kb_search_document ON kb_search USING gin (document);
 CREATE INDEX IF NOT EXISTS ix_kb_search_locale ON kb_search (locale);
+CREATE TABLE IF NOT EXISTS kb_search_words (
+    locale varchar(8) NOT NULL,
+    word text NOT NULL,
+    PRIMARY KEY (locale, word)
+);
 """
+
+#: The terms of the given documents join their locale's vocabulary.
+ADD_WORDS = """
+INSERT INTO kb_search_words (locale, word)
+SELECT DISTINCT locale, unnest(tsvector_to_array(document)) FROM kb_search WHERE article_id = ANY(:ids)
+ON CONFLICT DO NOTHING
+"""
+#: Once, for an index built before the vocabulary table existed (a no-op when it has rows).
+BACKFILL_WORDS = """
+INSERT INTO kb_search_words (locale, word)
+SELECT DISTINCT locale, unnest(tsvector_to_array(document)) FROM kb_search
+WHERE NOT EXISTS (SELECT 1 FROM kb_search_words)
+ON CONFLICT DO NOTHING
+"""
+KNOWN_WORDS = "SELECT word FROM kb_search_words WHERE locale = :locale AND word = ANY(:w)"
 
 
 WHERE = (
@@ -55,6 +78,7 @@ class PostgresBackend:
         self.engine = engine
         with engine.begin() as conn:
             conn.execute(text(DDL))
+            conn.execute(text(BACKFILL_WORDS))
 
     def index(self, documents: list[SearchDocument]) -> None:
         rows = []
@@ -88,6 +112,7 @@ class PostgresBackend:
             """),
                 rows,
             )
+            conn.execute(text(ADD_WORDS), {"ids": [row["id"] for row in rows]})
 
     def remove(self, article_id: int) -> None:
         with self.engine.begin() as conn:
@@ -96,23 +121,23 @@ class PostgresBackend:
     def clear(self) -> None:
         with self.engine.begin() as conn:
             conn.execute(text("DELETE FROM kb_search"))
+            conn.execute(text("DELETE FROM kb_search_words"))
 
-    def _known(self, conn, terms: list[str]) -> set[str]:
-        rows = conn.execute(
-            text("SELECT word FROM ts_stat('SELECT document FROM kb_search') WHERE word = ANY(:w)"),
-            {"w": terms},
-        )
+    def _known(self, conn, terms: list[str], locale: str) -> set[str]:
+        """Which of `terms` are in the locale's vocabulary (primary-key lookups, no index scan)."""
+        rows = conn.execute(text(KNOWN_WORDS), {"locale": locale, "w": terms})
         return {r[0] for r in rows}
 
-    def _with_typos(self, conn, terms: list[str]) -> list[list[str]]:
-        known = self._known(conn, terms)
+    def _with_typos(self, conn, terms: list[str], locale: str) -> list[list[str]]:
+        """Each term with up to 5 known words one edit away, when the term itself is unknown."""
+        known = self._known(conn, terms, locale)
         groups = []
         for term in terms:
             if term in known or len(term) < 4:
                 groups.append([term])
                 continue
             candidates = sorted(_edits1(term))[:2000]
-            found = self._known(conn, candidates)
+            found = self._known(conn, candidates, locale)
             groups.append([term, *sorted(found)[:5]])
         return groups
 
@@ -124,7 +149,7 @@ class PostgresBackend:
         if not terms:
             return result
         with self.engine.connect() as conn:
-            groups = self._with_typos(conn, terms)
+            groups = self._with_typos(conn, terms, locale)
             tsquery = " | ".join("(" + " | ".join(_quote(t) for t in group) + ")" for group in groups)
             params = {
                 "q": tsquery,

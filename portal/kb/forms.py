@@ -6,18 +6,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
+from knowledge_base.locales import LOCALES
+from portal.auth.forms import LANGUAGE_NAMES
+
 
 class ArticleForm(FlaskForm):
     title = StringField(_l("Title"), render_kw={"maxlength": 200})
     slug = StringField(_l("Slug (address)"), render_kw={"maxlength": 120, "pattern": "[a-z0-9-]*"})
     locale = SelectField(
         _l("Language"),
-        choices=[("en", "English"), ("pl", "Polski"), ("cs", "Čeština"), ("ru", "Русский")],
+        choices=[(code, LANGUAGE_NAMES.get(code, code)) for code in LOCALES],
         validate_choice=False,
     )
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     translation_of = StringField(_l("Translation of (slug of the English article, optional)"))
     tags = StringField(_l("Tags (comma-separated)"))
+    # the size limit (workflow.MAX_BODY_BYTES, 200 KB) is checked by the workflow, shown on this field
     body = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 18})
     comment = StringField(_l("What changed (revision comment)"), render_kw={"maxlength": 500})
 

@@ -9,9 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
+from knowledge_base.locales import DEFAULT_LOCALE
 from knowledge_base.models import Article, ArticleFeedback, ArticleStatus, Category, DeflectionEvent
 
-FALLBACK_LOCALE = "en"
+FALLBACK_LOCALE = DEFAULT_LOCALE
 
 
 def published(session: Session):

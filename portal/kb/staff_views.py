@@ -1,34 +1,54 @@
-"""Article curation: drafts, revisions, review with a diff, publishing, archiving."""
+"""Article curation: drafts, revisions, review with a diff, publishing, archiving.
+
+Thin views: who may do what is asked of `portal.access`, the rules live in
+`knowledge_base.workflow`, and a broken rule (FieldError) is shown on its form field.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from knowledge_base import workflow
+from knowledge_base.errors import FieldError
+from knowledge_base.locales import DEFAULT_LOCALE, LOCALES
 from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
 from portal import access, audit, jobs
+from portal.access import Action
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.kb import reading, search_service
 from portal.kb.forms import ArticleForm, ReviewForm
 
 bp = Blueprint("staff_kb", __name__, url_prefix="/staff/kb")
-bp.before_request(access.gate(access.Action.CURATE_KB))
+bp.before_request(access.gate(Action.CURATE_KB))
 
 
 def may_review() -> bool:
     """Admins, and agents with the kb_editor right, review and publish."""
-    return access.allows(current_user, access.Action.REVIEW_KB)
+    return access.allows(current_user, Action.REVIEW_KB)
+
+
+def _four_eyes() -> bool:
+    """PORTAL_KB_FOUR_EYES: nobody approves a revision they wrote."""
+    return bool(current_app.config.get("KB_FOUR_EYES"))
 
 
 def _article_or_404(slug: str) -> Article:
-    found = workflow.find_article(get_session(), slug, request.args.get("locale", "en"))
-    if found is None:
+    """The article named by the URL's slug and `?locale=` (404 when missing)."""
+    locale = request.args.get("locale", DEFAULT_LOCALE)
+    found = workflow.find_article(get_session(), slug[:120], locale) if locale in LOCALES else None
+    return access.check(found, Action.EDIT)
+
+
+def _revision_of(article: Article, revision_id: int) -> ArticleRevision:
+    """A revision of `article` (404 for another article's revision)."""
+    revision = access.load_staff_object(ArticleRevision, revision_id)
+    if revision.article_id != article.id:
         abort(404)
-    return found
+    return revision
 
 
 @bp.route("")
@@ -38,7 +58,7 @@ def index():
     query = select(Article).order_by(Article.updated_at.desc())
     if status in {s.value for s in ArticleStatus}:
         query = query.where(Article.status == ArticleStatus(status))
-    if locale:
+    if locale in LOCALES:
         query = query.where(Article.locale == locale)
     in_review = db.scalar(
         select(func.count())
@@ -58,6 +78,12 @@ def index():
 def _category_choices(form: ArticleForm) -> None:
     categories = get_session().scalars(select(Category).order_by(Category.name)).all()
     form.category.choices = [("", _("— none —"))] + [(c.slug, c.name) for c in categories]
+
+
+def _chosen_category(form: ArticleForm) -> Category | None:
+    """The category picked in the form (None for "none" or an unknown slug)."""
+    slug = (form.category.data or "")[:80]
+    return get_session().scalar(select(Category).where(Category.slug == slug)) if slug else None
 
 
 def _draft(form: ArticleForm) -> workflow.Draft:
@@ -80,34 +106,29 @@ def new():
     form = ArticleForm()
     _category_choices(form)
     if form.validate_on_submit():
-        category = (
-            db.scalar(select(Category).where(Category.slug == form.category.data))
-            if form.category.data
-            else None
-        )
         translation_of = (form.translation_of.data or "").strip()
         try:
             article = workflow.create_article(
                 db,
                 slug=form.slug.data or "",
-                locale=form.locale.data or "en",
-                category=category,
+                locale=form.locale.data or DEFAULT_LOCALE,
+                category=_chosen_category(form),
                 draft=_draft(form),
                 author_id=current_user.id,
                 translation_key=_translation_key(translation_of),
             )
             _after_save(article.revisions[-1])
-        except workflow.ArticleError as exc:
-            _show_error(form, exc)
+        except FieldError as exc:
+            _show_error(form, exc, "title")
         else:
             return _saved(article, _("Draft saved."))
     return render_template("staff_kb/edit.html", form=form, article=None)
 
 
-def _show_error(form: ArticleForm, exc: workflow.ArticleError) -> None:
+def _show_error(form, exc: FieldError, default: str) -> None:
     """Undo the half-done save and show the rule that was broken on its field."""
     get_session().rollback()
-    getattr(form, exc.field if exc.field in form else "title").errors.append(_(exc.message))
+    FieldError(_(str(exc.message)), exc.field).attach_to(form, default)
 
 
 def _saved(article: Article, message: str):
@@ -119,7 +140,7 @@ def _saved(article: Article, message: str):
 def _translation_key(slug: str) -> str | None:
     if not slug:
         return None
-    original = workflow.find_article(get_session(), slug, "en")
+    original = workflow.find_article(get_session(), slug[:120], DEFAULT_LOCALE)
     return original.translation_key if original else None
 
 
@@ -133,15 +154,16 @@ def edit(slug: str):
         latest = article.latest_revision
         form.title.data, form.body.data = latest.title, latest.body_md
         form.tags.data = ", ".join(latest.tags or [])
-        form.category.data = article.category.slug if article.category else ""
+        form.category.data = latest.category.slug if latest.category else ""
     if form.validate_on_submit():
         try:
-            revision = workflow.save_revision(db, article, _draft(form), current_user.id)
-            if form.category.data != (article.category.slug if article.category else ""):
-                article.category = db.scalar(select(Category).where(Category.slug == form.category.data))
+            # the category is part of the revision: it goes live only when a reviewer publishes it
+            revision = workflow.save_revision(
+                db, article, _draft(form), current_user.id, category=_chosen_category(form)
+            )
             _after_save(revision)
-        except workflow.ArticleError as exc:
-            _show_error(form, exc)
+        except FieldError as exc:
+            _show_error(form, exc, "title")
         else:
             return _saved(article, _("Saved as a new revision."))
     return render_template("staff_kb/edit.html", form=form, article=article)
@@ -159,83 +181,82 @@ def revisions(slug: str):
 def revision_action(slug: str, revision_id: int, action: str):
     db = get_session()
     article = _article_or_404(slug)
-    revision = db.get(ArticleRevision, revision_id)
-    if revision is None or revision.article_id != article.id or not EmptyForm().validate_on_submit():
+    revision = _revision_of(article, revision_id)
+    if action not in ("submit", "restore") or not EmptyForm().validate_on_submit():
         abort(404)
     try:
         if action == "submit":
             workflow.submit_for_review(db, revision)
-        elif action == "restore":
-            workflow.restore(db, article, revision, current_user.id)
         else:
-            abort(404)
-    except workflow.ArticleError as exc:
+            workflow.restore(db, article, revision, current_user.id)
+    except FieldError as exc:
         db.rollback()
-        flash(_(exc.message), "error")
+        flash(_(str(exc.message)), "error")
     else:
         db.commit()
         flash(_("Done."), "success")
-    return redirect(url_for("staff_kb.revisions", slug=slug, locale=article.locale))
+    return redirect(url_for("staff_kb.revisions", slug=article.slug, locale=article.locale))
+
+
+def _decide(article: Article, revision: ArticleRevision, form: ReviewForm) -> bool:
+    """Approve (publish) or send back; True when done, False with the error on the form."""
+    db = get_session()
+    comment = form.review_comment.data or ""
+    try:
+        if request.form.get("decision") == "approve":
+            access.check(revision, Action.REVIEW)  # four-eyes: 403 for the author
+            workflow.publish(db, revision, current_user.id, comment, four_eyes=_four_eyes())
+            action = "article.published"
+        else:
+            workflow.send_back(db, revision, current_user.id, comment)
+            action = "article.sent_back"
+    except FieldError as exc:
+        _show_error(form, exc, "review_comment")
+        return False
+    audit.record(
+        db, action, actor=current_user, target=f"{article.locale}:{article.slug}", revision=revision.id
+    )
+    db.commit()
+    search_service.sync([article])
+    if article.published_revision_id == revision.id:
+        jobs.request_scan(article.id)  # off the request path when Redis is configured
+    return True
 
 
 @bp.route("/<path:slug>/review/<int:revision_id>", methods=["GET", "POST"])
 def review(slug: str, revision_id: int):
-    db = get_session()
     article = _article_or_404(slug)
-    revision = db.get(ArticleRevision, revision_id)
-    if revision is None or revision.article_id != article.id:
-        abort(404)
+    revision = _revision_of(article, revision_id)
     form = ReviewForm()
     if request.method == "POST":
         if not may_review():
             abort(403)
-        if form.validate_on_submit():
-            try:
-                if request.form.get("decision") == "approve":
-                    workflow.publish(db, revision, current_user.id, form.review_comment.data or "")
-                    audit.record(
-                        db,
-                        "article.published",
-                        actor=current_user,
-                        target=f"{article.locale}:{slug}",
-                        revision=revision.id,
-                    )
-                else:
-                    workflow.send_back(db, revision, current_user.id, form.review_comment.data or "")
-            except workflow.ArticleError as exc:
-                db.rollback()
-                form.review_comment.errors.append(_(exc.message))
-            else:
-                db.commit()
-                search_service.sync([article])
-                if article.published_revision_id == revision.id:
-                    jobs.request_scan(article.id)  # off the request path when Redis is configured
-                flash(
-                    _("Published.") if article.published_revision_id == revision.id else _("Sent back."),
-                    "success",
-                )
-                return redirect(url_for("staff_kb.revisions", slug=slug, locale=article.locale))
-    old = article.published_revision.body_md if article.published_revision else ""
+        if form.validate_on_submit() and _decide(article, revision, form):
+            published = article.published_revision_id == revision.id
+            flash(_("Published.") if published else _("Sent back."), "success")
+            return redirect(url_for("staff_kb.revisions", slug=article.slug, locale=article.locale))
+    live = article.published_revision
     return render_template(
         "staff_kb/review.html",
         article=article,
         revision=revision,
         form=form,
-        diff=workflow.diff_lines(old, revision.body_md),
+        diff=workflow.diff_lines(live.body_md if live else "", revision.body_md),
+        live_category=live.category if live else None,
         may_review=may_review(),
+        may_approve=access.allows(current_user, Action.REVIEW, revision),
     )
 
 
 @bp.route("/<path:slug>/archive", methods=["POST"])
+@access.requires(Action.REVIEW_KB)
 def archive(slug: str):
     db = get_session()
     article = _article_or_404(slug)
-    if not may_review():
-        abort(403)
     if EmptyForm().validate_on_submit():
         workflow.archive(db, article)
-        audit.record(db, "article.archived", actor=current_user, target=f"{article.locale}:{slug}")
+        audit.record(db, "article.archived", actor=current_user, target=f"{article.locale}:{article.slug}")
         db.commit()
         search_service.sync([article])
         flash(_("Archived."), "success")
-    return redirect(url_for("staff_kb.revisions", slug=slug, locale=article.locale))
+    return redirect(url_for("staff_kb.revisions", slug=article.slug, locale=article.locale))

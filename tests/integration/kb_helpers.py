@@ -31,6 +31,7 @@ def publish_article(
         draft=workflow.Draft(title, body, list(tags)),
         author_id=None,
     )
+    workflow.submit_for_review(db, article.revisions[-1])
     workflow.publish(db, article.revisions[-1], None)
     db.commit()
     with app.app_context():

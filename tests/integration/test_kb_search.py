@@ -134,3 +134,39 @@ def test_removed_articles_leave_the_index(search):
     hit = search.search("descale coffee machine", "en").hits[0]
     search.remove(hit.article_id)
     assert hit.slug not in [h.slug for h in search.search("descale coffee machine", "en").hits]
+
+
+def test_postgres_typo_lookup_uses_the_vocabulary_never_the_whole_index(app):
+    """PostgreSQL only: a typo is looked up in kb_search_words by key, never with ts_stat."""
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs PORTAL_TEST_DATABASE_URL (PostgreSQL)")
+    from sqlalchemy import event, text
+
+    from knowledge_base.search.postgres import PostgresBackend
+
+    backend = PostgresBackend(engine)
+    backend.clear()
+    backend.index(demo_documents())
+    backend.index([SearchDocument(9999, "frobnicator", "cs", "Frobnicator", "Frobnicator čistí filtry.")])
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        assert "frobnicator" in [h.slug for h in backend.search("frobnicatr", "cs").hits]
+        assert "frobnicator" not in [h.slug for h in backend.search("frobnicatr", "en").hits]
+        assert "washing-machine-leaks" in [h.slug for h in backend.search("wahsing machine", "en").hits]
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    assert statements and not [s for s in statements if "ts_stat" in s]
+    lookups = [s for s in statements if "kb_search_words" in s]
+    assert lookups and all("locale = " in s and "word = ANY" in s for s in lookups)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM kb_search_words WHERE locale = 'cs'")).scalar_one()
+        assert count > 0
+    backend.clear()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM kb_search_words")).scalar_one() == 0
