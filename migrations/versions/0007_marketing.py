@@ -3,15 +3,15 @@
 Link events no longer cascade with the suggestion they came from (ON DELETE SET NULL), keep the
 matched text, and carry a visitor key so clicks are counted once per visitor and link.
 
-Revision ID: 0005_marketing
-Revises: 0004
+Revision ID: 0007_marketing
+Revises: 0006_auth
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_marketing'
-down_revision = '0004'
+revision = '0007_marketing'
+down_revision = '0006_auth'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """auth: users.email_confirmed_at (self-registration is confirmed through a mailed link)
 
-Revision ID: 0005_auth
-Revises: 0004
+Revision ID: 0006_auth
+Revises: 0005_kb
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_auth'
-down_revision = '0004'
+revision = '0006_auth'
+down_revision = '0005_kb'
 branch_labels = None
 depends_on = None
 
