@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 5000
 export PORTAL_INSTANCE ?= $(CURDIR)/instance
+export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: install run test lint bench loadtest translations clean
 
@@ -34,6 +35,7 @@ bench: install  ## linker and search benchmarks, CrisisLex link rates (figures p
 	$(BIN)/python benchmarks/linker_bench.py
 	$(BIN)/python benchmarks/crisislex_rates.py
 	$(BIN)/python benchmarks/search_bench.py
+	$(BIN)/python benchmarks/kb_diff_bench.py
 
 loadtest: install  ## bounded load test with PostgreSQL/Redis outages on its own servers (not part of `make test`)
 	$(BIN)/python benchmarks/loadtest.py
