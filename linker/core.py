@@ -15,7 +15,7 @@ from spacy.matcher import PhraseMatcher
 
 from linker.candidate import Candidate, Sentence
 from linker.checks import SCOPES, Check, load_all
-from linker.detect import detect_language
+from linker.detect import detect_language, language_mismatch, language_name
 from linker.evidence import Evidence, gather
 from linker.lemmas import SUPPORTED_LANGUAGES, backend_for
 from linker.lexicon import lexicon
@@ -262,11 +262,13 @@ class Linker:
         offsets: OffsetMap | None = None,
         deadline: float | None = None,
     ) -> ScanResult:
+        refusal = self._language_refusal(doc.text, lang)
+        if refusal is not None:
+            return refusal
         lang = lang or detect_language(doc.text)
         model = self.models.get(lang) if lang else None
         if model is None:
-            warning = f"no offers or pipeline for language {lang!r}" if lang else "language not recognised"
-            return ScanResult(lang=lang, warnings=[warning])
+            return ScanResult(lang=lang, warnings=[_no_model(lang)])
         folded = fold(doc.text)
         prepared = TermIndex.prepare(folded)
         hits = model.index.find(prepared)
@@ -291,6 +293,16 @@ class Linker:
             if not self._decide(hit, paragraph, context, result):
                 return result  # the cap is reached: the rest is not examined
         return result
+
+    def _language_refusal(self, text: str, lang: str | None) -> ScanResult | None:
+        """A result without links when a tagged document is clearly in another language."""
+        if lang is None or lang not in self.models:
+            return None
+        actual = language_mismatch(text, lang)
+        if actual is None:
+            return None
+        reason = f"document:language mismatch (tagged {lang}, the text is {language_name(actual)}); no links"
+        return ScanResult(lang=lang, warnings=[reason])
 
     def _decide(self, hit: Hit, paragraph: int, ctx: ScanContext, result: ScanResult) -> bool:
         """Link or block one occurrence; False once the link cap stops the scan."""
@@ -323,6 +335,17 @@ class Linker:
     def _run(self, scope: str, candidate: Candidate, ctx: ScanContext) -> list[str]:
         checks: list[Check] = self.checks[scope]
         return [reason for check in checks for reason in check.function(candidate, ctx)]
+
+
+def _no_model(lang: str | None) -> str:
+    if not lang:
+        return "language not recognised"
+    if lang not in SUPPORTED_LANGUAGES:
+        return (
+            f"document:language {language_name(lang)} ({lang}) is not supported "
+            f"(only {', '.join(SUPPORTED_LANGUAGES)}); no links"
+        )
+    return f"no offers or pipeline for language {lang!r}"
 
 
 def _deadline(time_budget: float | None) -> float | None:
