@@ -158,8 +158,8 @@ class _Collector(HTMLParser):
     def set_cdata_mode(self, elem):
         """Raw-text content up to its end tag; after <plaintext> up to the end of the document."""
         super().set_cdata_mode(elem)
-        if elem == PLAINTEXT:
-            self.interesting = _NEVER
+        # as in browsers: only "</name" followed by a space, "/" or ">" ends it ("</ name>" does not)
+        self.interesting = _NEVER if elem == PLAINTEXT else re.compile(rf"</{elem}(?=[\t\n\r\f />])", re.I)
 
     def goahead(self, end):
         super().goahead(end)
