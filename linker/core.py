@@ -66,7 +66,9 @@ class LanguageModel:
         phrases = offer.phrases.get(self.lang, ())
         if not phrases:
             return
+        backend = backend_for(self.lang)
         for phrase in phrases:
+            backend.adopt(phrase)
             self.offer_index.add(phrase, Term("offer", offer.id, phrase))
         self.matcher.add(offer.id, list(self.nlp.pipe(phrases)))
         self.match_ids[offer.id] = self.nlp.vocab.strings[offer.id]
