@@ -4,8 +4,8 @@ usage: python benchmarks/linker_size_bench.py [MB ...]      (default: 1 2 5 10)
 
 Documents are generated help-like text (tests/data offers, sentences of a how-to guide) as
 plain text and as HTML (headings, paragraphs, lists, inline markup, links), plus a dense
-case where every sentence mentions an offer that the negation check refuses, so every
-mention is analysed. Time per MB should stay constant (max/min within 20 %): every stage
+case (a tenth of the size) where every sentence mentions an offer that the negation check
+refuses, so every mention is analysed. Time per MB should stay constant (max/min within 20 %): every stage
 is linear. Figures are printed, never asserted.
 """
 
@@ -32,6 +32,7 @@ TAILS = [
     "as shown in the manual.",
     "if the device does not start.",
 ]
+DENSE_SHARE = 10  # the dense case is a tenth of the size: ~28,000 analysed mentions per MB
 NEGATED = "You do not need an extended warranty for this."
 MENTION = "Your washing machine will thank you."
 
@@ -92,6 +93,8 @@ def main(sizes: list[float]) -> None:
     linker.scan("Warm up the washing machine.", lang="en")
     print("Linker size benchmark (en, tests/data/offers.json; seconds, and seconds per MB)")
     print()
+    print(f"(dense mentions: documents of 1/{DENSE_SHARE} of the size, every sentence a refused mention)")
+    print()
     print("| MB | text s | text s/MB | HTML s | HTML s/MB | dense mentions s | dense s/MB |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     per_mb: dict[str, list[float]] = {"text": [], "html": [], "dense": []}
@@ -99,7 +102,7 @@ def main(sizes: list[float]) -> None:
         size = int(mb * 1_000_000)
         paras = paragraphs(size)
         text, html = as_text(paras), as_html(paras)
-        dense = as_text(paragraphs(size, dense=True))
+        dense = as_text(paragraphs(size // DENSE_SHARE, dense=True))
         row = {
             "text": timed(linker.scan, text, lang="en"),
             "html": timed(linker.scan_html, html, lang="en"),
