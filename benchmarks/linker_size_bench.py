@@ -97,7 +97,7 @@ def timed(function, *args, **kwargs) -> float:
 def main(sizes: list[float]) -> None:
     linker = Linker(load_offers(ROOT / "tests" / "data" / "offers.json"), languages=["en"])
     linker.scan("Warm up the washing machine.", lang="en")
-    print(f"Linker size benchmark (en, tests/data/offers.json; best of {ROUNDS}: seconds, and seconds per MB)")
+    print(f"Linker size benchmark (en, tests/data/offers.json; best of {ROUNDS}; seconds, seconds per MB)")
     print()
     print(f"(dense mentions: documents of 1/{DENSE_SHARE} of the size, every sentence a refused mention)")
     print()
