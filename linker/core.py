@@ -131,6 +131,7 @@ class ScanContext:
         lo, hi = sentence_window(self.doc.text, start, end, para, self.policy.nlp_window)
         view = WindowView(self.model, self.doc.text[lo:hi], lo)
         self._views.append(view)
+        del self._views[:-VIEWS_KEPT]  # earlier windows are behind the scan: free them
         return view
 
 
