@@ -33,6 +33,7 @@ test: lint  ## the whole suite (SQLite; PostgreSQL with PORTAL_TEST_DATABASE_URL
 
 bench: install  ## linker and search benchmarks, CrisisLex link rates (figures printed, never asserted)
 	$(BIN)/python benchmarks/linker_bench.py
+	$(BIN)/python benchmarks/linker_size_bench.py
 	$(BIN)/python benchmarks/crisislex_rates.py
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/kb_diff_bench.py

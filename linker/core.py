@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import add
@@ -14,11 +15,12 @@ from spacy.matcher import PhraseMatcher
 
 from linker.candidate import Candidate, Sentence
 from linker.checks import SCOPES, Check, load_all
-from linker.detect import detect_language
+from linker.detect import detect_language, language_mismatch, language_name
 from linker.evidence import Evidence, gather
 from linker.lemmas import SUPPORTED_LANGUAGES, backend_for
 from linker.lexicon import lexicon
 from linker.nlp import pipeline
+from linker.normalize import OffsetMap, normalize
 from linker.offers import Offer, Policy, offers_from
 from linker.phrases import LemmaPhrases, context_phrases
 from linker.result import Blocked, Link, ScanResult
@@ -64,7 +66,9 @@ class LanguageModel:
         phrases = offer.phrases.get(self.lang, ())
         if not phrases:
             return
+        backend = backend_for(self.lang)
         for phrase in phrases:
+            backend.adopt(phrase)
             self.offer_index.add(phrase, Term("offer", offer.id, phrase))
         self.matcher.add(offer.id, list(self.nlp.pipe(phrases)))
         self.match_ids[offer.id] = self.nlp.vocab.strings[offer.id]
@@ -83,7 +87,11 @@ class ScanContext:
     model: LanguageModel
     evidence: Evidence
     policy: Policy
+    original: str = ""  # the text as given: results index it
+    offsets: OffsetMap | None = None  # normalised -> original offsets
+    deadline: float | None = None  # time.monotonic() value after which the scan stops
     _views: list[WindowView] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # linked, in normalised offsets
     linked: set[str] = field(default_factory=set)
     reported: set[str] = field(default_factory=set)
     paragraph_verdicts: dict[int, list[str]] = field(default_factory=dict)  # paragraph-scope checks
@@ -116,14 +124,26 @@ class ScanContext:
     def _view_around(self, start: int, end: int, paragraph: int) -> WindowView:
         """The analysed window holding [start, end): an earlier one (candidates cluster in
         sentences), else the sentence around it, analysed now."""
-        for view in self._views:
+        for view in self._views[-VIEWS_KEPT:]:  # candidates come in document order
             if view.offset <= start and end <= view.offset + len(view.text):
                 return view
         para = self.doc.paragraphs[paragraph]
         lo, hi = sentence_window(self.doc.text, start, end, para, self.policy.nlp_window)
         view = WindowView(self.model, self.doc.text[lo:hi], lo)
         self._views.append(view)
+        del self._views[:-VIEWS_KEPT]  # earlier windows are behind the scan: free them
         return view
+
+
+VIEWS_KEPT = 4
+
+
+def original_span(ctx: ScanContext, start: int, end: int) -> tuple[int, int, str]:
+    """Offsets and text in the original input of the normalised range [start, end)."""
+    if ctx.offsets is None or ctx.offsets.identity:
+        return start, end, ctx.original[start:end]
+    first, last = ctx.offsets.start(start), ctx.offsets.end(end)
+    return first, last, ctx.original[first:last]
 
 
 class WindowView:
@@ -209,44 +229,83 @@ class Linker:
         }
 
     # public API -----------------------------------------------------------
-    def scan(self, text: str, lang: str | None = None) -> ScanResult:
-        """Scan plain text (paragraphs separated by blank lines)."""
-        return self._scan(Document.from_text(text), lang)
+    def scan(self, text: str, lang: str | None = None, time_budget: float | None = None) -> ScanResult:
+        """Scan plain text (paragraphs separated by blank lines).
+
+        With `time_budget` (seconds) the scan stops cleanly when it runs out: the result has
+        `truncated` set and holds what was decided until then."""
+        deadline = _deadline(time_budget)
+        normalized, offsets = normalize(text)
+        return self._scan(Document.from_text(normalized), lang, text, offsets, deadline)
 
     def scan_html(
-        self, html: str, lang: str | None = None, href: Callable[[Link, Offer], str] | None = None
+        self,
+        html: str,
+        lang: str | None = None,
+        href: Callable[[Link, Offer], str] | None = None,
+        time_budget: float | None = None,
     ) -> ScanResult:
-        """Scan HTML; the result's `html` is the input with the links inserted."""
-        from linker.html import insert_links, parse_html
+        """Scan HTML; the result's `html` is the input with the links inserted. Offsets index
+        the text content; block elements and <br> separate words and paragraphs."""
+        from linker.html import insert_links, normalized_document, parse_html
 
+        deadline = _deadline(time_budget)
         parsed = parse_html(html)
-        result = self._scan(parsed.document, lang)
+        document, offsets = normalized_document(parsed)
+        result = self._scan(document, lang, parsed.document.text, offsets, deadline)
         result.html = insert_links(parsed, result.links, self.offers, href)
         return result
 
     # internals ------------------------------------------------------------
-    def _scan(self, doc: Document, lang: str | None) -> ScanResult:
+    def _scan(
+        self,
+        doc: Document,
+        lang: str | None,
+        original: str | None = None,
+        offsets: OffsetMap | None = None,
+        deadline: float | None = None,
+    ) -> ScanResult:
+        refusal = self._language_refusal(doc.text, lang)
+        if refusal is not None:
+            return refusal
         lang = lang or detect_language(doc.text)
         model = self.models.get(lang) if lang else None
         if model is None:
-            warning = f"no offers or pipeline for language {lang!r}" if lang else "language not recognised"
-            return ScanResult(lang=lang, warnings=[warning])
+            return ScanResult(lang=lang, warnings=[_no_model(lang)])
         folded = fold(doc.text)
         prepared = TermIndex.prepare(folded)
         hits = model.index.find(prepared)
         hits.extend(_hashtag_hits(model.index, folded))
         evidence = gather(doc, folded, hits, self.policy)
-        context = ScanContext(lang, doc, model, evidence, self.policy)
+        context = ScanContext(
+            lang, doc, model, evidence, self.policy, doc.text if original is None else original, offsets
+        )
+        context.deadline = deadline
         result = ScanResult(lang=lang)
         # first suitable occurrence only; document-wide refusals are reported once
         linked = context.linked if self.policy.one_per_offer else set()
-        for paragraph, (para_start, para_end) in enumerate(doc.paragraphs):
-            for hit in model.offer_index.spans(prepared, para_start, para_end):
-                if hit.term.key in linked or hit.term.key in context.reported:
-                    continue
-                if not self._decide(hit, paragraph, context, result):
-                    return result  # the cap is reached: the rest is not examined
+        # one pass over the whole text; matches that cross a paragraph boundary are dropped
+        for paragraph, hit in model.offer_index.paragraph_spans(prepared, doc.paragraphs):
+            if deadline is not None and time.monotonic() > deadline:
+                result.truncated = True
+                stopped_at = original_span(context, hit.start, hit.start)[0]
+                result.warnings.append(f"time budget exceeded: scan stopped at offset {stopped_at}")
+                return result
+            if hit.term.key in linked or hit.term.key in context.reported:
+                continue
+            if not self._decide(hit, paragraph, context, result):
+                return result  # the cap is reached: the rest is not examined
         return result
+
+    def _language_refusal(self, text: str, lang: str | None) -> ScanResult | None:
+        """A result without links when a tagged document is clearly in another language."""
+        if lang is None or lang not in self.models:
+            return None
+        actual = language_mismatch(text, lang)
+        if actual is None:
+            return None
+        reason = f"document:language mismatch (tagged {lang}, the text is {language_name(actual)}); no links"
+        return ScanResult(lang=lang, warnings=[reason])
 
     def _decide(self, hit: Hit, paragraph: int, ctx: ScanContext, result: ScanResult) -> bool:
         """Link or block one occurrence; False once the link cap stops the scan."""
@@ -254,7 +313,7 @@ class Linker:
         candidate = Candidate(offer, hit.start, hit.end, ctx.doc.text[hit.start : hit.end], paragraph)
         if len(result.links) >= self.policy.max_links:
             cap = f"policy:max links per document ({self.policy.max_links}); later candidates not examined"
-            result.blocked.append(_blocked(candidate, [cap]))
+            result.blocked.append(_blocked(candidate, [cap], ctx))
             return False
         reasons = ctx.paragraph_verdicts.get(candidate.paragraph)
         if reasons is None:
@@ -263,16 +322,17 @@ class Linker:
         if not reasons:
             if not ctx.analyse(candidate):
                 return True  # a surface form whose lemma, in context, is another word
-            if any(link.start < candidate.end and candidate.start < link.end for link in result.links):
+            if any(start < candidate.end and candidate.start < end for start, end in ctx.spans):
                 return True
             reasons = self._run("sentence", candidate, ctx)
         if reasons:
-            result.blocked.append(_blocked(candidate, reasons))
+            result.blocked.append(_blocked(candidate, reasons, ctx))
             if ctx.evidence.floor or ctx.evidence.tragedy:
                 ctx.reported.add(offer.id)  # every later occurrence would be refused for the same reason
             return True
         ctx.linked.add(offer.id)
-        result.links.append(_link(candidate))
+        ctx.spans.append((candidate.start, candidate.end))
+        result.links.append(_link(candidate, ctx))
         return True
 
     def _run(self, scope: str, candidate: Candidate, ctx: ScanContext) -> list[str]:
@@ -280,15 +340,40 @@ class Linker:
         return [reason for check in checks for reason in check.function(candidate, ctx)]
 
 
-def _link(candidate: Candidate) -> Link:
+def _no_model(lang: str | None) -> str:
+    if not lang:
+        return "language not recognised"
+    if lang not in SUPPORTED_LANGUAGES:
+        return (
+            f"document:language {language_name(lang)} ({lang}) is not supported "
+            f"(only {', '.join(SUPPORTED_LANGUAGES)}); no links"
+        )
+    return f"no offers or pipeline for language {lang!r}"
+
+
+def _deadline(time_budget: float | None) -> float | None:
+    if time_budget is None:
+        return None
+    return time.monotonic() + max(0.0, float(time_budget))
+
+
+def _sentence_text(candidate: Candidate, ctx: ScanContext) -> str:
+    sentence = candidate.sentence
+    if sentence is None:
+        return ""
+    return original_span(ctx, sentence.start, sentence.start + len(sentence.text))[2]
+
+
+def _link(candidate: Candidate, ctx: ScanContext) -> Link:
     sentence = candidate.sentence
     lemmas = " ".join(sentence.lemmas[sentence.offer_first : sentence.offer_last]) if sentence else ""
+    start, end, text = original_span(ctx, candidate.start, candidate.end)
     return Link(
         candidate.offer.id,
-        candidate.start,
-        candidate.end,
-        candidate.text,
-        sentence.text if sentence else "",
+        start,
+        end,
+        text,
+        _sentence_text(candidate, ctx),
         (f"match:lemma '{lemmas}'", "checks:all passed"),
     )
 
@@ -307,13 +392,13 @@ def _hashtag_hits(index: TermIndex, folded: str) -> list[Hit]:
     return hits
 
 
-def _blocked(candidate: Candidate, reasons: list[str]) -> Blocked:
-    sentence = candidate.sentence.text if candidate.sentence else ""
+def _blocked(candidate: Candidate, reasons: list[str], ctx: ScanContext) -> Blocked:
+    start, end, text = original_span(ctx, candidate.start, candidate.end)
     return Blocked(
         candidate.offer.id,
-        candidate.start,
-        candidate.end,
-        candidate.text,
+        start,
+        end,
+        text,
         tuple(dict.fromkeys(reasons)),
-        sentence,
+        _sentence_text(candidate, ctx),
     )

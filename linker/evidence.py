@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -25,12 +26,41 @@ class Evidence:
     context: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
-def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= hit.start and hit.end <= e for s, e in spans)
+class _Spans:
+    """Ranges with a bisect lookup of whether one of them holds a hit."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts, self.reach, furthest = [], [], -1
+        for start, end in sorted(spans):
+            furthest = max(furthest, end)
+            self.starts.append(start)
+            self.reach.append(furthest)  # the furthest end among spans starting up to here
+
+    def holds(self, hit: Hit) -> bool:
+        count = bisect.bisect_right(self.starts, hit.start)
+        return bool(count) and self.reach[count - 1] >= hit.end
 
 
-def _framed(hit: Hit, frames: list[Hit], folded: str, window: int) -> bool:
+def _inside(hit: Hit, spans: _Spans) -> bool:
+    return spans.holds(hit)
+
+
+def _near(hit: Hit, frames: list[Hit], frame_starts: list[int], window: int) -> list[Hit]:
+    """The frames that start within `window` characters of the hit (frames are sorted by start)."""
+    low = bisect.bisect_left(frame_starts, hit.start - window - FRAME_REACH)
+    high = bisect.bisect_right(frame_starts, hit.end + window // 2)
+    return frames[low:high]
+
+
+FRAME_REACH = 200  # frames are short phrases; a longer one is looked for no further back than this
+
+
+def _framed(
+    hit: Hit, frames: list[Hit], folded: str, window: int, frame_starts: list[int] | None = None
+) -> bool:
     """A framable term is neutral when a protective/hypothetical cue stands near it in its sentence."""
+    if frame_starts is not None:
+        frames = _near(hit, frames, frame_starts, window)
     for frame in frames:
         if frame.end <= hit.start and hit.start - frame.end <= window:
             between = folded[frame.end : hit.start]
@@ -48,8 +78,9 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
     evidence = Evidence()
     if not hits:
         return evidence
-    idioms = [(h.start, h.end) for h in hits if h.term.kind == "idiom"]
-    frames = [h for h in hits if h.term.kind == "frame"]
+    idioms = _Spans([(h.start, h.end) for h in hits if h.term.kind == "idiom"])
+    frames = sorted((h for h in hits if h.term.kind == "frame"), key=lambda h: h.start)
+    frame_starts = [h.start for h in frames]
     per_paragraph: dict[int, list[Hit]] = defaultdict(list)
     for hit in hits:
         kind = hit.term.kind
@@ -58,7 +89,9 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
         elif kind == "obscenity":
             evidence.floor.append(f"{hit.term.key} ({doc.text[hit.start : hit.end]})")
         elif kind == "sensitive" and not _inside(hit, idioms):
-            if hit.term.tier == "framable" and _framed(hit, frames, folded, policy.frame_window):
+            if hit.term.tier == "framable" and _framed(
+                hit, frames, folded, policy.frame_window, frame_starts
+            ):
                 continue
             per_paragraph[doc.paragraph_of(hit.start)].append(hit)
     strong_terms: set[str] = set()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html as htmllib
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from linker.normalize import OffsetMap, normalize
 from linker.offers import Offer
 from linker.result import Link
 from linker.text import Document
@@ -36,6 +38,11 @@ FORBIDDEN = {
     "title",
 }
 SKIPPED = {"script", "style", "template", "noscript", "head"}
+# Elements whose content a browser reads as raw text: markup inserted there shows as text.
+# Their content is parsed as one piece (no tags inside) and never gets a link.
+RAW_TEXT = ("script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title")
+PLAINTEXT = "plaintext"  # everything after <plaintext> is raw text, to the end of the document
+FORBIDDEN.update(RAW_TEXT, {PLAINTEXT})
 VOID = {
     "area",
     "base",
@@ -111,16 +118,28 @@ class ParsedHtml:
     source: str
     document: Document
     pieces: list[Piece] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)  # text offsets of block boundaries
+
+    def separators(self) -> list[int]:
+        """Block boundaries between two non-space characters: a browser shows a line break there."""
+        text = self.document.text
+        return [
+            p
+            for p in self.breaks
+            if 0 < p < len(text) and not text[p - 1].isspace() and not text[p].isspace()
+        ]
+
+
+_NEVER = re.compile(r"(?!)")
 
 
 class _Collector(HTMLParser):
+    CDATA_CONTENT_ELEMENTS = (*RAW_TEXT, PLAINTEXT)
+
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.line_starts = [0]
-        for i, ch in enumerate(source):
-            if ch == "\n":
-                self.line_starts.append(i + 1)
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.text: list[str] = []
         self.length = 0
         self.pieces: list[Piece] = []
@@ -135,6 +154,31 @@ class _Collector(HTMLParser):
     def close(self):
         self.closing = True
         super().close()
+
+    def set_cdata_mode(self, elem):
+        """Raw-text content up to its end tag; after <plaintext> up to the end of the document."""
+        super().set_cdata_mode(elem)
+        # as in browsers: only "</name" followed by a space, "/" or ">" ends it ("</ name>" does not)
+        self.interesting = _NEVER if elem == PLAINTEXT else re.compile(rf"</{elem}(?=[\t\n\r\f />])", re.I)
+
+    def goahead(self, end):
+        super().goahead(end)
+        if end and self.cdata_elem and self.rawdata:
+            # an unclosed raw-text element: its content runs to the end of the document
+            start = self._offset()
+            self._add(self.rawdata, start, start + len(self.rawdata), True)
+            self.rawdata = ""
+
+    def parse_html_declaration(self, i):
+        """`<![` outside foreign content is a bogus comment up to the next `>`, as in browsers
+        (the standard library raises on `<![>`)."""
+        if self.rawdata.startswith("<![", i):
+            gt = self.rawdata.find(">", i + 3)
+            if gt < 0:
+                return -1
+            self.handle_comment(self.rawdata[i + 3 : gt])
+            return gt + 1
+        return super().parse_html_declaration(i)
 
     def _offset(self) -> int:
         line, column = self.getpos()
@@ -227,7 +271,7 @@ def parse_html(source: str) -> ParsedHtml:
     document = Document(
         text=text, paragraphs=paragraphs or [(0, len(text))], zones=collector.zones, runs=runs
     )
-    return ParsedHtml(source, document, collector.pieces)
+    return ParsedHtml(source, document, collector.pieces, sorted(set(collector.breaks)))
 
 
 def _source_offset(pieces: list[Piece], starts: list[int], position: int, at_end: bool) -> int | None:
@@ -277,3 +321,28 @@ def insert_links(
     for src_start, src_end, opening, closing in sorted(edits, reverse=True):
         out = out[:src_start] + opening + out[src_start:src_end] + closing + out[src_end:]
     return out
+
+
+def normalized_document(parsed: ParsedHtml) -> tuple[Document, OffsetMap]:
+    """The document the linker matches: hidden characters cleaned, a line break at each block
+    boundary between two words; its paragraphs, zones and runs carried over (see `normalize`)."""
+    content = parsed.document
+    text, offsets = normalize(content.text, parsed.separators())
+    if offsets.identity:
+        return content, offsets
+    forward = offsets.forward(
+        [
+            *parsed.breaks,
+            *(p for zone in content.zones for p in zone[:2]),
+            *(p for run in content.runs or () for p in run),
+        ]
+    )
+    cuts = sorted({forward[p] for p in parsed.breaks} | {0, len(text)})
+    paragraphs = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+    document = Document(
+        text=text,
+        paragraphs=paragraphs or [(0, len(text))],
+        zones=[(forward[a], forward[b], name) for a, b, name in content.zones],
+        runs=[(forward[a], forward[b]) for a, b in content.runs or ()],
+    )
+    return document, offsets

@@ -29,6 +29,12 @@ class LemmaBackend(Protocol):
 
     def forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]: ...
 
+    def adopt(self, phrase: str) -> None: ...
+
+    def readings(self, word: str) -> set[str]: ...
+
+    def is_known(self, word: str) -> bool: ...
+
 
 def _is_word(word: str) -> bool:
     return any(ch.isalpha() for ch in word)
@@ -73,7 +79,96 @@ GUESSED_ENDINGS = {
 }
 
 
-class SimplemmaBackend:
+# Endings tried on an offer word when its inflected forms are unknown to the dictionary
+# ("smartphones", "routerem", "chůvičkou"): such a form is read as the offer word's lemma.
+ADOPTED_ENDINGS = {"en": ("s", "es", "'s")}
+
+
+VOWELS = frozenset("aeiouyáéíóúůýě")
+
+
+class _Adopting:
+    """Lemmas with the offer words adopted: a phrase word that is itself a lemma keeps it
+    (Polish "lina" is rope, not a form of "lin"), and its forms that the dictionary does not
+    know are read as its lemma. Shared by every backend; `version` changes with each adoption."""
+
+    lang: str
+    _overrides: dict[str, str]
+    version: int = 0
+
+    def _cached(self, word: str) -> str:  # replaced by an lru_cache in __init__
+        raise NotImplementedError
+
+    def lemma(self, word: str) -> str:
+        adopted = self._overrides.get(word)
+        return adopted if adopted is not None else self._cached(word)
+
+    def readings(self, word: str) -> set[str]:
+        """Every lemma the dictionary gives the word (one for simplemma)."""
+        return {self._cached(word)}
+
+    def is_lemma(self, word: str) -> bool:
+        return self._cached(word) == word
+
+    def is_known(self, word: str) -> bool:
+        return self._cached(word) != word
+
+    def forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+        found = self._forms(lemmas)
+        for form, lemma in self._overrides.items():
+            if lemma in found:
+                found[lemma].add(form)
+        return found
+
+    def _forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+        raise NotImplementedError
+
+    def adopt(self, phrase: str) -> None:
+        """Adopt the words of an offer phrase (see the class)."""
+        before = len(self._overrides)
+        for word in phrase.lower().replace("’", "'").split():
+            if not _is_word(word):
+                continue
+            key = self._cached(word)
+            if key != word and self.is_lemma(word):
+                key = self._overrides[word] = word
+                # its forms that are read as another word too ("банку": банк or банка) go to
+                # the offer word, unless they are that other word's base form ("lin")
+                for form in self._lexeme(word):
+                    if (
+                        form not in self._overrides
+                        and word in self.readings(form)
+                        and not self._other_lemma(form, word)
+                    ):
+                        self._overrides[form] = word
+            for guess in self._guesses(word):
+                if guess != word and guess not in self._overrides and not self.is_known(guess):
+                    self._overrides[guess] = key
+        if len(self._overrides) != before:
+            self.version += 1
+
+    def _lexeme(self, lemma: str) -> set[str]:
+        """The forms the dictionary generates for `lemma`, unchecked (none for simplemma)."""
+        return set()
+
+    def _other_lemma(self, form: str, lemma: str) -> bool:
+        """True if `form` is the base form of a word other than `lemma`."""
+        return form != lemma and form in self.readings(form)
+
+    def _guesses(self, word: str) -> set[str]:
+        endings = ADOPTED_ENDINGS.get(self.lang)
+        if endings:
+            extra = {word[:-1] + "ies"} if word.endswith("y") else set()
+            return {word + ending for ending in endings} | extra
+        endings = GUESSED_ENDINGS.get(self.lang, ())
+        if not endings or not word.isalpha() or len(word) < 4:
+            return set()
+        if word[-1] in VOWELS:  # the vowel is the ending: chůvička -> chůvičkou, chůvičky
+            return {word[:-1] + ending for ending in endings if ending}
+        return {word + ending for ending in endings}  # router -> routerem
+
+
+class SimplemmaBackend(_Adopting):
     """simplemma's dictionary for one language, read forwards and in reverse."""
 
     def __init__(self, lang: str) -> None:
@@ -83,14 +178,24 @@ class SimplemmaBackend:
         self.lang = lang
         self._simplemma = simplemma
         self._dictionary = DefaultDictionaryFactory().get_dictionary(lang)
-        self.lemma = lru_cache(maxsize=200_000)(self._lemma)
+        self._cached = lru_cache(maxsize=200_000)(self._lemma)
+        self._overrides = {}
+        self._lemma_set: frozenset[str] | None = None
+
+    def is_lemma(self, word: str) -> bool:
+        if self._lemma_set is None:
+            self._lemma_set = frozenset(lemma.lower() for lemma in self._dictionary.values())
+        return word in self._lemma_set
+
+    def is_known(self, word: str) -> bool:
+        return word in self._dictionary or self.is_lemma(word)
 
     def _lemma(self, word: str) -> str:
         if not _is_word(word):
             return word
         return self._simplemma.lemmatize(word, lang=self.lang).lower()
 
-    def forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+    def _forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
         wanted = {lemma.lower() for lemma in lemmas}
         found: dict[str, set[str]] = defaultdict(set)
         for lemma in wanted:
@@ -115,7 +220,7 @@ class SimplemmaBackend:
         return {stem + ending for stem in stems for ending in endings}
 
 
-class MorfeuszBackend:
+class MorfeuszBackend(_Adopting):
     """Morfeusz 2 with the SGJP dictionary: analysis and generation for Polish."""
 
     _PREFERRED = ("subst", "adj", "ger", "ppas", "pact", "fin", "inf", "praet", "impt", "adv")
@@ -125,11 +230,31 @@ class MorfeuszBackend:
 
         self.lang = "pl"
         self._morfeusz = morfeusz2.Morfeusz(generate=True, analyse=True, expand_tags=False)
-        self.lemma = lru_cache(maxsize=200_000)(self._lemma)
+        self._cached = lru_cache(maxsize=200_000)(self._lemma)
+        self._overrides = {}
 
     def _rank(self, tag: str) -> int:
         head = tag.split(":", 1)[0]
         return self._PREFERRED.index(head) if head in self._PREFERRED else len(self._PREFERRED)
+
+    def readings(self, word: str) -> set[str]:
+        return {
+            lemma.split(":", 1)[0].lower()
+            for start, end, (_orth, lemma, tag, *_rest) in self._morfeusz.analyse(word)
+            if start == 0 and end == 1 and tag != "ign"
+        } or {word}
+
+    def is_lemma(self, word: str) -> bool:
+        return word in self.readings(word) and self.is_known(word)
+
+    def is_known(self, word: str) -> bool:
+        return any(tag != "ign" for _s, _e, (_orth, _lemma, tag, *_r) in self._morfeusz.analyse(word))
+
+    def _lexeme(self, lemma: str) -> set[str]:
+        try:
+            return {orth.lower() for orth, *_rest in self._morfeusz.generate(lemma)}
+        except RuntimeError:
+            return set()
 
     def _lemma(self, word: str) -> str:
         if not _is_word(word):
@@ -141,7 +266,7 @@ class MorfeuszBackend:
         ]
         return min(candidates)[1] if candidates else word
 
-    def forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+    def _forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {}
         for lemma in {lemma.lower() for lemma in lemmas}:
             forms = {lemma}
@@ -154,7 +279,7 @@ class MorfeuszBackend:
         return result
 
 
-class PymorphyBackend:
+class PymorphyBackend(_Adopting):
     """pymorphy3 with the OpenCorpora dictionary for Russian."""
 
     def __init__(self) -> None:
@@ -162,14 +287,32 @@ class PymorphyBackend:
 
         self.lang = "ru"
         self._morph = pymorphy3.MorphAnalyzer()
-        self.lemma = lru_cache(maxsize=200_000)(self._lemma)
+        self._cached = lru_cache(maxsize=200_000)(self._lemma)
+        self._overrides = {}
+
+    def readings(self, word: str) -> set[str]:
+        return {p.normal_form.replace("ё", "е") for p in self._morph.parse(word.replace("ё", "е"))}
+
+    def is_lemma(self, word: str) -> bool:
+        return self._morph.word_is_known(word) and word in self.readings(word)
+
+    def is_known(self, word: str) -> bool:
+        return self._morph.word_is_known(word)
+
+    def _lexeme(self, lemma: str) -> set[str]:
+        return {
+            form.word.replace("ё", "е")
+            for parse in self._morph.parse(lemma)
+            if parse.normal_form.replace("ё", "е") == lemma
+            for form in parse.lexeme
+        }
 
     def _lemma(self, word: str) -> str:
         if not _is_word(word):
             return word
         return self._morph.parse(word.replace("ё", "е"))[0].normal_form.replace("ё", "е")
 
-    def forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+    def _forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {}
         for lemma in {lemma.lower() for lemma in lemmas}:
             forms = {lemma}

@@ -24,6 +24,7 @@ class LemmaComponent:
         self._lemma_of: dict[int, int] = {}  # LOWER hash -> LEMMA hash; a word type is looked up once
         # LEMMA hash -> text: StringStore decodes UTF-8 on every lookup, a dict does not
         self.lemma_text: dict[int, str] = {}
+        self._version = getattr(self.backend, "version", 0)  # offer words adopted since: relearn
 
     def __call__(self, doc: Doc) -> Doc:
         # LOWER hashes instead of Token objects or doc.text (both create a Token per word)
@@ -31,7 +32,8 @@ class LemmaComponent:
         if not lowers:
             return doc
         known = self._lemma_of
-        if len(known) > self.MAX_CACHED:
+        if len(known) > self.MAX_CACHED or self._version != getattr(self.backend, "version", 0):
+            self._version = getattr(self.backend, "version", 0)
             known.clear()
             self.lemma_text.clear()
         hashes = [known.get(h) or self._learn(h, doc.vocab.strings) for h in lowers]

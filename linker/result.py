@@ -53,6 +53,7 @@ class ScanResult:
     blocked: list[Blocked] = field(default_factory=list)
     html: str | None = None
     warnings: list[str] = field(default_factory=list)
+    truncated: bool = False  # the time budget ran out before the end of the document
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -62,6 +63,8 @@ class ScanResult:
         }
         if self.html is not None:
             out["html"] = self.html
+        if self.truncated:
+            out["truncated"] = True
         if self.warnings:
             out["warnings"] = list(self.warnings)
         return out

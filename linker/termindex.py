@@ -11,7 +11,7 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
@@ -161,12 +161,20 @@ class TermIndex:
             for term in terms
         ]
 
-    def spans(self, prepared: str, start: int = 0, end: int | None = None) -> Iterator[Hit]:
+    def spans(
+        self,
+        prepared: str,
+        start: int = 0,
+        end: int | None = None,
+        keep: Callable[[int, int], bool] | None = None,
+    ) -> Iterator[Hit]:
         """The occurrences of `find` in document order, of overlapping ones the longest, produced
         lazily: a caller that stops early (the link cap) leaves the rest of the text unsearched."""
         pending: list[tuple[int, int, Term]] = []  # plain tuples: a Hit is made only when yielded
         new, last_end, flushed = tuple.__new__, -1, start
         for end_index, first, last, terms in self._matches(prepared, start, end):
+            if keep is not None and not keep(first, last):
+                continue
             pending.extend((first, last, term) for term in terms)
             if end_index - flushed > SPAN_FLUSH_FACTOR * self._longest:
                 # no later match can start before end_index - longest: what starts earlier is final
@@ -182,6 +190,18 @@ class TermIndex:
             if hit[0] >= last_end:
                 last_end = hit[1]
                 yield new(Hit, hit)
+
+    def paragraph_spans(self, prepared: str, paragraphs: list[tuple[int, int]]) -> Iterator[tuple[int, Hit]]:
+        """(paragraph index, hit) of `spans` over the whole text in one pass, leaving out matches
+        that are not inside one paragraph (`paragraphs`: sorted, disjoint (start, end) ranges)."""
+        starts = [start for start, _end in paragraphs]
+
+        def inside(first: int, last: int) -> bool:
+            index = bisect.bisect_right(starts, first) - 1
+            return index >= 0 and last <= paragraphs[index][1]
+
+        for hit in self.spans(prepared, keep=inside):
+            yield bisect.bisect_right(starts, hit.start) - 1, hit
 
     def _matches(
         self, prepared: str, start: int, end: int | None

@@ -52,18 +52,38 @@ class Document:
         """Index of the paragraph containing `position` (or the one before it)."""
         return max(0, bisect.bisect_right(self.paragraph_starts, position) - 1)
 
+    @cached_property
+    def _zone_index(self) -> tuple[list[int], list[tuple[int, str]]]:
+        """Zones by start, with the furthest-reaching zone among each prefix (a bisect per query)."""
+        ordered = sorted(self.zones)
+        starts, reach, best = [], [], (-1, "")
+        for zone_start, zone_end, name in ordered:
+            if zone_end > best[0]:
+                best = (zone_end, name)
+            starts.append(zone_start)
+            reach.append(best)
+        return starts, reach
+
     def zone_at(self, start: int, end: int) -> str | None:
         """The forbidden zone (element name) overlapping [start, end), if any."""
-        for zone_start, zone_end, name in self.zones:
-            if zone_start < end and start < zone_end:
-                return name
+        if not self.zones:
+            return None
+        starts, reach = self._zone_index
+        count = bisect.bisect_left(starts, end)  # zones starting before `end`
+        if count and reach[count - 1][0] > start:
+            return reach[count - 1][1]
         return None
+
+    @cached_property
+    def _run_starts(self) -> list[int]:
+        return [s for s, _e in self.runs or ()]
 
     def can_wrap(self, start: int, end: int) -> bool:
         """True if [start, end) lies in one run of text (no markup inside)."""
         if self.runs is None:
             return True
-        return any(s <= start and end <= e for s, e in self.runs)
+        index = bisect.bisect_right(self._run_starts, start) - 1
+        return index >= 0 and self.runs[index][1] >= end
 
 
 def sentence_window(text: str, start: int, end: int, para: tuple[int, int], size: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.marketing import linking, offers, reports
 from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm, ReportPeriodForm
+from portal.marketing.phrase_check import phrase_checks
 from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, SuggestionState
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
@@ -77,7 +78,8 @@ def offer_edit(offer_id: int | None = None):
             db.commit()
             flash(_("Offer saved. Run a rescan to find links for it."), "success")
             return redirect(url_for("marketing.offer_list"))
-    return render_template("marketing/offer_edit.html", form=form, offer=offer)
+    checks = phrase_checks(form.phrases.data)  # what each phrase will match (linker.phrase_report)
+    return render_template("marketing/offer_edit.html", form=form, offer=offer, phrase_checks=checks)
 
 
 @bp.route("/offers/<int:offer_id>/status/<status>", methods=["POST"])
