@@ -1,4 +1,4 @@
-"""Every XSS payload in shared/data/xss renders inert: in bodies, titles, tags, comments, queries."""
+"""Every XSS payload in tests/data/xss renders inert: in bodies, titles, tags, comments, queries."""
 
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +10,7 @@ from knowledge_base.sanitize import ALLOWED_TAGS
 from tests.conftest import csrf_token
 from tests.integration.kb_helpers import publish_article
 
-XSS_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "xss"
+XSS_DIR = Path(__file__).resolve().parents[1] / "data" / "xss"  # vendored, see SOURCES.md
 OWN_SCRIPT = '<script src="/static/js/portal.js" defer></script>'
 
 
