@@ -5,7 +5,12 @@ BIN     = $(VENV)/bin
 PORT   ?= 5000
 export PORTAL_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: install run test lint bench translations clean
+.PHONY: install run test lint bench translations mutate clean
+
+# The compiled catalogs are committed (so `pip install .` needs no build step); a .mo is
+# recompiled only when its .po is newer, and the compiler writes byte-identical files, so
+# `make install` never changes a tracked file.
+CATALOGS = $(patsubst %.po,%.mo,$(wildcard portal/translations/*/LC_MESSAGES/messages.po))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +20,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed  ## create .venv, install, compile translations (idempotent)
-	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -f >/dev/null
+install: $(VENV)/.installed $(CATALOGS)  ## create .venv, install, compile translations (idempotent)
+
+portal/translations/%/LC_MESSAGES/messages.mo: portal/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/python scripts/i18n.py --compile
+	touch $@
 
 run: install  ## migrate, seed the demo on an empty database, serve on 127.0.0.1:$(PORT)
 	$(BIN)/portal db upgrade
@@ -35,9 +43,11 @@ bench: install  ## linker and search benchmarks, CrisisLex link rates (figures p
 	$(BIN)/python benchmarks/crisislex_rates.py
 	$(BIN)/python benchmarks/search_bench.py
 
-translations: install  ## re-extract messages and refresh the catalogs from portal/translations/ui.tsv
+translations: install  ## re-extract messages, rewrite the .po and .mo catalogs from portal/translations/ui*.tsv
 	$(BIN)/python scripts/i18n.py
-	$(BIN)/pybabel compile -d portal/translations
+
+mutate: install  ## break each access/safety rule in a copy of the tree; fails if a test suite does not notice
+	$(BIN)/python scripts/mutate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
