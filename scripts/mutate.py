@@ -278,7 +278,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         ACCESS,
         "if user is None or not user.is_active or user.security_stamp != stamp:",
         "if user is None or user.security_stamp != stamp:",
-        (SECURITY_TESTS,),
+        (SECURITY_TESTS, ACCESS_TESTS),
     ),
     # --- checks outside access.py today ---------------------------------------------------------
     Mutation(
