@@ -175,6 +175,8 @@ def test_check_hides_what_the_user_may_not_see(as_user, req):
             access.check(req, A.FOLLOW)
         with pytest.raises(NotFound):
             access.check(None, A.VIEW)
+        with pytest.raises(NotFound):  # a missing object is never "forbidden": that would say it exists
+            access.check(None, A.HANDLE, hidden=403)
 
 
 def test_load_answers_404_for_bad_missing_and_hidden_ids(as_user, req):
