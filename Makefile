@@ -6,7 +6,12 @@ PORT   ?= 5000
 export PORTAL_INSTANCE ?= $(CURDIR)/instance
 export PORTAL_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: install run test lint bench loadtest translations clean
+.PHONY: install run test lint bench loadtest translations mutate clean
+
+# The compiled catalogs are committed (so `pip install .` needs no build step); a .mo is
+# recompiled only when its .po is newer, and the compiler writes byte-identical files, so
+# `make install` never changes a tracked file.
+CATALOGS = $(patsubst %.po,%.mo,$(wildcard portal/translations/*/LC_MESSAGES/messages.po))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +21,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed  ## create .venv, install, compile translations (idempotent)
-	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -f >/dev/null
+install: $(VENV)/.installed $(CATALOGS)  ## create .venv, install, compile translations (idempotent)
+
+portal/translations/%/LC_MESSAGES/messages.mo: portal/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/python scripts/i18n.py --compile
+	touch $@
 
 run: install  ## migrate, seed the demo on an empty database, serve on 127.0.0.1:$(PORT)
 	$(BIN)/portal db upgrade
@@ -41,9 +49,11 @@ bench: install  ## linker and search benchmarks, CrisisLex link rates (figures p
 loadtest: install  ## bounded load test with PostgreSQL/Redis outages on its own servers (not part of `make test`)
 	$(BIN)/python benchmarks/loadtest.py
 
-translations: install  ## re-extract messages and refresh the catalogs from portal/translations/ui.tsv
+translations: install  ## re-extract messages, rewrite the .po and .mo catalogs from portal/translations/ui*.tsv
 	$(BIN)/python scripts/i18n.py
-	$(BIN)/pybabel compile -d portal/translations
+
+mutate: install  ## break each access/safety rule in a copy of the tree; fails if a test suite does not notice
+	$(BIN)/python scripts/mutate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,11 +1,12 @@
 """How often offer words in disaster tweets get a link (CrisisLex T26), related vs unrelated.
 
-usage: python benchmarks/crisislex_rates.py [SHARED_DIR]
+usage: python benchmarks/crisislex_rates.py [DATA_DIR]   (default benchmarks/data, see SOURCES.md)
 Prints, for tweets that contain an offer word, the share that got at least one link.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from collections import Counter
@@ -16,9 +17,10 @@ from linker import Linker, load_offers
 HERE = Path(__file__).resolve().parent
 
 
-def main(shared: Path) -> None:
+def main(data: Path) -> None:
     linker = Linker(load_offers(HERE / "data" / "crisis_offers.json"))
-    rows = [json.loads(line) for line in (shared / "data/context/crisislex-t26-labeled.jsonl").open()]
+    with gzip.open(data / "crisislex-t26-labeled.jsonl.gz", "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
     counts: Counter = Counter()
     examples: dict[str, list[str]] = {"related": [], "unrelated": []}
     for row in rows:
@@ -46,4 +48,4 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[1] / "shared")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "data")

@@ -1,8 +1,8 @@
 """Linker benchmark: throughput against a naive Aho-Corasick linker, start-up, memory, build time.
 
-usage: python benchmarks/linker_bench.py [SHARED_DIR]
+usage: python benchmarks/linker_bench.py [DATA_DIR]   (default benchmarks/data, see SOURCES.md)
 
-Corpus: every knowledge-base article in SHARED_DIR/data/kb (GNOME help, Organic Maps FAQ,
+Corpus: every knowledge-base article in DATA_DIR/kb (GNOME help, Organic Maps FAQ,
 CDC FAQ; en/pl/cs/ru), repeated until it exceeds 1 MB. Offers: 1,000 built from the corpus's
 own frequent words (250 per language), so matches are plentiful. Figures are printed, never asserted.
 """
@@ -24,10 +24,10 @@ HERE = Path(__file__).resolve().parent
 WORD = re.compile(r"[^\W\d_]{5,}")
 
 
-def load_corpus(shared: Path, min_bytes: int = 1_000_000) -> list[tuple[str, str]]:
+def load_corpus(data: Path, min_bytes: int = 1_000_000) -> list[tuple[str, str]]:
     """(lang, text) documents, the article set repeated until it passes `min_bytes`."""
     articles = []
-    for path in sorted((shared / "data" / "kb").glob("*/articles/*.md")):
+    for path in sorted((data / "kb").glob("*/articles/*.md")):
         raw = path.read_text("utf-8")
         _, front, body = raw.split("---", 2)
         lang = re.search(r"^locale:\s*(\w+)", front, re.M).group(1)
@@ -116,10 +116,10 @@ print(json.dumps({{"startup": startup, "build_10k": build,
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main(shared: Path) -> None:
+def main(data: Path) -> None:
     from linker import Linker
 
-    docs = load_corpus(shared)
+    docs = load_corpus(data)
     size_mb = sum(len(t.encode()) for _l, t in docs) / 1e6
     offers = make_offers(docs, 250)
     work = Path(HERE / ".." / ".bench").resolve()
@@ -156,4 +156,4 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[1] / "shared")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "data")

@@ -1,8 +1,9 @@
 """Search benchmark: Whoosh (our backend) against SQLite FTS5 on the same generated corpus.
 
-usage: python benchmarks/search_bench.py [SHARED_DIR]   (KB_BENCH_SIZES=10000,100000 by default)
+usage: python benchmarks/search_bench.py [DATA_DIR]   (KB_BENCH_SIZES=10000,100000 by default)
+DATA_DIR defaults to benchmarks/data (vendored copies, see SOURCES.md).
 
-Articles are generated from the sentences of the public help corpora in SHARED_DIR/data/kb
+Articles are generated from the sentences of the public help corpora in DATA_DIR/kb
 (en/pl/cs/ru); queries are those corpora's own queries. Figures are printed, never asserted.
 """
 
@@ -26,9 +27,9 @@ HERE = Path(__file__).resolve().parent
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
-def load_sentences(shared: Path) -> dict[str, list[str]]:
+def load_sentences(data: Path) -> dict[str, list[str]]:
     by_lang: dict[str, list[str]] = {}
-    for path in (shared / "data" / "kb").glob("*/articles/*.md"):
+    for path in (data / "kb").glob("*/articles/*.md"):
         _, front, body = path.read_text("utf-8").split("---", 2)
         lang = re.search(r"^locale:\s*(\w+)", front, re.M).group(1)
         text = re.sub(r"[#*_`>|-]", " ", body)
@@ -49,9 +50,9 @@ def generate(sentences: dict[str, list[str]], count: int, seed: int = 7) -> list
     return docs
 
 
-def load_queries(shared: Path, limit: int = 300) -> list[tuple[str, str]]:
+def load_queries(data: Path, limit: int = 300) -> list[tuple[str, str]]:
     queries = []
-    for path in (shared / "data" / "kb").glob("*/queries.tsv"):
+    for path in (data / "kb").glob("*/queries.tsv"):
         for line in path.read_text("utf-8").splitlines()[1:]:
             parts = line.split("\t")
             if len(parts) >= 2:
@@ -106,10 +107,10 @@ def bench_fts5(docs, queries, path: Path) -> dict:
     return {"rate": len(docs) / build, "p50": statistics.median(times), "p99": percentile(times, 0.99)}
 
 
-def main(shared: Path) -> None:
+def main(data: Path) -> None:
     sizes = [int(s) for s in os.environ.get("KB_BENCH_SIZES", "10000,100000").split(",")]
-    sentences = load_sentences(shared)
-    queries = load_queries(shared)
+    sentences = load_sentences(data)
+    queries = load_queries(data)
     print(f"Search benchmark: {len(queries)} queries (en/pl/cs/ru) from the public help corpora")
     print()
     print("| articles | engine | index build (articles/s) | query p50 (ms) | query p99 (ms) |")
@@ -127,4 +128,4 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[1] / "shared")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "data")

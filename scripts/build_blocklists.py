@@ -1,6 +1,6 @@
-"""Build linker/data/<lang>/obscenity.txt from the public lists in ../shared/data/blocklists.
+"""Build linker/data/<lang>/obscenity.txt from the public lists in scripts/data/blocklists.
 
-usage: python scripts/build_blocklists.py [SHARED_DIR]
+usage: python scripts/build_blocklists.py [LISTS_DIR]   (default scripts/data/blocklists)
 
 Sources and licences: linker/data/SOURCES.md. Words that are ordinary in help-desk text
 ("suck" of a vacuum cleaner, Polish "jajko" = egg, Russian "хрен" = horseradish) are left
@@ -152,8 +152,7 @@ def bad_words_next(path: Path) -> list[str]:
     return terms
 
 
-def main(shared: Path) -> None:
-    lists = shared / "data" / "blocklists"
+def main(lists: Path) -> None:
     for lang in ("en", "pl", "cs", "ru"):
         terms = [t.strip() for t in (lists / f"ldnoobw-{lang}.txt").read_text("utf-8").splitlines()]
         for extra in [f"bad-words-next-{lang}.json"] + (
@@ -172,4 +171,4 @@ def main(shared: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "scripts" / "data" / "blocklists")

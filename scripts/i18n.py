@@ -1,81 +1,60 @@
-"""Keep the translation catalogs in step with the code.
+"""Keep the translation catalogs in step with the code, deterministically.
 
-usage: python scripts/i18n.py
+usage: python scripts/i18n.py             extract the messages, rewrite the pl/cs/ru .po files from
+                                          portal/translations/ui*.tsv, compile the .mo files
+       python scripts/i18n.py --compile   only compile the .mo files (what `make install` runs)
 
-Extracts the messages and rewrites the pl/cs/ru catalogs from portal/translations/ui*.tsv.
-
-ui.tsv is the translators' sheet: one row per English message, one column per language.
-A message without a row stays untranslated, and the catalog-completeness test fails.
+ui.tsv is the translators' sheet: one row per English message, one column per language
+(areas add ui-<area>.tsv sheets, merged by msgid). A message without a row stays
+untranslated, and the catalog-completeness test fails. Files are written only when their
+bytes change, and the same inputs always give the same bytes (no dates, no tool versions
+in the headers; see portal/translations/catalogs.py), so a clean checkout stays clean.
 """
 
 from __future__ import annotations
 
-import csv
-import subprocess
 import sys
 from pathlib import Path
 
-from babel.messages.pofile import read_po, write_po
-
 ROOT = Path(__file__).resolve().parents[1]
-TRANSLATIONS = ROOT / "portal" / "translations"
-LOCALES = ("pl", "cs", "ru")
+sys.path.insert(0, str(ROOT))
+
+from portal.translations import catalogs  # noqa: E402 (the checkout's own package, not an installed one)
 
 
-def read_sheets() -> dict[str, dict[str, str]]:
-    """All translators' sheets: ui.tsv and one ui-<area>.tsv per area, merged by msgid."""
-    sheet: dict[str, dict[str, str]] = {}
-    for path in sorted(TRANSLATIONS.glob("ui*.tsv")):
-        with open(path, encoding="utf-8", newline="") as f:
-            rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-            sheet.update({row["msgid"]: row for row in rows})
-    return sheet
+def compile_all() -> list[Path]:
+    """Compile every .po into its .mo; the .mo files that changed."""
+    written = []
+    for po in catalogs.po_paths():
+        mo = po.with_suffix(".mo")
+        if catalogs.write_if_changed(mo, catalogs.mo_bytes(po)):
+            written.append(mo)
+    return written
 
 
-def main() -> int:
-    pot = ROOT / "build" / "messages.pot"
-    pot.parent.mkdir(exist_ok=True)
-    subprocess.run(  # noqa: S603 (fixed argv, our own interpreter)
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_l",
-            "-k",
-            "lazy_gettext",
-            "--no-location",
-            "--omit-header",
-            "-o",
-            str(pot),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    sheet = read_sheets()
-    with open(pot, "rb") as f:
-        template = read_po(f)
+def update_all() -> int:
+    """Rewrite the .po files from the code and the sheets; how many messages lack a translation."""
+    template = catalogs.extract_messages(ROOT)
+    sheet = catalogs.read_sheets()
     missing = 0
-    for locale in LOCALES:
-        template.locale = locale
-        template.fuzzy = False
-        for message in template:
-            if message.id:
-                row = sheet.get(message.id)
-                message.string = row[locale] if row else ""
-                missing += row is None
-        target = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as f:
-            write_po(f, template, omit_header=False, width=100)
-    print(f"catalogs written; {missing // len(LOCALES)} messages lack a translation")
+    for po in catalogs.po_paths():
+        data, missing = catalogs.po_bytes(template, sheet, po.parent.parent.name)
+        catalogs.write_if_changed(po, data)
+    return missing
+
+
+def main(argv: list[str]) -> int:
+    """Run the command line."""
+    if argv[1:] not in ([], ["--compile"]):
+        print(__doc__, file=sys.stderr)
+        return 2
+    if not argv[1:]:
+        missing = update_all()
+        print(f"catalogs written; {missing} messages lack a translation")
+    for mo in compile_all():
+        print(f"compiled {mo.relative_to(ROOT)}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

@@ -10,7 +10,7 @@ from knowledge_base.sanitize import ALLOWED_TAGS
 from tests.conftest import csrf_token
 from tests.integration.kb_helpers import publish_article
 
-XSS_DIR = Path(__file__).resolve().parents[1] / "data" / "xss"
+XSS_DIR = Path(__file__).resolve().parents[1] / "data" / "xss"  # vendored, see SOURCES.md
 OWN_SCRIPT = '<script src="/static/js/portal.js" defer></script>'
 
 

@@ -32,15 +32,12 @@ def test_customer_raises_a_request_with_a_photo(client_as, db, users):
     assert attachment.content_type == "image/png" and attachment.stored_name != "leak.png"
     page = client.get(f"/requests/{req.reference}").get_data(as_text=True)
     assert "Washer leaks" in page and "leak.png" in page
-    download = client.get(f"/attachments/{attachment.id}")
-    assert download.data == png_bytes()
-    assert download.headers["Content-Disposition"].startswith("attachment")
-    assert download.headers["X-Content-Type-Options"] == "nosniff"
-    assert (
-        client.get(f"/attachments/{attachment.id}?preview=1")
-        .headers["Content-Disposition"]
-        .startswith("inline")
-    )
+    with client.get(f"/attachments/{attachment.id}") as download:  # closes the streamed file
+        assert download.data == png_bytes()
+        assert download.headers["Content-Disposition"].startswith("attachment")
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+    with client.get(f"/attachments/{attachment.id}?preview=1") as preview:  # closes the streamed file
+        assert preview.headers["Content-Disposition"].startswith("inline")
 
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64

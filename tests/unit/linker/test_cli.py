@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from linker.cli import main
+from tests.unit.linker import scoring
 from tests.unit.linker.conftest import DATA
-
-SHARED_EVAL = Path(__file__).resolve().parents[4] / "shared" / "eval"
 
 
 def run_cli(capsys, args, stdin=""):
@@ -46,9 +45,8 @@ def test_our_labelled_cases_in_four_languages(capsys):
     assert code == 0 and embarrassing == 0 and recall >= 0.9
 
 
-def test_the_shared_development_set_scores_clean():
-    if not SHARED_EVAL.exists():
-        pytest.fail(f"the shared evaluation set is missing at {SHARED_EVAL}")
+def test_the_development_set_scores_clean():
+    """The team's development cases (vendored in tests/data, see SOURCES.md) through the real CLI."""
     cli = subprocess.run(
         [
             sys.executable,
@@ -56,29 +54,34 @@ def test_the_shared_development_set_scores_clean():
             "linker.cli",
             "scan",
             "--offers",
-            str(SHARED_EVAL / "linker_offers.json"),
-            str(SHARED_EVAL / "linker_dev.jsonl"),
+            str(DATA / "linker_dev_offers.json"),
+            str(DATA / "linker_dev.jsonl"),
         ],
         capture_output=True,
         text=True,
         check=True,
     )
-    scored = subprocess.run(
-        [
-            sys.executable,
-            str(SHARED_EVAL / "score_linker.py"),
-            str(SHARED_EVAL / "linker_dev.jsonl"),
-            "/dev/stdin",
-        ],
-        input=cli.stdout,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    summary = scored.stdout.strip().splitlines()[-1]
-    assert "embarrassing=0/" in summary and "zone_violations=0" in summary
-    recall = float(summary.split("recall=")[1].split()[0])
-    assert recall >= 0.9
+    outputs = [json.loads(line) for line in cli.stdout.splitlines() if line.strip()]
+    result = scoring.score(scoring.load_jsonl(DATA / "linker_dev.jsonl"), outputs)
+    assert result.unsafe_slots > 0 and result.expected > 0
+    assert result.embarrassing == 0, result.details
+    assert result.zone_violations == 0 and result.errors == 0, result.details
+    assert result.recall >= 0.9, result.details
+
+
+def test_the_scorer_counts_embarrassing_links_zone_violations_and_gaps():
+    cases = [
+        {"id": "a", "kind": "accident", "text": "t", "link": [], "nolink": ["grill"]},
+        {"id": "b", "kind": "safe", "html": "<h2>x</h2>", "link": ["router"], "nolink": []},
+        {"id": "c", "kind": "safe", "text": "t", "link": ["tablet"], "nolink": []},
+    ]
+    outputs = [
+        {"id": "a", "links": [{"offer": "grill"}]},
+        {"id": "b", "links": [{"offer": "router"}], "html": '<h2><a href="/go/1" rel="sponsored">x</a></h2>'},
+    ]
+    result = scoring.score(cases, outputs)
+    assert (result.embarrassing, result.zone_violations, result.errors, result.missed) == (1, 1, 1, 1)
+    assert result.recall == 0.5
 
 
 def test_bad_lines_give_errors_and_the_scan_goes_on(capsys):

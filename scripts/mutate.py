@@ -1,0 +1,476 @@
+"""A small mutation runner: break one access or safety rule at a time and check that a test notices.
+
+usage: python scripts/mutate.py [--list] [-k SUBSTRING ...] [--no-baseline]
+
+Each mutation names a file, an exact source snippet (it must occur exactly once) and its
+replacement, plus the test files that guard that rule. The working tree is copied once to a
+temporary folder; every mutation is applied to that copy only (the real files are never
+written), the guarding tests run there with `pytest -x`, and the copy is restored. A mutation
+is "killed" when some test fails and "SURVIVED" when they all pass: a survivor is a rule no
+test would miss. Exit status: 0 if every mutation was killed, 1 if any survived or a run
+failed for another reason (a stale snippet, a collection error, a failing baseline).
+
+Environment variables such as PORTAL_TEST_DATABASE_URL pass through to the test runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "__pycache__",
+    "*.pyc",
+    "instance",
+    "build",
+    "*.egg-info",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    ".bench",
+    "test-artifacts",
+)
+
+ACCESS = "portal/access.py"
+ACCESS_TESTS = "tests/integration/test_access_rules.py"
+SECURITY_TESTS = "tests/integration/test_security.py"
+CUSTOMER_TESTS = "tests/integration/test_requests_customer.py"
+REQUEST_ACCESS_TESTS = "tests/integration/test_access_requests.py"
+RENDER_TESTS = "tests/unit/knowledge_base/test_render.py"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One deliberate bug: `snippet` in `path` becomes `replacement`; `tests` must catch it."""
+
+    name: str
+    path: str
+    snippet: str
+    replacement: str
+    tests: tuple[str, ...]
+
+
+MUTATIONS: tuple[Mutation, ...] = (
+    # --- portal/access.py: object rules -------------------------------------------------------
+    Mutation(
+        "access: a request's owner is anyone",
+        ACCESS,
+        "owner = obj.customer_id == user.id",
+        "owner = True",
+        (CUSTOMER_TESTS, ACCESS_TESTS),
+    ),
+    Mutation(
+        "access: every user counts as request staff",
+        ACCESS,
+        "staff = user.has_role(Role.AGENT)",
+        "staff = True",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: staff may follow (act as the customer on) any request",
+        ACCESS,
+        "        if action == Action.FOLLOW:\n            return owner\n",
+        "        if action == Action.FOLLOW:\n            return owner or staff\n",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: customers may handle requests",
+        ACCESS,
+        "        if action == Action.HANDLE:\n            return staff\n",
+        "        if action == Action.HANDLE:\n            return True\n",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: attachments skip their request's rule",
+        ACCESS,
+        "    if isinstance(obj, Attachment):\n        obj = obj.request\n",
+        "    if isinstance(obj, Attachment):\n        return True\n",
+        (CUSTOMER_TESTS, ACCESS_TESTS),
+    ),
+    Mutation(
+        "access: any user may see or change any user",
+        ACCESS,
+        "return _is_admin(user) or (action == Action.VIEW and obj.id == user.id)",
+        "return True",
+        (SECURITY_TESTS, ACCESS_TESTS),
+    ),
+    Mutation(
+        "access: unknown object types are allowed",
+        ACCESS,
+        "        return _is_admin(user) or (action == Action.VIEW and obj.id == user.id)\n    return False\n",
+        "        return _is_admin(user) or (action == Action.VIEW and obj.id == user.id)\n    return True\n",
+        (ACCESS_TESTS,),
+    ),
+    # --- portal/access.py: allows ---------------------------------------------------------------
+    Mutation(
+        "access: allows() says yes to every area action",
+        ACCESS,
+        "    if area is not None:\n        return area(user)\n",
+        "    if area is not None:\n        return True\n",
+        (ACCESS_TESTS, SECURITY_TESTS),
+    ),
+    Mutation(
+        "access: inactive users keep their rights",
+        ACCESS,
+        'if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:',
+        'if user is None or not getattr(user, "is_authenticated", False):',
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: an object action without an object is allowed",
+        ACCESS,
+        "    if obj is None:\n        return False\n    return _object_rule(user, action, obj)",
+        "    if obj is None:\n        return True\n    return _object_rule(user, action, obj)",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: agents without the editor right may review articles",
+        ACCESS,
+        "(u.role == Role.AGENT and bool(u.kb_editor))",
+        "u.role == Role.AGENT",
+        (ACCESS_TESTS, "tests/integration/test_kb_curation.py"),
+    ),
+    Mutation(
+        "access: agents get into marketing",
+        ACCESS,
+        "Action.MARKETING: lambda u: u.has_role(Role.MARKETER)",
+        "Action.MARKETING: lambda u: u.has_role(Role.MARKETER, Role.AGENT)",
+        (SECURITY_TESTS,),
+    ),
+    Mutation(
+        "access: marketers get the request queue",
+        ACCESS,
+        "Action.WORK_QUEUE: lambda u: u.has_role(Role.AGENT)",
+        "Action.WORK_QUEUE: lambda u: u.has_role(Role.AGENT, Role.MARKETER)",
+        (SECURITY_TESTS,),
+    ),
+    Mutation(
+        "access: every staff member administers",
+        ACCESS,
+        "Action.ADMINISTER: _is_admin,",
+        "Action.ADMINISTER: lambda u: u.has_role(Role.AGENT, Role.MARKETER),",
+        (SECURITY_TESTS,),
+    ),
+    # --- portal/access.py: gate, requires -------------------------------------------------------
+    Mutation(
+        "access: gate() lets everyone through",
+        ACCESS,
+        "        if not allows(current_user, action):\n            abort(403)\n        return None\n",
+        "        return None\n",
+        (SECURITY_TESTS,),
+    ),
+    Mutation(
+        "access: gate() no longer sends anonymous visitors to log in",
+        ACCESS,
+        "        if not current_user.is_authenticated:\n            return _deny_anonymous()\n",
+        "",
+        (SECURITY_TESTS,),
+    ),
+    Mutation(
+        "access: requires() lets everyone through",
+        ACCESS,
+        "            if not allows(current_user, action):\n                abort(403)\n"
+        "            return view(*args, **kwargs)",
+        "            return view(*args, **kwargs)",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: requires() no longer needs a login",
+        ACCESS,
+        "        @wraps(view)\n        @login_required\n",
+        "        @wraps(view)\n",
+        (ACCESS_TESTS,),
+    ),
+    # --- portal/access.py: loaders --------------------------------------------------------------
+    Mutation(
+        "access: valid_id() accepts ids past the INTEGER range",
+        ACCESS,
+        "return number if 1 <= number <= MAX_ID else None",
+        "return number if 1 <= number else None",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: valid_id() accepts zero and negative ids",
+        ACCESS,
+        "return number if 1 <= number <= MAX_ID else None",
+        "return number if number <= MAX_ID else None",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: check() no longer aborts 404 on a missing object",
+        ACCESS,
+        "    if obj is None:\n        abort(404)\n    if not allows(current_user, action, obj):",
+        "    if not allows(current_user, action, obj):",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: check() lets a refused user through",
+        ACCESS,
+        "        abort(403 if action != Action.VIEW and allows(current_user, Action.VIEW, obj) else hidden)"
+        "\n",
+        "        pass\n",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: check() reveals hidden objects with 403",
+        ACCESS,
+        "abort(403 if action != Action.VIEW and allows(current_user, Action.VIEW, obj) else hidden)",
+        "abort(403)",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: load() drops abort(404) for a bad id",
+        ACCESS,
+        "    key = valid_id(ident)\n    if key is None:\n        abort(404)\n    return check(",
+        "    key = valid_id(ident)\n    return check(",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: load() skips the object rule",
+        ACCESS,
+        "    return check(get_session().get(model, key), action, hidden=hidden)",
+        "    return get_session().get(model, key)",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: load_staff_object() drops abort(404)",
+        ACCESS,
+        "    found = get_session().get(model, key) if key is not None else None\n"
+        "    if found is None:\n        abort(404)\n",
+        "    found = get_session().get(model, key) if key is not None else None\n",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: request_by_reference() shows staff a customer URL",
+        ACCESS,
+        "if found is not None and action == Action.FOLLOW and found.customer_id != current_user.id:",
+        "if found is not None and action == Action.FOLLOW and False:",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: request_by_reference() skips the object rule",
+        ACCESS,
+        "        abort(404)  # staff use the staff pages; a customer URL never shows someone else's request\n"
+        "    return check(found, action)",
+        "        abort(404)  # staff use the staff pages; a customer URL never shows someone else's request\n"
+        "    if found is None:\n        abort(404)\n    return found",
+        (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: load_user() ignores the security stamp",
+        ACCESS,
+        "if user is None or not user.is_active or user.security_stamp != stamp:",
+        "if user is None or not user.is_active:",
+        (ACCESS_TESTS, SECURITY_TESTS),
+    ),
+    Mutation(
+        "access: load_user() keeps inactive users logged in",
+        ACCESS,
+        "if user is None or not user.is_active or user.security_stamp != stamp:",
+        "if user is None or user.security_stamp != stamp:",
+        (SECURITY_TESTS, ACCESS_TESTS),
+    ),
+    # --- checks outside access.py today ---------------------------------------------------------
+    Mutation(
+        "csrf: CSRF protection is not installed",
+        "portal/__init__.py",
+        "    csrf.init_app(app)\n",
+        "",
+        (SECURITY_TESTS,),
+    ),
+    Mutation(
+        "requests: attachment download skips the access check",
+        "portal/requests/customer_views.py",
+        "if item is None or services.get_request_for(db, current_user, item.request.reference) is None:",
+        "if item is None:",
+        (CUSTOMER_TESTS, REQUEST_ACCESS_TESTS),
+    ),
+    Mutation(
+        "requests: get_request_for() shows any request to anyone",
+        "portal/requests/services.py",
+        "if request.customer_id == user.id or is_staff_for_requests(user):",
+        "if True:",
+        (CUSTOMER_TESTS, REQUEST_ACCESS_TESTS),
+    ),
+    Mutation(
+        "requests: customer pages serve staff any request",
+        "portal/requests/customer_views.py",
+        "if found is None or found.customer_id != current_user.id:",
+        "if found is None:",
+        (CUSTOMER_TESTS, REQUEST_ACCESS_TESTS),
+    ),
+    Mutation(
+        "auth: login rate limit per email removed (key)",
+        "portal/auth/views.py",
+        '@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)\n',
+        "",
+        (SECURITY_TESTS, "tests/integration/test_access_rate_limits.py"),
+    ),
+    Mutation(
+        "auth: login rate limit per IP removed",
+        "portal/auth/views.py",
+        '@limiter.limit(_login_limit, methods=["POST"])\n@limiter.limit(_login_limit, methods=["POST"], key',
+        '@limiter.limit(_login_limit, methods=["POST"], key',
+        (SECURITY_TESTS, "tests/integration/test_access_rate_limits.py"),
+    ),
+    Mutation(
+        "kb: Markdown rendering skips the sanitizer",
+        "knowledge_base/render.py",
+        "return clean_html(_markdown().render(source))",
+        "return _markdown().render(source)",
+        (RENDER_TESTS, "tests/unit/knowledge_base/test_sanitize.py", "tests/integration/test_kb_xss.py"),
+    ),
+    Mutation(
+        "kb: the sanitizer allows javascript: URLs",
+        "knowledge_base/sanitize.py",
+        'ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})',
+        'ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "javascript"})',
+        (RENDER_TESTS, "tests/unit/knowledge_base/test_sanitize.py", "tests/integration/test_kb_xss.py"),
+    ),
+    Mutation(
+        "linker: sentence checks (tragedy, complaint, ...) ignored",
+        "linker/core.py",
+        '            reasons = self._run("sentence", candidate, ctx)\n',
+        "            reasons = []\n",
+        ("tests/unit/linker/test_cli.py::test_the_development_set_scores_clean",),
+    ),
+)
+
+
+def apply(source: str, mutation: Mutation) -> str:
+    """`source` with the mutation applied; ValueError unless the snippet occurs exactly once."""
+    count = source.count(mutation.snippet)
+    if count != 1:
+        raise ValueError(f"snippet found {count} times in {mutation.path} (stale mutation?)")
+    return source.replace(mutation.snippet, mutation.replacement)
+
+
+def copy_tree(target: Path) -> Path:
+    """A copy of the working tree (without .git, .venv and caches) under `target`."""
+    tree = target / "tree"
+    shutil.copytree(ROOT, tree, ignore=COPY_IGNORE, symlinks=True)
+    return tree
+
+
+def child_env(tree: Path) -> dict[str, str]:
+    """The environment of a test run: the copy first on the path, no bytecode caches."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(tree)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def existing(tree: Path, tests: tuple[str, ...]) -> tuple[str, ...]:
+    """The tests whose file exists in the copy (a test id may carry `::name`)."""
+    return tuple(test for test in tests if (tree / test.split("::")[0]).is_file())
+
+
+def run_tests(tree: Path, tests: tuple[str, ...]) -> tuple[int, str]:
+    """Run `tests` in the copy with `pytest -x`; (exit code, pytest's summary line).
+
+    With no test file to run, nothing can notice the mutation: exit 0, "no test".
+    """
+    if not tests:
+        return 0, "no test file guards this rule"
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
+    done = subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        command, cwd=tree, env=child_env(tree), capture_output=True, text=True, check=False
+    )
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    summary = lines[-1].strip("= ") if lines else done.stderr.strip()[-200:]
+    return done.returncode, summary
+
+
+def imports_from_copy(tree: Path) -> bool:
+    """True if the test runs import the portal from the copy (not from an installed checkout)."""
+    probe = (
+        "import portal, linker, knowledge_base as kb; print(portal.__file__, linker.__file__, kb.__file__)"
+    )
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe],
+        cwd=tree,
+        env=child_env(tree),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return all(Path(path).resolve().is_relative_to(tree.resolve()) for path in out.split())
+
+
+def verdict(code: int) -> str:
+    """pytest's exit code as a mutation result."""
+    return {0: "SURVIVED", 1: "killed"}.get(code, f"ERROR (pytest exit {code})")
+
+
+def run(mutations: list[Mutation], baseline: bool) -> int:
+    """Apply each mutation in a temporary copy, print the table; 0 if all were killed."""
+    with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
+        tree = copy_tree(Path(tmp))
+        if not imports_from_copy(tree):
+            print("the copy's packages are shadowed by an installed checkout; aborting", file=sys.stderr)
+            return 1
+        if baseline:
+            every = existing(tree, tuple(dict.fromkeys(test for m in mutations for test in m.tests)))
+            code, summary = run_tests(tree, every)
+            print(f"baseline (no mutation): {summary}")
+            if code != 0:
+                print("the tests fail without any mutation; fix them first", file=sys.stderr)
+                return 1
+        print()
+        print("| mutation | tests run | result | pytest |")
+        print("|---|---|---|---|")
+        failed = 0
+        for mutation in mutations:
+            target = tree / mutation.path
+            original = target.read_text("utf-8")
+            started = time.monotonic()
+            try:
+                target.write_text(apply(original, mutation), "utf-8")
+                code, summary = run_tests(tree, existing(tree, mutation.tests))
+                result = verdict(code)
+            except ValueError as exc:
+                result, summary = "ERROR (stale)", str(exc)
+            finally:
+                target.write_text(original, "utf-8")
+            failed += result != "killed"
+            present = existing(tree, mutation.tests)
+            tests = ", ".join(
+                t.removeprefix("tests/") + ("" if t in present else " (missing)") for t in mutation.tests
+            )
+            seconds = time.monotonic() - started
+            print(f"| {mutation.name} | {tests} | {result} | {summary} ({seconds:.0f} s) |", flush=True)
+        print()
+        print(f"{len(mutations) - failed} of {len(mutations)} mutations killed")
+        return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run the selected mutations."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    parser.add_argument("-k", action="append", default=[], help="run mutations whose name contains this")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the unmutated run")
+    args = parser.parse_args(argv)
+    chosen = [m for m in MUTATIONS if not args.k or any(k.lower() in m.name.lower() for k in args.k)]
+    if args.list:
+        for mutation in chosen:
+            print(f"{mutation.name}  [{mutation.path}; {', '.join(mutation.tests)}]")
+        return 0
+    if not chosen:
+        print("no mutation matches", file=sys.stderr)
+        return 1
+    return run(chosen, baseline=not args.no_baseline)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
