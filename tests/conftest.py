@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -41,6 +42,15 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     admin.dispose()
 
 
+class BufferedClient(FlaskClient):
+    """A test client that reads every response whole and closes it (streamed files too),
+    so no test leaks an open attachment file (warnings are errors in this suite)."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     """The portal with a migrated test database."""
@@ -57,6 +67,7 @@ def app(database_url, tmp_path_factory):
             "RESET_RATE_LIMIT": "3 per minute",
         }
     )
+    application.test_client_class = BufferedClient
     migrate.upgrade(application)
     yield application
     application.extensions["db_engine"].dispose()
