@@ -48,7 +48,12 @@ class BufferedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("buffered", True)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        # werkzeug spools a large request body to a temporary file that it never closes
+        body = response.request.environ.get("wsgi.input")
+        if body is not None and hasattr(body, "close"):
+            body.close()
+        return response
 
 
 @pytest.fixture(scope="session")

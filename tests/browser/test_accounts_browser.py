@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.mail import wait_for_deferred
 
@@ -25,23 +26,23 @@ def test_register_confirm_login_logout(page, app, mail_to_smtp):
     page.get_by_label("Confirm password").fill("tulip-orbit-kettle-93")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(re.compile(r"/login"))
-    assert page.get_by_text("Check your mailbox").is_visible()
+    expect(page.get_by_text("Check your mailbox")).to_be_visible()
 
     page.goto(mailed_path(app, mail_to_smtp, "/confirm/"))
     page.get_by_role("button", name="Confirm and log in").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_role("link", name="Browser User").is_visible()
+    expect(page.get_by_role("link", name="Browser User")).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_role("link", name="Log in", exact=True).is_visible()
+    expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
 
     page.goto("/login")
     page.get_by_label("Email").fill("browser@example.com")
     page.get_by_label("Password").fill("tulip-orbit-kettle-93")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_reset_password_through_the_mailed_link(page, app, users, mail_to_smtp):
@@ -59,11 +60,11 @@ def test_reset_password_through_the_mailed_link(page, app, users, mail_to_smtp):
     page.get_by_label("Password").fill("my-fresh-passphrase")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_role("button", name="Log out").is_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_language_picker_switches_to_polish_without_inline_script(page):
     page.goto("/")
     with page.expect_navigation():
         page.select_option("#locale", "pl")
-    assert page.get_by_role("heading", name="W czym możemy pomóc?").is_visible()
+    expect(page.get_by_role("heading", name="W czym możemy pomóc?")).to_be_visible()

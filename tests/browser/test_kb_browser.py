@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import TEST_PASSWORD
 from tests.integration.kb_helpers import publish_article
@@ -57,5 +58,5 @@ def test_polish_reader_finds_an_article_with_an_inflected_query(app, db, browser
     page.goto("/kb")
     page.get_by_role("searchbox").fill("pralkami")
     page.get_by_role("button", name="Szukaj").click()
-    assert page.get_by_role("link", name="Jak wyczyścić filtr pralki").is_visible()
+    expect(page.get_by_role("link", name="Jak wyczyścić filtr pralki")).to_be_visible()
     context.close()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.models import CannedResponse, RequestStatus, ServiceRequest
@@ -44,7 +45,7 @@ def test_customer_raises_agent_resolves_customer_rates(
     customer.get_by_role("button", name="Send the request").click()
     customer.wait_for_url(re.compile(r"/requests/SR-"))
     reference = customer.url.rsplit("/", 1)[1]
-    assert customer.get_by_role("img", name="leak.png").is_visible()
+    expect(customer.get_by_role("img", name="leak.png")).to_be_visible()
 
     agent = browser.new_context(base_url=live_server.url).new_page()
     log_in(agent, "agent@example.com")
@@ -55,17 +56,18 @@ def test_customer_raises_agent_resolves_customer_rates(
     agent.get_by_label("Status").select_option("resolved")
     agent.get_by_role("button", name="Save").click()
     agent.wait_for_url(re.compile(reference))
-    assert agent.get_by_text("Saved.").is_visible()
+    expect(agent.get_by_text("Saved.")).to_be_visible()
 
     assert any(
         "please clean the pump filter" in m.get_body(("plain",)).get_content() for m in mail_to_smtp.messages
     )
     customer.goto(f"/requests/{reference}")
-    assert customer.get_by_text(f"Hello Customer, please clean the pump filter ({reference}).").is_visible()
+    reply = f"Hello Customer, please clean the pump filter ({reference})."
+    expect(customer.get_by_text(reply)).to_be_visible()
     customer.get_by_label("Rating").select_option("5")
     customer.get_by_label("Comment (optional)").fill("Fixed in a minute!")
     customer.get_by_role("button", name="Rate").click()
-    assert customer.get_by_text("Thank you for your rating.").is_visible()
+    expect(customer.get_by_text("Thank you for your rating.")).to_be_visible()
 
     db.expire_all()
     req = db.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
