@@ -47,6 +47,15 @@ SECURITY_TESTS = "tests/integration/test_security.py"
 CUSTOMER_TESTS = "tests/integration/test_requests_customer.py"
 REQUEST_ACCESS_TESTS = "tests/integration/test_access_requests.py"
 RENDER_TESTS = "tests/unit/knowledge_base/test_render.py"
+VIEW_TESTS = "tests/integration/test_access_views.py"
+AUTH_HARDENING = "tests/integration/test_auth_hardening.py"
+REQUEST_LIMITS = "tests/integration/test_requests_limits.py"
+MARKETING_HARDENING = "tests/integration/test_marketing_hardening.py"
+KB_REVIEW_TESTS = "tests/integration/test_kb_review.py"
+CUSTOMER_VIEWS = "portal/requests/customer_views.py"
+STAFF_VIEWS = "portal/requests/staff_views.py"
+KB_STAFF_VIEWS = "portal/kb/staff_views.py"
+MARKETING_VIEWS = "portal/marketing/views.py"
 
 
 @dataclass(frozen=True)
@@ -107,9 +116,16 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "access: unknown object types are allowed",
         ACCESS,
-        "        return _is_admin(user) or (action == Action.VIEW and obj.id == user.id)\n    return False\n",
-        "        return _is_admin(user) or (action == Action.VIEW and obj.id == user.id)\n    return True\n",
+        "    if not isinstance(obj, Article | ArticleRevision):\n        return False\n",
+        "    if not isinstance(obj, Article | ArticleRevision):\n        return True\n",
         (ACCESS_TESTS,),
+    ),
+    Mutation(
+        "access: any user may see any request",
+        ACCESS,
+        "        if action == Action.VIEW:\n            return owner or staff\n",
+        "        if action == Action.VIEW:\n            return True\n",
+        (CUSTOMER_TESTS, REQUEST_ACCESS_TESTS, ACCESS_TESTS),
     ),
     # --- portal/access.py: allows ---------------------------------------------------------------
     Mutation(
@@ -289,27 +305,6 @@ MUTATIONS: tuple[Mutation, ...] = (
         (SECURITY_TESTS,),
     ),
     Mutation(
-        "requests: attachment download skips the access check",
-        "portal/requests/customer_views.py",
-        "if item is None or services.get_request_for(db, current_user, item.request.reference) is None:",
-        "if item is None:",
-        (CUSTOMER_TESTS, REQUEST_ACCESS_TESTS),
-    ),
-    Mutation(
-        "requests: get_request_for() shows any request to anyone",
-        "portal/requests/services.py",
-        "if request.customer_id == user.id or is_staff_for_requests(user):",
-        "if True:",
-        (CUSTOMER_TESTS, REQUEST_ACCESS_TESTS),
-    ),
-    Mutation(
-        "requests: customer pages serve staff any request",
-        "portal/requests/customer_views.py",
-        "if found is None or found.customer_id != current_user.id:",
-        "if found is None:",
-        (CUSTOMER_TESTS, REQUEST_ACCESS_TESTS),
-    ),
-    Mutation(
         "auth: login rate limit per email removed (key)",
         "portal/auth/views.py",
         '@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)\n',
@@ -336,6 +331,319 @@ MUTATIONS: tuple[Mutation, ...] = (
         'ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})',
         'ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "javascript"})',
         (RENDER_TESTS, "tests/unit/knowledge_base/test_sanitize.py", "tests/integration/test_kb_xss.py"),
+    ),
+    # --- view call sites: object loaders and role gates ------------------------------------------
+    Mutation(
+        "requests: customer pages serve staff any request",
+        CUSTOMER_VIEWS,
+        "def detail(ref: str):\n    found = access.request_by_reference(ref, access.Action.FOLLOW)",
+        "def detail(ref: str):\n    found = access.request_by_reference(ref, access.Action.VIEW)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: customer close/reopen load the request for VIEW, not FOLLOW",
+        CUSTOMER_VIEWS,
+        "    found = access.request_by_reference(ref, access.Action.FOLLOW)\n"
+        "    if not forms.ReplyForm().validate_on_submit():",
+        "    found = access.request_by_reference(ref, access.Action.VIEW)\n"
+        "    if not forms.ReplyForm().validate_on_submit():",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: customer reply loads the request for VIEW, not FOLLOW",
+        CUSTOMER_VIEWS,
+        "def reply(ref: str):\n    db = get_session()\n"
+        "    found = access.request_by_reference(ref, access.Action.FOLLOW)",
+        "def reply(ref: str):\n    db = get_session()\n"
+        "    found = access.request_by_reference(ref, access.Action.VIEW)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: customer rating loads the request for VIEW, not FOLLOW",
+        CUSTOMER_VIEWS,
+        "def rate(ref: str):\n    db = get_session()\n"
+        "    found = access.request_by_reference(ref, access.Action.FOLLOW)",
+        "def rate(ref: str):\n    db = get_session()\n"
+        "    found = access.request_by_reference(ref, access.Action.VIEW)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "requests: attachment download skips the access check",
+        CUSTOMER_VIEWS,
+        "    item = access.load(Attachment, attachment_id, access.Action.VIEW)",
+        "    item = get_session().get(Attachment, attachment_id) or abort(404)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: the staff request area has no gate",
+        STAFF_VIEWS,
+        "bp.before_request(access.gate(access.Action.WORK_QUEUE))\n",
+        "",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: staff request page skips the loader (unknown reference)",
+        STAFF_VIEWS,
+        "    db = get_session()\n    found = access.request_by_reference(ref, access.Action.HANDLE)\n",
+        "    db = get_session()\n"
+        "    found = db.scalar(select(ServiceRequest).where(ServiceRequest.reference == ref))\n",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: staff request reload after a conflict skips the loader",
+        STAFF_VIEWS,
+        "            found = access.request_by_reference(ref, access.Action.HANDLE)\n",
+        "            found = db.scalar(select(ServiceRequest).where(ServiceRequest.reference == ref))\n",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: deleting a canned response skips the loader",
+        STAFF_VIEWS,
+        "db.delete(access.load_staff_object(CannedResponse, item_id))",
+        "db.delete(db.get(CannedResponse, item_id))",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: agents get into the admin area",
+        "portal/admin/views.py",
+        "bp.before_request(access.gate(access.Action.ADMINISTER))",
+        "bp.before_request(access.gate(access.Action.WORK_QUEUE))",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: admin user page skips the loader",
+        "portal/admin/views.py",
+        "def user_detail(user_id: int):\n    db = get_session()\n"
+        "    user = access.load_staff_object(User, user_id)",
+        "def user_detail(user_id: int):\n    db = get_session()\n    user = db.get(User, user_id)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: admin (de)activation skips the loader",
+        "portal/admin/views.py",
+        "def user_active(user_id: int):\n    db = get_session()\n"
+        "    user = access.load_staff_object(User, user_id)",
+        "def user_active(user_id: int):\n    db = get_session()\n    user = db.get(User, user_id)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: the staff KB area has no gate",
+        KB_STAFF_VIEWS,
+        "bp.before_request(access.gate(Action.CURATE_KB))\n",
+        "",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: staff KB article lookup skips the check",
+        KB_STAFF_VIEWS,
+        "    return access.check(found, Action.EDIT)",
+        "    return found",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: staff KB revision lookup skips the loader",
+        KB_STAFF_VIEWS,
+        "    revision = access.load_staff_object(ArticleRevision, revision_id)",
+        "    revision = get_session().get(ArticleRevision, revision_id)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: approving a revision skips the REVIEW check (four-eyes 403)",
+        KB_STAFF_VIEWS,
+        "            access.check(revision, Action.REVIEW)  # four-eyes: 403 for the author\n",
+        "",
+        (KB_REVIEW_TESTS + "::test_four_eyes_setting_stops_reviewers_approving_their_own_revision",),
+    ),
+    Mutation(
+        "views: archiving needs only the curator right",
+        KB_STAFF_VIEWS,
+        "@access.requires(Action.REVIEW_KB)\ndef archive(",
+        "@access.requires(Action.CURATE_KB)\ndef archive(",
+        (KB_REVIEW_TESTS + "::test_archiving_needs_the_reviewer_right",),
+    ),
+    Mutation(
+        "views: the marketing area has no gate",
+        MARKETING_VIEWS,
+        "bp.before_request(access.gate(access.Action.MARKETING))\n",
+        "",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: offer edit page skips the loader",
+        MARKETING_VIEWS,
+        "offer = access.load_staff_object(Offer, offer_id) if offer_id is not None else None",
+        "offer = db.get(Offer, offer_id) if offer_id is not None else None",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: offer status change skips the loader",
+        MARKETING_VIEWS,
+        "    offer = access.load_staff_object(Offer, offer_id)\n    if status not in",
+        "    offer = db.get(Offer, offer_id)\n    if status not in",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: reviewing one suggestion skips the loader",
+        MARKETING_VIEWS,
+        "    access.load_staff_object(LinkSuggestion, suggestion_id)\n",
+        "",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: excluding a word skips the suggestion loader",
+        MARKETING_VIEWS,
+        "suggestion = access.load_staff_object(LinkSuggestion, suggestion_id)",
+        "suggestion = db.get(LinkSuggestion, suggestion_id)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "views: deleting a blocklist term skips the loader",
+        MARKETING_VIEWS,
+        "term = access.load_staff_object(BlockTerm, term_id)",
+        "term = db.get(BlockTerm, term_id)",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "go: links that are not approved redirect",
+        "portal/marketing/go.py",
+        "        or suggestion.state != SuggestionState.APPROVED\n",
+        "",
+        (VIEW_TESTS,),
+    ),
+    Mutation(
+        "go: a stored unsafe offer URL is redirected to",
+        "portal/marketing/go.py",
+        "    if not is_safe_url(suggestion.offer.url):",
+        "    if False:",
+        (MARKETING_HARDENING + "::test_go_answers_404_for_a_stored_bad_url",),
+    ),
+    # --- the safety rules merged from the hardening branches -------------------------------------
+    Mutation(
+        "host: TRUSTED_HOSTS is not set (any Host header is served)",
+        "portal/config.py",
+        '"TRUSTED_HOSTS": trusted_hosts(base_url, _env("PORTAL_TRUSTED_HOSTS", ""), env),',
+        '"TRUSTED_HOSTS": None,',
+        (AUTH_HARDENING + "::test_a_forged_host_header_is_refused_and_mails_nothing",),
+    ),
+    Mutation(
+        "mail: external_url() builds on the request's Host",
+        "portal/mail.py",
+        "    return adapter.build(endpoint, values, force_external=True)",
+        '    return __import__("flask").url_for(endpoint, _external=True, **values)',
+        (AUTH_HARDENING + "::test_external_url_ignores_the_request_host",),
+    ),
+    Mutation(
+        "auth: logout no longer rotates the security stamp",
+        "portal/auth/views.py",
+        "        services.end_sessions(db, user)  # copied session or remember-me cookies die too\n",
+        "",
+        (AUTH_HARDENING + "::test_logout_ends_a_remember_me_login_and_copied_cookies",),
+    ),
+    Mutation(
+        "auth: rate-limit keys are not normalised",
+        "portal/auth/identity.py",
+        'return f"{local.casefold()}@{ascii_domain(domain)}"[:254]',
+        'return f"{local}@{domain}"[:254]',
+        (AUTH_HARDENING + "::test_limit_keys_fold_equivalent_spellings",),
+    ),
+    Mutation(
+        "security: every endpoint takes upload-sized bodies",
+        "portal/security.py",
+        "    if endpoint in UPLOAD_ENDPOINTS:\n",
+        "    if True:\n",
+        (AUTH_HARDENING + "::test_large_bodies_are_refused_outside_upload_endpoints",),
+    ),
+    Mutation(
+        "requests: attachments download under their original name",
+        "portal/requests/attachments.py",
+        '    return safe_stem + ALLOWED_TYPES.get(content_type, ".bin")',
+        "    return original_name",
+        (
+            "tests/integration/test_attachment_names.py::test_download_name_is_safe_alphabet_with_the_sniffed_extension",
+        ),
+    ),
+    Mutation(
+        "requests: messages have no size limit",
+        "portal/requests/services.py",
+        "    if len(text) > max_chars:\n",
+        "    if False:\n",
+        (REQUEST_LIMITS + "::test_an_over_long_customer_reply_is_a_form_error_that_keeps_the_text",),
+    ),
+    Mutation(
+        "requests: customer replies are not rate-limited per user",
+        "portal/requests/limits.py",
+        'customer_replies = limiter.limit(_configured("REPLY_RATE_LIMIT"), '
+        'key_func=user_key, methods=["POST"])',
+        "customer_replies = lambda view: view",
+        (REQUEST_LIMITS + "::test_replies_are_rate_limited_per_user",),
+    ),
+    Mutation(
+        "kb: publish() ignores the four-eyes rule",
+        "knowledge_base/workflow.py",
+        "    if four_eyes and reviewer_id is not None and revision.author_id == reviewer_id:\n",
+        "    if False:\n",
+        ("tests/unit/knowledge_base/test_approval_rules.py",),
+    ),
+    Mutation(
+        "access: the four-eyes setting is ignored in the REVIEW rule",
+        ACCESS,
+        'own and current_app.config.get("KB_FOUR_EYES", False)',
+        "False",
+        (KB_REVIEW_TESTS + "::test_four_eyes_setting_stops_reviewers_approving_their_own_revision",),
+    ),
+    Mutation(
+        "kb: a revision not in review can be published",
+        "knowledge_base/workflow.py",
+        "    if revision.state != RevisionState.IN_REVIEW:\n"
+        '        raise FieldError(N_("Only a revision in review can be published."), "review_comment")\n',
+        "",
+        (KB_REVIEW_TESTS + "::test_a_never_submitted_draft_cannot_be_published",),
+    ),
+    Mutation(
+        "kb: the sanitizer keeps links of any scheme",
+        "knowledge_base/sanitize.py",
+        "    return scheme in ALLOWED_PROTOCOLS if scheme else True",
+        "    return True",
+        (RENDER_TESTS + "::test_allowed_href", "tests/unit/knowledge_base/test_sanitize.py"),
+    ),
+    Mutation(
+        "marketing: CSV cells that start a formula are not escaped",
+        "portal/marketing/reports.py",
+        "    if isinstance(value, str) and value.startswith(FORMULA_STARTS):",
+        "    if False:",
+        (MARKETING_HARDENING + "::test_csv_cells_that_start_a_formula_are_escaped",),
+    ),
+    Mutation(
+        "marketing: offer URLs of any scheme are accepted",
+        "portal/marketing/offers.py",
+        'if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:',
+        "if not parts.hostname or not port_ok:",
+        (MARKETING_HARDENING + "::test_bad_offer_urls_are_refused",),
+    ),
+    Mutation(
+        "marketing: repeated clicks all count",
+        "portal/marketing/events.py",
+        '    return _latest(db, suggestion, visitor, "click", now - CLICK_WINDOW) is None',
+        "    return True",
+        (MARKETING_HARDENING + "::test_clicks_count_once_per_visitor_and_link_within_the_window",),
+    ),
+    Mutation(
+        "marketing: clicks count without an impression",
+        "portal/marketing/events.py",
+        '    if _latest(db, suggestion, visitor, "impression", now - IMPRESSION_MAX_AGE) is None:\n'
+        "        return False\n",
+        "",
+        (MARKETING_HARDENING + "::test_clicks_without_an_impression_redirect_but_do_not_count",),
+    ),
+    Mutation(
+        "linker: only script and style are raw-text elements",
+        "linker/html.py",
+        "    CDATA_CONTENT_ELEMENTS = (*RAW_TEXT, PLAINTEXT)",
+        '    CDATA_CONTENT_ELEMENTS = ("script", "style")',
+        (
+            "tests/unit/linker/test_html_blocks.py::test_no_link_inside_raw_text_elements",
+            "tests/unit/linker/test_html_blocks.py::test_an_end_tag_inside_raw_text_does_not_close_its_zone",
+        ),
     ),
     Mutation(
         "linker: sentence checks (tragedy, complaint, ...) ignored",
