@@ -9,6 +9,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,21 +26,31 @@ CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024}
 ROLES = ("customer", "customer2", "agent", "marketer", "admin")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> Iterator[str]:
-    """A temporary SQLite file, or a fresh database on PORTAL_TEST_DATABASE_URL's server."""
+@contextmanager
+def scratch_database(prefix: str, sqlite_file: Path) -> Iterator[str]:
+    """An empty database of the configured kind: the SQLite file `sqlite_file`, or a new database
+    named `prefix_<random>` on PORTAL_TEST_DATABASE_URL's server, dropped afterwards."""
     server_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+        yield f"sqlite:///{sqlite_file}"
         return
-    name = f"shopkeeper_test_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """A temporary SQLite file, or a fresh database on PORTAL_TEST_DATABASE_URL's server."""
+    with scratch_database("shopkeeper_test", tmp_path_factory.mktemp("db") / "portal.db") as url:
+        yield url
 
 
 class BufferedClient(FlaskClient):

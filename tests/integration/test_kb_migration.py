@@ -1,34 +1,22 @@
 """Migration 0005_kb on a database with data: revisions get their article's category, and nothing
 that hangs off article revisions (published revision, link suggestions) is lost."""
 
-import os
-import secrets
 import types
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from portal.db import build_engine
 from portal.migrate import alembic_config
+from tests.conftest import scratch_database
 
 
 @pytest.fixture
 def scratch_url(tmp_path):
     """An empty database of the configured kind, dropped afterwards."""
-    server_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    name = f"shopkeeper_mig_{secrets.token_hex(4)}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("shopkeeper_mig", tmp_path / "scratch.db") as url:
+        yield url
 
 
 ROWS = [
