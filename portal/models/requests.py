@@ -38,6 +38,10 @@ class Priority(enum.StrEnum):
 OPEN_STATUSES = (RequestStatus.NEW, RequestStatus.OPEN, RequestStatus.WAITING_ON_CUSTOMER)
 
 
+#: The ways a request or message reaches the portal.
+CHANNELS = ("web", "email", "phone", "counter", "api")
+
+
 class ServiceRequest(Base):
     """A customer's request for help, followed from creation to closure."""
 
@@ -67,6 +71,8 @@ class ServiceRequest(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: How the request reached us: one of CHANNELS.
+    channel: Mapped[str] = mapped_column(String(20), default="web", server_default="web", index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -101,6 +107,10 @@ class RequestMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: How the message reached us: one of CHANNELS.
+    channel: Mapped[str] = mapped_column(String(20), default="web", server_default="web")
+    #: The RFC 5322 Message-ID of the mail that carried it (inbound) or announced it (outbound).
+    mail_message_id: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="messages")
     author: Mapped[User] = relationship()
