@@ -101,7 +101,7 @@ BLOCKS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """A stretch of text content and where it stands in the source."""
 
