@@ -49,6 +49,7 @@ def thread_ids(session: Session, request: ServiceRequest, recipient: User) -> li
         select(RequestMessage.created_at, RequestMessage.id, RequestMessage.mail_message_id).where(
             RequestMessage.request_id == request.id,
             RequestMessage.author_id == recipient.id,
+            RequestMessage.channel == "email",  # mails they sent us (ours to others carry ids too)
             RequestMessage.mail_message_id.is_not(None),
         )
     ).all()
