@@ -292,12 +292,12 @@ def _follow_up(session: Session, customer: User, old: ServiceRequest, channel: s
         status=RequestStatus.NEW,
         created_at=now,
         channel=channel,
-        follows_up=old,
     )
+    session.add(new)
+    new.follows_up = old
     set_due_times(session, new, now)
     _event(new, customer, "created", None, RequestStatus.NEW.value)
     _event(new, customer, "follows_up", None, old.reference)
-    session.add(new)
     session.flush()
     _event(old, customer, "followed_up", None, new.reference)
     return new
