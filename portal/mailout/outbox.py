@@ -130,17 +130,21 @@ def send_ids(session: Session, ids: list[int], config: Mapping[str, Any]) -> Non
 
 
 def flush_job(ids: list[int] | None = None) -> None:
-    """RQ job: send `ids` (or every due mail) from the worker's app."""
+    """RQ job: build the app from the environment and send `ids`, then whatever else is due."""
     from portal import create_app
+
+    run_flush(create_app(), ids)
+
+
+def run_flush(app: Flask, ids: list[int] | None = None) -> None:
+    """Send `ids` (they were just committed), then every other due mail (retries ride along)."""
     from portal.db import get_session
 
-    app = create_app()
     with app.app_context():
         session = get_session()
-        if ids is None:
-            flush(session, app.config)
-        else:
+        if ids:
             send_ids(session, ids, app.config)
+        flush(session, app.config)
 
 
 def dispatch(session: Session, app: Flask | None = None) -> None:

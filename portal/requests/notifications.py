@@ -7,11 +7,15 @@ the mail is committed with the change that caused it and sent after the commit b
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal import access
 from portal.mail import external_url
@@ -23,6 +27,25 @@ from portal.requests.workflow import STATUS_LABELS
 
 #: How many articles an acknowledgement suggests at most.
 ACK_SUGGESTIONS = 3
+
+
+def _also_after_commit(func: Callable[..., None]) -> Callable[..., None]:
+    """Also accept the older call without a session (`f(request, ...)`, made after the caller's
+    commit): the mail is queued on the request's session, committed and sent at once."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        if args and isinstance(args[0], ServiceRequest):
+            session = object_session(args[0])
+            if session is None:
+                raise ValueError("the request is not attached to a session")
+            func(session, *args, **kwargs)
+            session.commit()
+            outbox.dispatch(session)
+            return
+        func(*args, **kwargs)
+
+    return wrapper
 
 
 def _queue(
@@ -115,6 +138,7 @@ def customer_told_of_staff_save(
         customer_told_of_status(session, request)
 
 
+@_also_after_commit
 def customer_told_of_status(session: Session, request: ServiceRequest) -> None:
     """The customer learns of a status change (unless they turned request mails off)."""
     if request.customer.notify_by_email:
@@ -128,6 +152,7 @@ def customer_told_of_status(session: Session, request: ServiceRequest) -> None:
         )
 
 
+@_also_after_commit
 def assignee_told_of_customer_reply(session: Session, request: ServiceRequest, body: str) -> None:
     """The assignee learns that the customer replied (unless their preferences say otherwise)."""
     agent = request.assignee
@@ -144,6 +169,7 @@ def assignee_told_of_customer_reply(session: Session, request: ServiceRequest, b
     )
 
 
+@_also_after_commit
 def assignee_told_of_assignment(session: Session, request: ServiceRequest) -> None:
     """The new assignee learns the request is theirs."""
     _queue(

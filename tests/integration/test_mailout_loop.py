@@ -132,3 +132,16 @@ def test_one_save_sends_the_customer_at_most_one_mail(app, client_as, db, users,
     assert "Please send a photo." in text and "Waiting on you" in text
     submit(agent, req.reference, handling_form(agent, req.reference), status="open", priority="high")
     assert len(mail_to_smtp.messages) == 2  # a status change alone: one status mail
+
+
+def test_notifiers_also_take_the_older_call_made_after_a_commit(app, db, users, laundry, mail_to_smtp):
+    from portal.requests import notifications
+
+    req = make_request(app, db, users["customer"])
+    req.assignee_id = users["agent"].id
+    db.commit()
+    with app.test_request_context():
+        notifications.assignee_told_of_customer_reply(req, "Sent by the mail channel")
+    (mail,) = mail_to_smtp.messages
+    assert mail["To"] == "agent@example.com" and "Sent by the mail channel" in text_of(mail)
+    assert mail["Subject"].startswith(f"[{req.reference}]")

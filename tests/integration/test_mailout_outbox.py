@@ -130,3 +130,27 @@ def test_without_a_working_redis_the_mail_is_sent_from_the_web_process(app, clie
     finally:
         app.config["REDIS_URL"] = previous
     assert len(mail_to_smtp.messages) == 1
+
+
+def test_with_redis_the_mail_goes_to_the_worker(app, client_as, db, req, mail_to_smtp):
+    import redis
+    from rq import Queue
+
+    url = "redis://127.0.0.1:6379/11"
+    queue = Queue("shopkeeper", connection=redis.Redis.from_url(url))
+    queue.empty()
+    app.config["REDIS_URL"], previous = url, app.config["REDIS_URL"]
+    try:
+        agent = client_as("agent")
+        submit(agent, req.reference, handling_form(agent, req.reference), body="Answer from the worker")
+        assert mail_to_smtp.messages == []  # the web process only queued it
+        (job,) = queue.get_jobs()
+        assert job.func is outbox.flush_job
+        app.config["REDIS_URL"] = previous
+        outbox.run_flush(app, *job.args)  # what the worker does, in this app
+    finally:
+        app.config["REDIS_URL"] = previous
+        queue.empty()
+    (mail,) = mail_to_smtp.messages
+    assert "Answer from the worker" in mail.get_body(("plain",)).get_content()
+    assert rows(db)[0].state == OutboxState.SENT
