@@ -9,7 +9,7 @@ brackets at the start of the subject.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
@@ -64,8 +64,12 @@ def request_mail(
     recipient: User,
     subject: str,
     text: str,
+    files: Sequence[tuple[str, str, bytes]] = (),
 ) -> EmailMessage:
-    """A mail about `request` to `recipient`, threaded on the mails they already have about it."""
+    """A mail about `request` to `recipient`, threaded on the mails they already have about it.
+
+    `files` are (download name, content type, bytes) attached to the mail.
+    """
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = recipient.email
@@ -80,4 +84,7 @@ def request_mail(
         message["References"] = " ".join(chain)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
+    for name, content_type, data in files:
+        maintype, _, subtype = content_type.partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return message

@@ -8,7 +8,8 @@ the mail is committed with the change that caused it and sent after the commit b
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
@@ -21,8 +22,9 @@ from portal import access
 from portal.mail import external_url
 from portal.mailout import outbox, preferences
 from portal.mailout.threading import request_mail
-from portal.models import OutboxMessage, RequestMessage, RequestStatus, ServiceRequest, User
+from portal.models import Attachment, OutboxMessage, RequestMessage, RequestStatus, ServiceRequest, User
 from portal.models.users import STAFF_ROLES
+from portal.requests.attachments import download_name
 from portal.requests.workflow import STATUS_LABELS
 
 #: How many articles an acknowledgement suggests at most.
@@ -55,6 +57,7 @@ def _queue(
     subject: object,
     request: ServiceRequest,
     link: str,
+    files: Sequence[tuple[str, str, bytes]] = (),
     **extra: object,
 ) -> OutboxMessage | None:
     """Render `mail/<template>.txt` in the user's language and put it in the outbox."""
@@ -63,7 +66,7 @@ def _queue(
     config = current_app.config
     with force_locale(user.locale or config["BABEL_DEFAULT_LOCALE"]):
         text = render_template(f"mail/{template}.txt", user=user, request=request, link=link, **extra)
-        message = request_mail(session, config, request, user, str(subject), text)
+        message = request_mail(session, config, request, user, str(subject), text, files)
     return outbox.enqueue(session, message, kind=template, request_id=request.id)
 
 
@@ -121,6 +124,7 @@ def customer_told_of_staff_save(
         return
     changed = request.status != old_status
     if reply is not None:
+        files = [a for a in request.attachments if a.message is reply]
         row = _queue(
             session,
             request.customer,
@@ -129,13 +133,27 @@ def customer_told_of_staff_save(
             request,
             _customer_link(request),
             status=STATUS_LABELS[request.status] if changed else None,
-            attachments=[a.display_name for a in request.attachments if a.message is reply],
+            files=_mail_files(files),
+            attachments=[a.display_name for a in files],
             **_excerpt(reply.body),
         )
         if row is not None:
             reply.mail_message_id = row.message_id
     elif changed:
         customer_told_of_status(session, request)
+
+
+def _mail_files(items: list[Attachment]) -> list[tuple[str, str, bytes]]:
+    """The stored files of a reply, to attach to its mail."""
+    folder = Path(current_app.config["INSTANCE_PATH"]) / "attachments"
+    return [
+        (
+            download_name(a.original_name, a.content_type),
+            a.content_type,
+            (folder / a.stored_name).read_bytes(),
+        )
+        for a in items
+    ]
 
 
 @_also_after_commit

@@ -82,7 +82,11 @@ def test_an_agent_reply_carries_a_file_the_customer_can_download(client_as, db, 
     customer = client_as("customer")
     assert f"/attachments/{item.id}" in customer.get(f"/requests/{req.reference}").get_data(as_text=True)
     assert customer.get(f"/attachments/{item.id}").status_code == 200
-    assert "manual.pdf" in text_of(mail_to_smtp.messages[0])
+    (mail,) = mail_to_smtp.messages
+    assert "manual.pdf" in text_of(mail)
+    (attached,) = list(mail.iter_attachments())
+    assert attached.get_filename() == "manual.pdf" and attached.get_content_type() == "application/pdf"
+    assert attached.get_content() == b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n"
 
 
 def test_a_file_on_an_internal_note_stays_with_staff(client_as, db, req):
