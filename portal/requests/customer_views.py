@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from knowledge_base.errors import FieldError
 from portal import access
 from portal.db import get_session
-from portal.kb import search_service
 from portal.mailout import outbox
 from portal.models import (
     Attachment,
@@ -78,14 +77,6 @@ def _fill_choices(form: forms.NewRequestForm, db: Session) -> None:
 def uploads_from(field_name: str) -> list[Upload]:
     """The files a form posted under `field_name` (empty file inputs skipped)."""
     return [Upload(f.filename or "", f.read()) for f in request.files.getlist(field_name) if f.filename]
-
-
-def acknowledge(db: Session, created: ServiceRequest, password_link: str | None = None) -> None:
-    """Queue the acknowledgement (with suggested articles) and the watchers' mails for a new request."""
-    locale = created.customer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    articles = search_service.suggest(created.subject, locale, limit=notifications.ACK_SUGGESTIONS)
-    notifications.request_acknowledged(db, created, articles, password_link=password_link)
-    notifications.watchers_told_of_new_request(db, created)
 
 
 @bp.route("/requests")
@@ -148,7 +139,7 @@ def new():
             exc.attach_to(form, "subject")
         else:
             db.add(DeflectionEvent(form_session=session.pop("deflection_id", ""), kind="submitted"))
-            acknowledge(db, created)
+            notifications.new_request_announced(db, created)
             db.commit()
             outbox.dispatch(db)
             flash(_("Thank you. Your request %(ref)s has been received.", ref=created.reference), "success")
@@ -239,7 +230,7 @@ def reply(ref: str):
         return _render_detail(found, form, status_code=400)
     target = message.request
     if target.id != found.id:
-        acknowledge(db, target)
+        notifications.new_request_announced(db, target)
     else:
         notifications.assignee_told_of_customer_reply(db, found, message.body)
     db.commit()

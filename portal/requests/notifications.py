@@ -94,6 +94,21 @@ def _staff_link(request: ServiceRequest) -> str:
     return external_url("staff_requests.detail", ref=request.reference)
 
 
+def new_request_announced(
+    session: Session, request: ServiceRequest, password_link: str | None = None
+) -> None:
+    """Queue the customer's acknowledgement (with suggested articles) and the watching agents' mails.
+
+    Every way a request is created (form, on behalf, mail) calls this before its commit.
+    """
+    from portal.kb import search_service
+
+    locale = request.customer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    articles = search_service.suggest(request.subject, locale, limit=ACK_SUGGESTIONS)
+    request_acknowledged(session, request, articles, password_link=password_link)
+    watchers_told_of_new_request(session, request)
+
+
 def request_acknowledged(
     session: Session, request: ServiceRequest, articles: list | None = None, password_link: str | None = None
 ) -> None:

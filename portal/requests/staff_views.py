@@ -20,7 +20,7 @@ from portal.pagination import paginate
 from portal.requests import canned as canned_responses
 from portal.requests import forms, notifications, on_behalf, queue, services, staff_forms
 from portal.requests import limits as rate_limits
-from portal.requests.customer_views import acknowledge, upload_hints, uploads_from
+from portal.requests.customer_views import upload_hints, uploads_from
 from portal.requests.errors import ConflictError
 from portal.requests.sla import is_overdue
 from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_TRANSITIONS, STATUS_LABELS
@@ -251,7 +251,7 @@ def new_on_behalf():
             if is_new:
                 token = on_behalf.set_password_link_token(config, customer)
                 link = external_url("auth.reset_password", token=token)
-            acknowledge(db, created, password_link=link)
+            notifications.new_request_announced(db, created, password_link=link)
         except FieldError as exc:
             db.rollback()
             exc.attach_to(form, "subject")
