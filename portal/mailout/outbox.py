@@ -56,7 +56,8 @@ def enqueue(
 
 def backoff(attempts: int, base_seconds: int) -> timedelta:
     """The wait before attempt number `attempts + 1`: base, 2×base, 4×base … at most MAX_BACKOFF."""
-    return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    seconds = base_seconds * 2 ** min(max(attempts - 1, 0), 30)  # capped exponent: no overflow
+    return min(timedelta(seconds=min(seconds, MAX_BACKOFF.total_seconds())), MAX_BACKOFF)
 
 
 def _claim(session: Session, row_id: int, now: datetime) -> bool:
