@@ -170,6 +170,7 @@ def _render_detail(found: ServiceRequest, reply_form: forms.ReplyForm, status_co
         rate_form=forms.RateForm(formdata=None),
         action_form=forms.ReplyForm(formdata=None),
         messages=[m for m in found.messages if not m.internal],
+        reopen_until=services.reopen_deadline(found, limits().reopen_days),
         **upload_hints(),
     ), status_code
 

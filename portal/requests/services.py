@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -272,9 +272,17 @@ def customer_reply(
     return message
 
 
-def _within_reopen_window(request: ServiceRequest, reopen_days: int) -> bool:
+def reopen_deadline(request: ServiceRequest, reopen_days: int) -> datetime | None:
+    """Until when a reply reopens this resolved request (None: it is not resolved)."""
     resolved_at = as_aware(request.resolved_at)
-    return resolved_at is not None and utcnow() - resolved_at <= timedelta(days=reopen_days)
+    if request.status != RequestStatus.RESOLVED or resolved_at is None:
+        return None
+    return resolved_at + timedelta(days=reopen_days)
+
+
+def _within_reopen_window(request: ServiceRequest, reopen_days: int) -> bool:
+    deadline = reopen_deadline(request, reopen_days)
+    return deadline is not None and utcnow() <= deadline
 
 
 def _follow_up(session: Session, customer: User, old: ServiceRequest, channel: str) -> ServiceRequest:

@@ -121,6 +121,9 @@ def resolve(db, req, days_ago: float) -> None:
 
 def test_a_reply_within_the_reopen_window_reopens_the_request(app, client_as, db, req):
     resolve(db, req, app.config["REOPEN_DAYS"] - 1)
+    deadline = (req.resolved_at + timedelta(days=app.config["REOPEN_DAYS"])).strftime("%Y-%m-%d")
+    page = client_as("customer").get(f"/requests/{req.reference}").get_data(as_text=True)
+    assert f"A reply until {deadline} reopens this request" in page
     response = customer_reply(client_as("customer"), req.reference, "It leaks again.")
     assert response.status_code == 302 and response.headers["Location"].endswith(req.reference)
     req = reload(db, req)
