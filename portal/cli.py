@@ -210,7 +210,7 @@ def linker_rescan(article_slug: str, offer_code: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker(burst: bool) -> None:
-    """Run the background worker (needs PORTAL_REDIS_URL): link scans off the request path."""
+    """Run the background worker (needs PORTAL_REDIS_URL): link scans and mail off the request path."""
     from portal import jobs
 
     queue = jobs.queue()
