@@ -79,6 +79,14 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "DATABASE_URL": _env("PORTAL_DATABASE_URL", f"sqlite:///{instance / 'portal.db'}"),
         "MAIL_URL": _env("PORTAL_MAIL_URL", f"outbox://{instance / 'outbox'}"),
         "MAIL_FROM": _env("PORTAL_MAIL_FROM", "Shopkeeper <no-reply@shopkeeper.example>"),
+        "MAIL_DOMAIN": _env("PORTAL_MAIL_DOMAIN", urlsplit(base_url).hostname or "localhost"),
+        "SUPPORT_ADDRESS": _env(
+            "PORTAL_SUPPORT_ADDRESS", f"support@{_env('PORTAL_MAIL_DOMAIN', urlsplit(base_url).hostname)}"
+        ),
+        "SUPPORT_PLUS_ADDRESS": _env("PORTAL_SUPPORT_PLUS_ADDRESS", "0") == "1",
+        "OUTBOX_MAX_ATTEMPTS": _int_setting("PORTAL_OUTBOX_MAX_ATTEMPTS", "12"),
+        "OUTBOX_RETRY_SECONDS": _int_setting("PORTAL_OUTBOX_RETRY_SECONDS", "60"),
+        "CUSTOMER_PRIORITIES": _env("PORTAL_CUSTOMER_PRIORITIES", "low,normal"),
         "REDIS_URL": redis_url,
         "SEARCH_BACKEND": _env("PORTAL_SEARCH", "whoosh"),
         "BASE_URL": base_url,

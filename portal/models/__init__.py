@@ -4,7 +4,9 @@ from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.mailout import AgentMailPreference, CategoryWatch, PortalSetting
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
+from portal.models.outbox import OutboxMessage, OutboxState
 from portal.models.requests import (
     Attachment,
     CannedResponse,
@@ -19,6 +21,11 @@ from portal.models.requests import (
 from portal.models.users import Role, User
 
 __all__ = [
+    "AgentMailPreference",
+    "CategoryWatch",
+    "OutboxMessage",
+    "OutboxState",
+    "PortalSetting",
     "BlockTerm",
     "LinkEvent",
     "LinkSuggestion",
