@@ -52,10 +52,8 @@ def outbox_retry(row_id: int):
         else:
             audit.record(db, "outbox.retry", actor=current_user, target=row.recipient, mail=row.id)
             db.commit()
-            outbox.dispatch(db)
-            db.expire_all()
-            state = db.get(OutboxMessage, row_id).state  # type: ignore[union-attr]
-            if state == OutboxState.SENT:
+            outbox.discard_pending(db)  # the admin waits for this one: sent here, not in the background
+            if outbox.send_one(db, row_id, current_app.config):
                 flash(_("The mail was sent."), "success")
             else:
                 flash(_("The mail could not be sent yet; it stays in the outbox."), "error")

@@ -149,7 +149,7 @@ def run_flush(app: Flask, ids: list[int] | None = None) -> None:
 
 
 def dispatch(session: Session, app: Flask | None = None) -> None:
-    """After commit: send what this session queued (RQ worker with Redis, else inline)."""
+    """After commit: send what this session queued (RQ worker with Redis, else a mail thread)."""
     ids = session.info.pop(_PENDING_KEY, [])
     if not ids:
         return
@@ -163,8 +163,9 @@ def dispatch(session: Session, app: Flask | None = None) -> None:
             jobs.queue(app).enqueue(flush_job, ids, job_timeout=300)  # type: ignore[union-attr]
             return
         except RedisError as exc:  # the rows are committed: send them from here instead
-            log.warning("Redis is unavailable (%s): sending %d mail(s) inline.", exc, len(ids))
-    send_ids(session, ids, app.config)
+            log.warning("Redis is unavailable (%s): sending %d mail(s) from the web process.", exc, len(ids))
+    # on this process's mail threads: a slow or hung SMTP server never holds up the page
+    mail.in_background(app, run_flush, app, ids)
 
 
 def discard_pending(session: Session) -> None:
