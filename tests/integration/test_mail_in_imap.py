@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from mail_fixtures are redefined as parameters)
 """Inbound mail against a real Dovecot: requests, threaded replies, duplicates, loops, quarantine."""
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from portal.mail_ids import new_message_id
 from portal.models import (
     Attachment,
     InboundMail,
-    Mailbox,
     MailBounce,
+    Mailbox,
     MailSecurity,
     QuarantinedMail,
     RequestStatus,
     ServiceRequest,
 )
-from tests.integration.mail_builders import PDF, PNG, bounce, mail
+from tests.integration.mail_builders import PDF, bounce, mail
 from tests.integration.mail_fixtures import dovecot_server, imap_account  # noqa: F401 (fixtures)
 
 
@@ -45,15 +46,6 @@ def fetch(app):
 
     with app.app_context():
         return fetch_all(get_session(), app.config)
-
-
-def requests_of(db, email):
-    db.expire_all()
-    return db.scalars(
-        select(ServiceRequest)
-        .join(ServiceRequest.customer)
-        .where(func.lower("customer@example.com") == email)
-    ).all()
 
 
 def all_requests(db):
@@ -107,7 +99,7 @@ def test_reply_by_subject_reference_lands_in_the_thread_with_quotes_cut(app, db,
     [request] = all_requests(db)
     reply = (
         "It still does not spin, even after the restart.\n\n"
-        f"On Mon, 1 Dec 2026 at 10:00, Shopkeeper <support@shop.example> wrote:\n"
+        "On Mon, 1 Dec 2026 at 10:00, Shopkeeper <support@shop.example> wrote:\n"
         "> Please restart the machine.\n> Regards, Support\n"
     )
     imap_account.deliver(mail(subject=f"Re: [{request.reference}] The washing machine", body=reply))
@@ -286,6 +278,3 @@ def test_inline_images_and_refused_files_are_accounted_for(app, db, users, imap_
     assert "setup.exe" in request.description and "not accepted" in request.description
     assert db.scalar(select(func.count(Attachment.id))) == 1
     assert db.scalar(select(func.count(InboundMail.id))) == 1
-
-
-_ = PNG
