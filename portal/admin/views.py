@@ -148,3 +148,6 @@ def sla():
             flash(_("SLA policies saved."), "success")
             return redirect(url_for("admin.sla"))
     return render_template("admin/sla.html", form=form, priorities=list(Priority))
+
+
+from portal.admin import mailboxes  # noqa: E402, F401  (adds the mailbox and quarantine pages to bp)

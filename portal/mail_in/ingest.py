@@ -342,4 +342,9 @@ def retry(session: Session, record: QuarantinedMail, config: Mapping[str, Any]) 
     result = _store(session, raw, mail, config, record.mailbox)
     if result.outcome != InboundOutcome.QUARANTINED.value:
         record.resolved_at = utcnow()
+        return result
+    for again in [o for o in session.new if isinstance(o, QuarantinedMail)]:  # held again: keep one record
+        session.expunge(again)
+        (quarantine_folder(config) / again.stored_name).unlink(missing_ok=True)
+    record.reason = result.detail
     return result
