@@ -5,45 +5,30 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_BLOCK = frozenset(
-    [
+#: Tags that end a line when they hold text (a `<div>` per line, as Gmail writes, gives no blank lines).
+_LINE = frozenset(
+    {
+        "div",
+        "li",
+        "tr",
+        "dt",
+        "dd",
+        "pre",
         "address",
+        "figure",
+        "header",
+        "footer",
+        "section",
         "article",
         "aside",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hr",
-        "li",
         "main",
         "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    ]
+        "form",
+        "fieldset",
+    }
 )
+#: Tags that separate paragraphs with a blank line.
+_PARAGRAPH = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "hr"})
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript"})
 _SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")
 
@@ -59,18 +44,27 @@ class _TextBuilder(HTMLParser):
         self.link: str | None = None
         self.link_text: list[str] = []
 
-    def newline(self) -> None:
-        self.lines.append((self.depth, "".join(self.current).strip()))
+    def newline(self, *, force: bool = False) -> None:
+        text = "".join(self.current).strip()
+        if text or force:
+            self.lines.append((self.depth, text))
         self.current = []
+
+    def paragraph(self) -> None:
+        self.newline()
+        if self.lines and self.lines[-1][1]:
+            self.lines.append((self.depth, ""))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             self.skipping += 1
         elif tag == "blockquote":
-            self.newline()
+            self.paragraph()
             self.depth += 1
-        elif tag in _BLOCK:
-            self.newline()
+        elif tag == "br":
+            self.newline(force=True)
+        elif tag in _LINE or tag in _PARAGRAPH:
+            self.paragraph() if tag in _PARAGRAPH else self.newline()
             if tag == "pre":
                 self.pre += 1
             if tag == "li":
@@ -83,12 +77,12 @@ class _TextBuilder(HTMLParser):
         if tag in _SKIP:
             self.skipping = max(self.skipping - 1, 0)
         elif tag == "blockquote":
-            self.newline()
+            self.paragraph()
             self.depth = max(self.depth - 1, 0)
-        elif tag in _BLOCK:
+        elif tag in _LINE or tag in _PARAGRAPH:
             if tag == "pre":
                 self.pre = max(self.pre - 1, 0)
-            self.newline()
+            self.paragraph() if tag in _PARAGRAPH else self.newline()
         elif tag == "a" and self.link:
             text = "".join(self.link_text).strip()
             if self.link.startswith(("http://", "https://")) and self.link != text:
@@ -101,7 +95,7 @@ class _TextBuilder(HTMLParser):
         if self.pre:
             for number, part in enumerate(data.split("\n")):
                 if number:
-                    self.newline()
+                    self.newline(force=True)
                 self.current.append(part)
             return
         text = _SPACES.sub(" ", data)
@@ -119,6 +113,8 @@ def html_to_text(html: str) -> str:
     out: list[str] = []
     for depth, text in builder.lines:
         line = ("> " * depth + text).rstrip()
-        if line or (out and out[-1]):
+        if line or (out and out[-1] and out[-1].strip("> ")):
             out.append(line)
+    while out and not out[-1].strip("> "):
+        out.pop()
     return "\n".join(out).strip()

@@ -28,17 +28,32 @@ FATAL_DEFECTS = (
 FALLBACK_CHARSETS = ("windows-1250", "iso-8859-2", "koi8-r", "windows-1251")
 MESSAGE_ID_MAX = 255
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
-_FALLBACK_ERRORS = "mailin-legacy-bytes"
 
 
-def _legacy_bytes(error: UnicodeError) -> tuple[str, int]:
-    """Decode bytes that are not valid UTF-8 as windows-1252 (the usual culprit), Latin-1 where undefined."""
-    assert isinstance(error, UnicodeDecodeError)
-    bad = error.object[error.start : error.end]
-    return bad.decode("cp1252", errors="replace").replace("\ufffd", "") or bad.decode("latin-1"), error.end
+def _legacy_handler(charset: str):
+    def handler(error: UnicodeError) -> tuple[str, int]:
+        """Read bytes that are not valid UTF-8 in a legacy charset (Latin-1 where it has no character)."""
+        assert isinstance(error, UnicodeDecodeError)
+        bad = error.object[error.start : error.end]
+        text = "".join(bytes([b]).decode(charset, errors="ignore") or chr(b) for b in bad)
+        return text, error.end
+
+    return handler
 
 
-codecs.register_error(_FALLBACK_ERRORS, _legacy_bytes)
+#: UTF-8 with stray legacy bytes: the usual culprits are windows-1250 (Polish, Czech) and
+#: windows-1251 (Russian), picked by the script of the valid text around them.
+_STRAY_HANDLERS = {"windows-1250": "mailin-stray-1250", "windows-1251": "mailin-stray-1251"}
+for _charset, _name in _STRAY_HANDLERS.items():
+    codecs.register_error(_name, _legacy_handler(_charset))
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN_EXTENDED = re.compile(r"[\u00c0-\u024f]")
+
+
+def _stray_bytes_handler(data: bytes) -> str:
+    valid = data.decode("utf-8", errors="ignore")
+    cyrillic = len(_CYRILLIC.findall(valid)) > len(_LATIN_EXTENDED.findall(valid))
+    return _STRAY_HANDLERS["windows-1251" if cyrillic else "windows-1250"]
 
 
 class MailParseError(ValueError):
@@ -79,7 +94,7 @@ def decode_text(data: bytes, charset: str | None) -> str:
     """Bytes of a text part as text, whatever charset they claim or really have.
 
     The declared charset first; then UTF-8; then legacy charsets; UTF-8 with a few broken bytes
-    keeps every valid character and reads the stray bytes as windows-1252 (nothing is dropped).
+    keeps every valid character and reads the stray bytes as windows-1250 or -1251 (nothing is dropped).
     """
     if charset:
         try:
@@ -94,7 +109,7 @@ def decode_text(data: bytes, charset: str | None) -> str:
             or _valid_utf8_share(data) > 0.5
             or exc.start > len(data) // 2
         ):
-            return data.decode("utf-8", errors=_FALLBACK_ERRORS)
+            return data.decode("utf-8", errors=_stray_bytes_handler(data))
     return _guess_legacy(data)
 
 
@@ -120,7 +135,7 @@ def _guess_legacy(data: bytes) -> str:
     best = from_bytes(data, cp_isolation=list(FALLBACK_CHARSETS)).best()
     if best is not None:
         return str(best)
-    return data.decode("windows-1250", errors=_FALLBACK_ERRORS)
+    return data.decode("windows-1250", errors="replace")
 
 
 def _header(message: Message | None, name: str) -> str:

@@ -76,11 +76,13 @@ def _history_start(lines: list[str]) -> int | None:
             return index
         if _HEADER_FROM.match(line) and any(_HEADER_NEXT.match(n) for n in lines[index + 1 : index + 4]):
             return index
-        for joined, width in (
-            (line, 1),
-            (line + " " + lines[index + 1] if index + 1 < len(lines) else "", 2),
-        ):
-            if joined and not _is_quoted(line) and _ATTRIBUTION.search(joined):
+        if _is_quoted(line):
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        # Gmail wraps a long attribution line in two; join them, unless the second is one on its own
+        wrapped = bool(following) and not _ATTRIBUTION.search(following)
+        for joined, width in ((line, 1), (line + " " + following if wrapped else "", 2)):
+            if joined and _ATTRIBUTION.search(joined):
                 after = _next_content(lines, index + width)
                 if after >= len(lines) or _is_quoted(lines[after]):
                     return index
