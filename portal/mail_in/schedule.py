@@ -24,16 +24,19 @@ def fetch_job() -> int:
     from portal.mail_in.fetch import fetch_all
 
     app = create_app()
-    with app.app_context():
-        reports = fetch_all(get_session(), app.config)
-        for report in reports:
-            welcome_guests(app, report.results)
-        return sum(len(r.results) for r in reports)
+    try:
+        with app.app_context():
+            reports = fetch_all(get_session(), app.config)
+            for report in reports:
+                welcome_guests(app, report.results)
+            return sum(len(r.results) for r in reports)
+    finally:
+        app.extensions["db_engine"].dispose()
 
 
-def tick(queue, interval: int) -> bool:
+def tick(queue, interval: int, key: str = TICK_KEY) -> bool:
     """Queue one fetch if no worker did in the last `interval` seconds; True when this call queued it."""
-    if not queue.connection.set(TICK_KEY, str(time.time()), nx=True, ex=interval):
+    if not queue.connection.set(key, str(time.time()), nx=True, ex=interval):
         return False
     queue.enqueue(fetch_job, job_timeout=max(interval * 5, 300))
     return True
