@@ -217,6 +217,9 @@ def ingest(
     if reason:
         _log(session, mail, InboundOutcome.AUTO_REPLY, mailbox)
         return IngestResult(InboundOutcome.AUTO_REPLY.value, detail=reason)
+    spoofed = loops.spoofing_reason(mail)
+    if spoofed:
+        return _hold(session, raw, mail, config, mailbox, spoofed)
     if _rate_limited(session, mail.sender, config["MAIL_SENDER_MAX_PER_HOUR"]):
         return _hold(
             session, raw, mail, config, mailbox, "Rate limit: too many mails from this sender in an hour."

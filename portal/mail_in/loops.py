@@ -124,6 +124,24 @@ def bounces(mail: ParsedMail) -> list[Bounce] | None:
     return None
 
 
+_DMARC_FAIL = re.compile(r"\bdmarc\s*=\s*fail\b", re.IGNORECASE)
+
+
+def spoofing_reason(mail: ParsedMail) -> str | None:
+    """Why the sender address looks forged: a receiving server recorded a DMARC failure, or None.
+
+    Only a failure counts: a forged `pass` changes nothing, and a forged `fail` only holds the
+    forger's own mail.
+    """
+    message = mail.message
+    if message is None:
+        return None
+    for value in message.get_all("Authentication-Results", failobj=[]):
+        if _DMARC_FAIL.search(str(value)):
+            return "The sender's domain failed DMARC: the From address may be forged."
+    return None
+
+
 def is_own_mail(mail: ParsedMail, own_addresses: Iterable[str], secret: str) -> bool:
     """True for mail we sent ourselves: from one of our addresses, or carrying a Message-ID we signed."""
     own = {a.strip().lower() for a in own_addresses if a}
