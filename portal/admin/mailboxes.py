@@ -18,6 +18,7 @@ from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.mail_in import mailboxes as services
 from portal.mail_in.commands import welcome_guests
+from portal.mail_in.fetch import MailboxError, check_connection
 from portal.mail_in.ingest import quarantine_folder
 from portal.models import Category, MailBounce, Mailbox, MailSecurity, Priority, QuarantinedMail
 from portal.pagination import paginate
@@ -127,6 +128,19 @@ def mailbox_delete(mailbox_id: int):
         db.commit()
         flash(_("Deleted the mailbox %(name)s.", name=name), "success")
     return redirect(url_for("admin.mailboxes"))
+
+
+@bp.route("/mailboxes/<int:mailbox_id>/check", methods=["POST"])
+def mailbox_check(mailbox_id: int):
+    mailbox = access.load_staff_object(Mailbox, mailbox_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            unseen = check_connection(mailbox, current_app.config)
+        except MailboxError as exc:
+            flash(_("The mailbox cannot be read: %(error)s", error=str(exc)), "error")
+        else:
+            flash(_("Connected: %(n)d new message(s) waiting.", n=unseen), "success")
+    return redirect(url_for("admin.mailbox_edit", mailbox_id=mailbox.id))
 
 
 @bp.route("/mailboxes/quarantine")

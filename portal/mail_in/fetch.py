@@ -93,6 +93,19 @@ def connect(mailbox: Mailbox, config: Mapping[str, Any]) -> IMAPClient:
     return client
 
 
+def check_connection(mailbox: Mailbox, config: Mapping[str, Any]) -> int:
+    """Connect, log in and open the folder; the number of unseen messages (MailboxError on failure)."""
+    client = connect(mailbox, config)
+    try:
+        return len(client.search(["UNSEEN"]))
+    except (OSError, IMAPClientError) as exc:
+        raise MailboxError(
+            f"{mailbox.name}: {type(exc).__name__}: {_without(str(exc), mailbox.password)}"
+        ) from exc
+    finally:
+        _close(client)
+
+
 def _without(text: str, secret: str) -> str:
     return text.replace(secret, "***") if secret else text
 

@@ -278,3 +278,21 @@ def test_inline_images_and_refused_files_are_accounted_for(app, db, users, imap_
     assert "setup.exe" in request.description and "not accepted" in request.description
     assert db.scalar(select(func.count(Attachment.id))) == 1
     assert db.scalar(select(func.count(InboundMail.id))) == 1
+
+
+def test_admin_tests_the_connection_without_taking_mail_in(app, db, users, imap_account, client_as):
+    from tests.conftest import csrf_token
+
+    box = add_mailbox(db, imap_account)
+    imap_account.deliver(mail())
+    admin = client_as("admin")
+    url = f"/admin/mailboxes/{box.id}"
+    response = admin.post(f"{url}/check", data={"csrf_token": csrf_token(admin, url)}, follow_redirects=True)
+    assert "1 new message(s) waiting" in response.get_data(as_text=True)
+    assert imap_account.flags() == [set()] and all_requests(db) == []
+
+    box.password = "wrong-password-123"
+    db.commit()
+    response = admin.post(f"{url}/check", data={"csrf_token": csrf_token(admin, url)}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "cannot be read" in text and "wrong-password-123" not in text
