@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
 from portal.mail_in.ingest import IngestResult, process
+from portal.mail_in.locks import mailbox_lock
 from portal.models import Mailbox, MailSecurity
 
 log = logging.getLogger("portal.mail_in")
@@ -40,6 +41,8 @@ class FetchReport:
     mailbox: str
     results: list[IngestResult] = field(default_factory=list)
     error: str | None = None
+    #: Another fetcher was reading this mailbox: skipped this time (not an error).
+    busy: bool = False
 
     def counts(self) -> dict[str, int]:
         """How many messages ended in each outcome."""
@@ -156,8 +159,13 @@ def fetch_all(session: Session, config: Mapping[str, Any], name: str | None = No
     if name:
         query = select(Mailbox).where(Mailbox.name == name)
     reports = []
+    engine = session.get_bind()
     for mailbox in session.scalars(query).all():
-        reports.append(fetch_mailbox(session, mailbox, config))
+        with mailbox_lock(engine, config, mailbox.id) as mine:
+            if not mine:
+                reports.append(FetchReport(mailbox.name, busy=True))
+                continue
+            reports.append(fetch_mailbox(session, mailbox, config))
         if reports[-1].error:
             log.warning("Mailbox fetch failed: %s", reports[-1].error)
     return reports

@@ -296,3 +296,16 @@ def test_admin_tests_the_connection_without_taking_mail_in(app, db, users, imap_
     response = admin.post(f"{url}/check", data={"csrf_token": csrf_token(admin, url)}, follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "cannot be read" in text and "wrong-password-123" not in text
+
+
+def test_a_second_fetcher_skips_a_mailbox_another_one_is_reading(app, db, users, imap_account):
+    from portal.mail_in.locks import mailbox_lock
+
+    box = add_mailbox(db, imap_account)
+    imap_account.deliver(mail())
+    with mailbox_lock(app.extensions["db_engine"], app.config, box.id) as mine:
+        assert mine
+        [report] = fetch(app)
+    assert report.busy and report.results == [] and all_requests(db) == []
+    [report] = fetch(app)  # the lock is free again
+    assert not report.busy and report.counts() == {"request": 1}
