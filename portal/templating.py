@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm, LanguageForm
 from portal.models import Role
-from portal.requests.workflow import PRIORITY_LABELS, STATUS_LABELS
+from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
 
 NAVIGATION = [
     # (endpoint, label, roles that see it; None = everyone)
@@ -60,3 +60,4 @@ def init_app(app: Flask) -> None:
     # globals, so that imported macros see them too
     app.jinja_env.globals["status_label"] = lambda status: STATUS_LABELS.get(status, status)
     app.jinja_env.globals["priority_label"] = lambda priority: PRIORITY_LABELS.get(priority, priority)
+    app.jinja_env.globals["channel_label"] = lambda channel: CHANNEL_LABELS.get(channel, channel)

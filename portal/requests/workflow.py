@@ -36,3 +36,12 @@ PRIORITY_LABELS = {
     Priority.HIGH: _l("High"),
     Priority.URGENT: _l("Urgent"),
 }
+
+#: How a request or message reached us, as shown in its history (keys: models.requests.CHANNELS).
+CHANNEL_LABELS = {
+    "web": _l("on the web"),
+    "email": _l("by email"),
+    "phone": _l("by phone"),
+    "counter": _l("at the counter"),
+    "api": _l("through the API"),
+}

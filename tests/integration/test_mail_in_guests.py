@@ -86,3 +86,17 @@ def test_a_staff_address_writing_in_is_held_for_an_admin(app, db, users, imap_ac
     [report] = fetch_and_welcome(app)
     assert [r.outcome for r in report.results] == ["quarantined"]
     assert all_requests(db) == []
+
+
+def test_the_history_shows_that_request_and_reply_came_by_email(app, db, users, imap_account, client_as):
+    add_mailbox(db, imap_account)
+    imap_account.deliver(mail())
+    fetch_and_welcome(app)
+    [request] = all_requests(db)
+    imap_account.deliver(mail(subject=f"Re: [{request.reference}]", body="Any news?\n"))
+    fetch_and_welcome(app)
+
+    staff_page = client_as("agent").get(f"/staff/requests/{request.reference}").get_data(as_text=True)
+    assert staff_page.count("by email") == 2
+    customer_page = client_as("customer").get(f"/requests/{request.reference}").get_data(as_text=True)
+    assert customer_page.count("by email") == 2
