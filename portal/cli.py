@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(mail_group)
 
 
 @click.group("db", help="Database schema migrations.")
@@ -216,6 +217,12 @@ def worker(burst: bool) -> None:
     queue = jobs.queue()
     if queue is None:
         raise click.ClickException("PORTAL_REDIS_URL is not set: jobs run inline, no worker is needed.")
+    if not burst:
+        from portal.mail_in.schedule import start_polling
+
+        start_polling(
+            current_app._get_current_object(), queue
+        )  # mailboxes fetched every PORTAL_MAIL_POLL_SECONDS
     jobs.run_worker(queue, burst=burst)
 
 
@@ -246,6 +253,31 @@ def outbox_status() -> None:
     click.echo(f"waiting {info['count']} (failed {info['failed']}), oldest {info['oldest'] or '-'}")
     if info["last_error"] is not None:
         click.echo(f"last error: {info['last_error'].last_error}")
+
+
+@click.group("mail", help="Inbound mail: fetch mailboxes, ingest piped messages.")
+def mail_group() -> None:
+    pass
+
+
+@mail_group.command("fetch")
+@click.option("--mailbox", default=None, help="Only this mailbox (name).")
+@with_appcontext
+def mail_fetch(mailbox: str | None) -> None:
+    """Read new mail from the configured mailboxes (idempotent; safe from cron)."""
+    from portal.mail_in.commands import fetch_command
+
+    raise SystemExit(fetch_command(mailbox))
+
+
+@mail_group.command("ingest")
+@click.option("--mailbox", default=None, help="Apply this mailbox's defaults (name).")
+@with_appcontext
+def mail_ingest(mailbox: str | None) -> None:
+    """Ingest one message from standard input: `portal mail ingest < message.eml` (for MTA pipes)."""
+    from portal.mail_in.commands import ingest_command
+
+    raise SystemExit(ingest_command(mailbox))
 
 
 @click.command("backup")

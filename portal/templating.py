@@ -24,6 +24,7 @@ NAVIGATION = [
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
     ("admin.outbox_page", _l("Outgoing mail"), (Role.ADMIN,)),
+    ("admin.mailboxes", _l("Mailboxes"), (Role.ADMIN,)),
 ]
 
 

@@ -2,7 +2,7 @@
 attachments on replies
 
 Revision ID: 0010_mailout
-Revises: 0008_channels
+Revises: 0009_mailin
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0010_mailout"
-down_revision = "0008_channels"
+down_revision = "0009_mailin"
 branch_labels = None
 depends_on = None
 

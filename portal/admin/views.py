@@ -150,4 +150,5 @@ def sla():
     return render_template("admin/sla.html", form=form, priorities=list(Priority))
 
 
-from portal.admin import mail_views  # noqa: E402,F401  (routes of the mail channel on this blueprint)
+# more admin pages on this blueprint: outbox, priorities, mailboxes, quarantine
+from portal.admin import mail_views, mailboxes  # noqa: E402, F401

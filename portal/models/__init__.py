@@ -4,6 +4,7 @@ from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.mail import InboundMail, InboundOutcome, MailBounce, Mailbox, MailSecurity, QuarantinedMail
 from portal.models.mailout import AgentMailPreference, CategoryWatch, PortalSetting
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
 from portal.models.outbox import OutboxMessage, OutboxState
@@ -37,6 +38,12 @@ __all__ = [
     "ArticleRevision",
     "ArticleStatus",
     "DeflectionEvent",
+    "InboundMail",
+    "InboundOutcome",
+    "Mailbox",
+    "MailBounce",
+    "MailSecurity",
+    "QuarantinedMail",
     "Attachment",
     "AuditLog",
     "Base",
