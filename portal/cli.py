@@ -23,6 +23,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from portal.privacy.cli import privacy_group
+    from portal.webhooks.cli import webhooks_group
+
+    app.cli.add_command(webhooks_group)
+    app.cli.add_command(privacy_group)
 
 
 @click.group("db", help="Database schema migrations.")
@@ -233,9 +238,7 @@ def backup_command(dest: Path, portable: bool) -> None:
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     db = get_session()
-    audit.record(
-        db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"]
-    )
+    audit.record(db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"])
     db.commit()
 
 

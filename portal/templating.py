@@ -23,6 +23,7 @@ NAVIGATION = [
     ("marketing.report", _l("Reports"), (Role.MARKETER,)),
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
+    ("webhooks_admin.index", _l("Webhooks"), (Role.ADMIN,)),
 ]
 
 

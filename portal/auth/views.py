@@ -249,7 +249,12 @@ def account():
             login_user(user)  # the new stamp ends other sessions; keep this one
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, password_form=password_form)
+    return render_template(
+        "auth/account.html",
+        form=form,
+        password_form=password_form,
+        export_form=forms.EmptyForm(formdata=None),
+    )
 
 
 @bp.route("/language", methods=["POST"])

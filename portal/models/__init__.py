@@ -17,6 +17,7 @@ from portal.models.requests import (
     SlaPolicy,
 )
 from portal.models.users import Role, User
+from portal.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "BlockTerm",
@@ -46,4 +47,7 @@ __all__ = [
     "ServiceRequest",
     "SlaPolicy",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -37,6 +37,7 @@ from portal.requests.errors import ConflictError, TransitionError
 from portal.requests.references import allocate_reference
 from portal.requests.sla import as_aware, set_due_times
 from portal.requests.workflow import CUSTOMER_CLOSABLE, can_staff_move
+from portal.webhooks import events as webhooks
 
 #: The subject column's length: the one place the limit is set.
 SUBJECT_MAX: int = ServiceRequest.__table__.c.subject.type.length
@@ -178,6 +179,7 @@ def create_request(session: Session, customer: User, data: NewRequest, limits: L
     _event(request, customer, "created", None, RequestStatus.NEW.value)
     session.add(request)
     session.flush()
+    webhooks.request_created(session, request)
     return request
 
 
@@ -206,8 +208,10 @@ def customer_reply(
         raise FieldError(_l("This request is closed. Open a new one if you need more help."))
     message = RequestMessage(author=customer, body=body, internal=False)
     request.messages.append(message)
+    webhooks.message_created(session, message)
     if request.status == RequestStatus.WAITING_ON_CUSTOMER:
         _set_status(request, customer, RequestStatus.OPEN)
+        webhooks.request_updated(session, request, ["status"])
     return message
 
 
@@ -216,6 +220,7 @@ def customer_close(session: Session, customer: User, request: ServiceRequest) ->
     if request.status not in CUSTOMER_CLOSABLE:
         raise TransitionError(_l("This request is already closed."))
     _set_status(request, customer, RequestStatus.CLOSED)
+    webhooks.request_updated(session, request, ["status"])
 
 
 def customer_reopen(session: Session, customer: User, request: ServiceRequest, reopen_days: int) -> None:
@@ -229,6 +234,7 @@ def customer_reopen(session: Session, customer: User, request: ServiceRequest, r
         )
     _set_status(request, customer, RequestStatus.OPEN)
     set_due_times(session, request, utcnow())
+    webhooks.request_updated(session, request, ["status"])
 
 
 def rate(session: Session, customer: User, request: ServiceRequest, rating: int, comment: str) -> None:
@@ -242,6 +248,7 @@ def rate(session: Session, customer: User, request: ServiceRequest, rating: int,
     comment = check_length(comment.strip(), RATING_COMMENT_MAX, "comment")
     request.rating, request.rating_comment = rating, comment or None
     _event(request, customer, "rating", None, str(rating))
+    webhooks.request_updated(session, request, ["rating"])
 
 
 @dataclass
@@ -276,10 +283,12 @@ def staff_update(
 ) -> list[str]:
     """Apply an agent's reply, note, assignment, priority and status in one go; returns what changed."""
     _check_version(request, change)
-    done = []
+    done, status_before = [], request.status
     body = check_length(change.body.strip(), max_chars, "body")
     if body:
-        request.messages.append(RequestMessage(author=agent, body=body, internal=change.internal))
+        message = RequestMessage(author=agent, body=body, internal=change.internal)
+        request.messages.append(message)
+        webhooks.message_created(session, message)
         done.append("internal_note" if change.internal else "reply")
         if not change.internal:
             if request.first_responded_at is None:
@@ -313,6 +322,9 @@ def staff_update(
         done.append("status")
     if done:
         request.updated_at = utcnow()  # any change bumps the version, so concurrent editors see it
+        webhooks.request_updated(
+            session, request, [*done, *(["status"] if request.status != status_before else [])]
+        )
     return done
 
 
