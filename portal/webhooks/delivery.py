@@ -175,8 +175,9 @@ def deliver_one(session: Session, delivery_id: int, *, timeout: float, now: date
     now = now or utcnow()
     if not claim(session, delivery_id, now):
         return ""
-    delivery = session.get(WebhookDelivery, delivery_id)
-    subscription = delivery.subscription
+    # sessions keep loaded objects across commits: read the claimed row and its subscription afresh
+    delivery = session.get(WebhookDelivery, delivery_id, populate_existing=True)
+    subscription = session.get(WebhookSubscription, delivery.subscription_id, populate_existing=True)
     outcome = post(
         subscription.url, subscription.secret, delivery.event, delivery.payload, delivery.id, timeout
     )

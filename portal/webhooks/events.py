@@ -1,4 +1,4 @@
-"""Webhook events: `emit` queues one delivery per active subscription to the event.
+"""Webhook events: `emit` queues one delivery per subscription to the event.
 
 Deliveries are rows written in the caller's transaction, so an event exists exactly when the
 change that caused it was committed; they are sent after the commit (portal.webhooks.delivery).
@@ -47,8 +47,8 @@ def envelope(event: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def _subscribers(session: Session, event: str) -> list[WebhookSubscription]:
     with session.no_autoflush:  # without subscribers an event changes nothing in the session
-        active = session.scalars(select(WebhookSubscription).where(WebhookSubscription.active.is_(True)))
-        return [s for s in active if event in (s.events or [])]
+        every = session.scalars(select(WebhookSubscription).order_by(WebhookSubscription.id))
+        return [s for s in every if event in (s.events or [])]
 
 
 def queue(
@@ -74,7 +74,9 @@ def queue(
 
 
 def emit(session: Session, event: str, payload: Payload) -> list[WebhookDelivery]:
-    """Queue `event` for every active subscription to it, in the caller's transaction.
+    """Queue `event` for every subscription to it, in the caller's transaction.
+
+    A paused subscription's deliveries wait and go out when it is resumed (delete it to stop).
 
     `payload` is the event's ``data``: a dict, or a function building it (called only when
     someone subscribed, after a flush, so new rows have their ids). Nothing is sent here.

@@ -92,7 +92,7 @@ def create(
 
 
 def pause(session: Session, actor: User, subscription: WebhookSubscription) -> None:
-    """Stop sending (deliveries wait until it is resumed)."""
+    """Stop sending; new events still queue and go out when it is resumed."""
     if not subscription.active:
         return
     subscription.active, subscription.paused_at, subscription.paused_reason = False, utcnow(), ""
