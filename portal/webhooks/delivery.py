@@ -257,7 +257,11 @@ def deliver_job() -> int:
     """RQ job: build the app from the environment and send every due delivery."""
     from portal import create_app
 
-    return _deliver_in_app(create_app())
+    app = create_app()
+    try:
+        return _deliver_in_app(app)
+    finally:
+        app.extensions["db_engine"].dispose()  # a worker builds an app per job: close its pool
 
 
 def kick(app: Flask) -> None:

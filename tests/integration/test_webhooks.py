@@ -338,3 +338,30 @@ def test_article_published_and_suggestion_approved_are_events(app, db, users, cl
 def test_no_subscription_no_delivery_rows(app, db, users):
     make_request(app, db, users["customer"])
     assert deliveries(db) == []
+
+
+def test_with_redis_the_rq_worker_sends_after_the_commit(app, db, users, monkeypatch):
+    """With PORTAL_REDIS_URL the web process only queues a job; the worker posts."""
+    from rq import SimpleWorker
+
+    from portal import jobs
+
+    monkeypatch.setenv("PORTAL_DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("PORTAL_INSTANCE", app.config["INSTANCE_PATH"])
+    monkeypatch.setenv("PORTAL_SECRET_KEY", app.config["SECRET_KEY"])
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/13")
+    queue = jobs.queue(app)
+    queue.empty()
+    try:
+        with receiver() as hook:
+            subscribe(db, hook.url)
+            make_request(app, db, users["customer"])
+            delivery.wait_for_pending(app)
+            assert hook.received == []  # nothing was sent from the web process
+            assert [job.func_name for job in queue.jobs] == ["portal.webhooks.delivery.deliver_job"]
+            SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        assert hook.events() == ["request.created"]
+        assert deliveries(db)[0].status == "delivered"
+    finally:
+        queue.empty()
+        queue.connection.close()
