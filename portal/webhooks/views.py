@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -44,6 +44,15 @@ class SubscriptionForm(FlaskForm):
     )
 
 
+def _show_secret(subscription: WebhookSubscription, secret: str):
+    """The one page that shows a signing secret: never cached, never stored in a flash cookie."""
+    response = make_response(
+        render_template("webhooks/secret.html", subscription=subscription, secret=secret)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _subscription(subscription_id: int) -> WebhookSubscription:
     return access.load_staff_object(WebhookSubscription, subscription_id)
 
@@ -62,7 +71,7 @@ def index():
             exc.attach_to(form, "url")
         else:
             db.commit()
-            return render_template("webhooks/secret.html", subscription=created, secret=created.secret)
+            return _show_secret(created, created.secret)
     return render_template(
         "webhooks/index.html",
         form=form,
@@ -135,7 +144,7 @@ def rotate(subscription_id: int):
         return redirect(url_for("webhooks_admin.detail", subscription_id=subscription.id))
     secret = services.rotate_secret(db, current_user, subscription)
     db.commit()
-    return render_template("webhooks/secret.html", subscription=subscription, secret=secret)
+    return _show_secret(subscription, secret)
 
 
 @bp.route("/<int:subscription_id>/delete", methods=["POST"])

@@ -191,7 +191,7 @@ def create_form(client, **fields):
 def test_admin_subscribes_sees_the_secret_once_and_it_is_audited(app, db, users, client_as):
     admin = client_as("admin")
     response = create_form(admin, events=["request.created", "message.created"])
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     secret = re.search(r'id="webhook-secret">([^<]+)<', response.get_data(as_text=True)).group(1)
     subscription = db.scalar(select(WebhookSubscription))
     assert subscription.secret == secret and subscription.events == ["request.created", "message.created"]
@@ -200,6 +200,17 @@ def test_admin_subscribes_sees_the_secret_once_and_it_is_audited(app, db, users,
     entry = db.scalar(select(AuditLog).where(AuditLog.action == "webhook.created"))
     assert entry.actor_id == users["admin"].id and entry.target == f"webhook:{subscription.id}"
     assert secret not in json.dumps(entry.details)
+    subscription_id = subscription.id
+    detail = f"/admin/webhooks/{subscription_id}"
+    rotated = admin.post(f"{detail}/rotate", data={"csrf_token": csrf_token(admin, detail)})
+    new_secret = re.search(r'id="webhook-secret">([^<]+)<', rotated.get_data(as_text=True)).group(1)
+    db.expire_all()
+    assert new_secret != secret and db.get(WebhookSubscription, subscription_id).secret == new_secret
+    assert db.scalar(select(AuditLog).where(AuditLog.action == "webhook.secret_rotated")) is not None
+    admin.post(f"{detail}/delete", data={"csrf_token": csrf_token(admin, detail)})
+    db.expire_all()
+    assert db.get(WebhookSubscription, subscription_id) is None
+    assert db.scalar(select(AuditLog).where(AuditLog.action == "webhook.deleted")) is not None
 
 
 def test_bad_addresses_and_events_are_refused_with_the_input_kept(app, db, users, client_as):
