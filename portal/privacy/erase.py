@@ -8,9 +8,10 @@ status, times and rating; votes; link events) and removes everything that identi
 * their requests: subject, description, rating comment and every message of those threads
   (staff replies quote and address the customer) become ``[erased]``; attachments are deleted,
   rows and files; the link to their registered product is dropped and the registration deleted;
-* their vote comments, link events' user link, and every remaining occurrence of their email
-  address, full name or phone number in any text column of any table (audit log targets, history
-  entries naming an assignee, tables added later) is replaced by the pseudonym.
+* their vote comments, link events' user link, and every remaining whole occurrence of their
+  email address, full name (two words or more) or phone number in any text or JSON column of any
+  table (audit log targets, history entries naming an assignee, tables added later) is replaced
+  by the pseudonym; enum columns (codes such as roles) are never touched.
 
 Files are deleted only after the database change is committed (`delete_files`), so a failed
 transaction never leaves rows pointing at missing files.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, String, Text, cast, delete, func, or_, select, update
+from sqlalchemy import JSON, Enum, String, Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import Base, utcnow
@@ -48,8 +49,6 @@ ERASED = "[erased]"
 #: Erased accounts' email domain (reserved: it can never receive mail).
 ERASED_DOMAIN = "erased.invalid"
 REASON_MIN, REASON_MAX = 10, 500
-#: A name shorter than this (and of one word) is not swept from other tables: too likely a word.
-NAME_SWEEP_MIN = 8
 
 
 @dataclass
@@ -109,14 +108,24 @@ def erase_requests(session: Session, requests: list[ServiceRequest], folder: Pat
 
 
 def _needles(user: User) -> list[str]:
+    """What identifies the person in free text: the email address, the phone number, and the name
+    when it is a full name (two words or more: a single word such as "Customer" is too likely to be
+    an ordinary word elsewhere)."""
     needles = [user.email]
-    name = (user.name or "").strip()
-    if len(name) >= NAME_SWEEP_MIN or len(name.split()) >= 2:
+    name = " ".join((user.name or "").split())
+    if len([w for w in name.split(" ") if len(w) > 1]) >= 2:
         needles.append(name)
     phone = getattr(user, "phone", None)
-    if phone:
+    if phone and sum(ch.isdigit() for ch in str(phone)) >= 6:
         needles.append(str(phone))
     return [n for n in needles if n]
+
+
+def needle_pattern(needles: list[str]) -> re.Pattern:
+    """Whole occurrences only: "ann@example.com" does not match inside "joann@example.com.pl",
+    "Anna Nowak" not inside "Hanna Nowakowska"."""
+    alternatives = (re.escape(n) for n in sorted(needles, key=len, reverse=True))
+    return re.compile(r"(?<![\w.+-])(?:" + "|".join(alternatives) + r")(?![\w@-]|\.\w)", re.IGNORECASE)
 
 
 def _replace(value: Any, pattern: re.Pattern, replacement: str) -> Any:
@@ -136,9 +145,7 @@ def sweep(session: Session, needles: list[str], replacement: str, skip: set[str]
     """
     if not needles:
         return 0
-    pattern = re.compile(
-        "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE
-    )
+    pattern = needle_pattern(needles)
     changed = 0
     for table in Base.metadata.sorted_tables:
         key = list(table.primary_key.columns)
@@ -146,8 +153,8 @@ def sweep(session: Session, needles: list[str], replacement: str, skip: set[str]
             if f"{table.name}.{column.name}" in skip or column.primary_key:
                 continue
             is_json = isinstance(column.type, JSON)
-            if not (is_json or isinstance(column.type, String | Text)):
-                continue
+            if isinstance(column.type, Enum) or not (is_json or isinstance(column.type, String | Text)):
+                continue  # enums hold fixed codes, never someone's words
             text = cast(column, Text) if is_json else column
             matches = or_(
                 *(text.contains(n, autoescape=True) for n in needles),

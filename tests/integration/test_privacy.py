@@ -449,3 +449,44 @@ def test_retention_pseudonymises_old_closed_requests_and_is_cron_safe(app, db, u
     finally:
         app.config["RETENTION_MONTHS"] = None
     assert db.scalar(select(AuditLog).where(AuditLog.action == "privacy.retention")) is not None
+
+
+def test_erasing_a_person_leaves_everyone_else_alone(app, db, users, client_as):
+    """The sweep replaces whole occurrences of the person's identity only: a one-word name
+    ("Customer") is a common word, not swept; another address containing theirs is kept."""
+    catalog(db)
+    db.commit()
+    other = users["customer2"]
+    other_client = client_as("customer2")
+    post_new(
+        other_client,
+        subject="Customer service",
+        description="Customer service was great; cc customer@example.com.au",
+    )
+    admin = client_as("admin")
+    url = f"/admin/users/{users['customer'].id}/erase"
+    response = admin.post(
+        url,
+        data={
+            "confirmation": "customer@example.com",
+            "reason": "Asked by phone on Monday",
+            "csrf_token": csrf_token(admin, url),
+        },
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    roles = {u.email: u.role.value for u in db.scalars(select(User))}
+    assert roles == {
+        f"erased-{users['customer'].id}@erased.invalid": "customer",
+        "customer2@example.com": "customer",
+        "agent@example.com": "agent",
+        "marketer@example.com": "marketer",
+        "admin@example.com": "admin",
+    }
+    assert db.get(User, other.id).name == "Customer2"
+    kept = db.scalar(select(ServiceRequest).where(ServiceRequest.customer_id == other.id))
+    assert kept.description == "Customer service was great; cc customer@example.com.au"
+    assert db.scalar(
+        select(AuditLog).where(AuditLog.action == "login", AuditLog.actor_id == other.id)
+    ).target == ("customer2@example.com")
+    assert admin.get(f"/admin/users/{users['customer'].id}").status_code == 200
