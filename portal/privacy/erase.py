@@ -8,6 +8,7 @@ status, times and rating; votes; link events) and removes everything that identi
 * their requests: subject, description, rating comment and every message of those threads
   (staff replies quote and address the customer) become ``[erased]``; attachments are deleted,
   rows and files; the link to their registered product is dropped and the registration deleted;
+  stored copies of mails to them or about their requests (the mail outbox) are deleted;
 * their vote comments, link events' user link, and every remaining whole occurrence of their
   email address, full name (two words or more) or phone number in any text or JSON column of any
   table (audit log targets, history entries naming an assignee, tables added later) is replaced
@@ -51,6 +52,11 @@ ERASED_DOMAIN = "erased.invalid"
 REASON_MIN, REASON_MAX = 10, 500
 
 
+#: Tables keeping whole copies of mails (table, recipient column, request column): the mail outbox.
+#: Looked up by name, so erasure works with or without them; their rows about the person are deleted.
+MAIL_COPY_TABLES = (("outbox_messages", "recipient", "request_id"),)
+
+
 @dataclass
 class Erasure:
     """What an erasure or a retention run changed; `files` are deleted after the commit."""
@@ -58,6 +64,7 @@ class Erasure:
     requests: int = 0
     messages: int = 0
     attachments: int = 0
+    mails: int = 0
     swept: int = 0
     files: list[Path] = field(default_factory=list)
 
@@ -105,6 +112,23 @@ def erase_requests(session: Session, requests: list[ServiceRequest], folder: Pat
             request.attachments.remove(item)
             result.attachments += 1
         result.requests += 1
+
+
+def erase_mail_copies(session: Session, *, emails: list[str], request_ids: list[int]) -> int:
+    """Delete stored mails to these addresses or about these requests (sent or not); how many."""
+    deleted = 0
+    for name, recipient, request in MAIL_COPY_TABLES:
+        table = Base.metadata.tables.get(name)
+        if table is None:
+            continue
+        conditions = []
+        if emails:
+            conditions.append(func.lower(table.c[recipient]).in_([e.lower() for e in emails]))
+        if request_ids:
+            conditions.append(table.c[request].in_(request_ids))
+        if conditions:
+            deleted += session.execute(delete(table).where(or_(*conditions))).rowcount or 0
+    return deleted
 
 
 def _needles(user: User) -> list[str]:
@@ -193,6 +217,7 @@ def erase_user(
     )
     session.execute(update(LinkEvent).where(LinkEvent.user_id == user.id).values(user_id=None))
     session.execute(delete(CustomerProduct).where(CustomerProduct.user_id == user.id))
+    result.mails = erase_mail_copies(session, emails=[user.email], request_ids=[r.id for r in requests])
     user.email = f"{name}@{ERASED_DOMAIN}"
     user.name = name
     user.password_hash = "!erased"  # noqa: S105 (never a valid hash: no password matches)
@@ -238,7 +263,9 @@ def retention(session: Session, *, cutoff: datetime, attachment_folder: Path, ba
         .order_by(ServiceRequest.id)
         .limit(batch)
     )
-    erase_requests(session, list(session.scalars(query)), attachment_folder, result)
+    requests = list(session.scalars(query))
+    erase_requests(session, requests, attachment_folder, result)
+    result.mails = erase_mail_copies(session, emails=[], request_ids=[r.id for r in requests])
     if result.requests:
         audit.record(
             session,

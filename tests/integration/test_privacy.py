@@ -8,7 +8,7 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import JSON, String, Text, cast, func, or_, select
+from sqlalchemy import JSON, LargeBinary, String, Text, cast, func, or_, select
 
 from knowledge_base.db import Base, utcnow
 from knowledge_base.models import ArticleFeedback
@@ -58,6 +58,7 @@ def customer_history(app, db, customer, client, *, subject, text, attachment, ra
         f"/requests/{ref}/reply",
         data={"body": f"Also: {text}", "csrf_token": csrf_token(client, f"/requests/{ref}")},
     )
+    db.refresh(request)  # the reply was made by the web process: read the request's version afresh
     with app.test_request_context():
         services.staff_update(
             db,
@@ -247,6 +248,14 @@ def leftovers(db, needles: list[str]) -> list[str]:
         forms |= {n.lower(), json.dumps(n)[1:-1].lower()}  # JSON columns may store \\u escapes
     for table in Base.metadata.tables.values():
         for column in table.columns:
+            if isinstance(column.type, LargeBinary):  # stored files such as whole mails: search the bytes
+                for value in db.scalars(select(column)):
+                    found += [
+                        f"{table.name}.{column.name}: {f}"
+                        for f in forms
+                        if f.encode() in (value or b"").lower()
+                    ]
+                continue
             if not isinstance(column.type, String | Text | JSON):
                 continue
             text = cast(column, Text) if isinstance(column.type, JSON) else column
