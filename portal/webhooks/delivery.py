@@ -42,6 +42,8 @@ PAUSE_AFTER = timedelta(hours=24)
 #: How long a sender holds a claimed delivery (longer than any attempt can take).
 CLAIM_SECONDS = 60
 USER_AGENT = "Shopkeeper-Webhooks/1"
+#: How much of a receiver's answer is read and logged (a receiver cannot make a sender read more).
+ANSWER_BYTES = 200
 BATCH = 100
 
 
@@ -78,13 +80,27 @@ def post(url: str, secret: str, event: str, payload: dict, delivery_id: int, tim
     }
     started = time.monotonic()
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=timeout, follow_redirects=False)
+        with (
+            httpx.Client(timeout=timeout, follow_redirects=False) as client,
+            client.stream("POST", url, content=body, headers=headers) as response,
+        ):
+            code, answer = response.status_code, _read_some(response, started + timeout)
     except httpx.HTTPError as exc:
         elapsed = int((time.monotonic() - started) * 1000)
         return Outcome(None, f"{exc.__class__.__name__}: {exc}"[:500], elapsed)
     elapsed = int((time.monotonic() - started) * 1000)
-    error = "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}: {response.text[:200]}"
-    return Outcome(response.status_code, error[:500], elapsed)
+    error = "" if 200 <= code < 300 else f"HTTP {code}: {answer}"
+    return Outcome(code, error[:500], elapsed)
+
+
+def _read_some(response: httpx.Response, deadline: float) -> str:
+    """The start of a receiver's answer, for the log: at most ANSWER_BYTES, read until `deadline`."""
+    kept = b""
+    for chunk in response.iter_raw():
+        kept += chunk
+        if len(kept) >= ANSWER_BYTES or time.monotonic() > deadline:
+            break
+    return kept[:ANSWER_BYTES].decode("utf-8", "replace")
 
 
 def claim(session: Session, delivery_id: int, now: datetime) -> bool:

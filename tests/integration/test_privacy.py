@@ -499,3 +499,19 @@ def test_erasing_a_person_leaves_everyone_else_alone(app, db, users, client_as):
         select(AuditLog).where(AuditLog.action == "login", AuditLog.actor_id == other.id)
     ).target == ("customer2@example.com")
     assert admin.get(f"/admin/users/{users['customer'].id}").status_code == 200
+
+
+def test_exports_are_rate_limited_per_user(app, db, users, client_as):
+    app.config["EXPORT_RATE_LIMIT"] = "2 per hour"
+    try:
+        mine = client_as("customer")
+        token = csrf_token(mine, "/account")
+        codes = [mine.post("/account/export", data={"csrf_token": token}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        other = client_as("customer2")
+        assert (
+            other.post("/account/export", data={"csrf_token": csrf_token(other, "/account")}).status_code
+            == 200
+        )
+    finally:
+        app.config["EXPORT_RATE_LIMIT"] = "5 per hour;20 per day"
