@@ -79,6 +79,18 @@ def is_erased(user: User) -> bool:
     return user.email.endswith("@" + ERASED_DOMAIN)
 
 
+def preview(session: Session, user: User) -> dict[str, int]:
+    """What an erasure of `user` would touch: their requests and the attachments in them or by them."""
+    own = select(ServiceRequest.id).where(ServiceRequest.customer_id == user.id)
+    files = select(func.count(Attachment.id)).where(
+        or_(Attachment.request_id.in_(own), Attachment.uploader_id == user.id)
+    )
+    return {
+        "requests": session.scalar(select(func.count()).select_from(own.subquery())) or 0,
+        "files": session.scalar(files) or 0,
+    }
+
+
 def check_request(user: User, actor: User, confirmation: str, reason: str) -> str:
     """The stripped reason if the admin may erase `user` with this confirmation, else a FieldError."""
     if user.id == actor.id:

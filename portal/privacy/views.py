@@ -97,6 +97,10 @@ def erase_user(user_id: int):
                 "success",
             )
             return redirect(url_for("admin.user_detail", user_id=user.id))
-    return render_template("privacy/erase.html", user=user, form=form, erased=erase.is_erased(user)), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "privacy/erase.html",
+        user=user,
+        form=form,
+        erased=erase.is_erased(user),
+        affected=erase.preview(db, user),
+    ), (400 if form.errors else 200)
