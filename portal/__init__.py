@@ -49,6 +49,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
+    from portal import webhooks
+
+    webhooks.init_app(app)
 
     from portal import cli, templating
 
@@ -94,8 +97,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main.views import bp as main_bp
     from portal.marketing.go import bp as go_bp
     from portal.marketing.views import bp as marketing_bp
+    from portal.privacy.views import bp as privacy_bp
     from portal.requests.customer_views import bp as requests_bp
     from portal.requests.staff_views import bp as staff_requests_bp
+    from portal.webhooks.views import bp as webhooks_bp
 
     blueprints = (
         main_bp,
@@ -108,6 +113,8 @@ def _register_blueprints(app: Flask) -> None:
         staff_kb_bp,
         go_bp,
         mail_in_bp,
+        webhooks_bp,
+        privacy_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -25,6 +25,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(mail_group)
+    from portal.privacy.cli import privacy_group
+    from portal.webhooks.cli import webhooks_group
+
+    app.cli.add_command(webhooks_group)
+    app.cli.add_command(privacy_group)
 
 
 @click.group("db", help="Database schema migrations.")

@@ -138,6 +138,10 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OFFER_SUPPRESSION_DAYS": int(_env("PORTAL_OFFER_SUPPRESSION_DAYS", "14")),
         "ANONYMOUS_OFFER_LINKS": _env("PORTAL_ANONYMOUS_OFFER_LINKS", "0") == "1",
         "KB_FOUR_EYES": _env("PORTAL_KB_FOUR_EYES", "0") == "1",
+        "WEBHOOK_TIMEOUT": float(_env("PORTAL_WEBHOOK_TIMEOUT", "5")),
+        "WEBHOOK_SEND_AFTER_COMMIT": _env("PORTAL_WEBHOOK_SEND_AFTER_COMMIT", "1") == "1",
+        "RETENTION_MONTHS": _int_setting("PORTAL_RETENTION_MONTHS", "0") or None,
+        "EXPORT_RATE_LIMIT": _env("PORTAL_EXPORT_RATE_LIMIT", "5 per hour;20 per day"),
         "ARGON2_PARAMS": {},
         "TESTING": testing,
     }

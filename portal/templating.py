@@ -25,6 +25,7 @@ NAVIGATION = [
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
     ("admin.outbox_page", _l("Outgoing mail"), (Role.ADMIN,)),
     ("admin.mailboxes", _l("Mailboxes"), (Role.ADMIN,)),
+    ("webhooks_admin.index", _l("Webhooks"), (Role.ADMIN,)),
 ]
 
 

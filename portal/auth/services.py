@@ -20,6 +20,7 @@ from portal.auth.identity import clean_name, has_mixed_script_label, split_addre
 from portal.auth.passwords import burn_verification_time, hash_password, verify_password
 from portal.models import Role, User
 from portal.models.users import new_security_stamp
+from portal.webhooks import events as webhooks
 
 RESET_SALT = "password-reset"
 CONFIRM_SALT = "confirm-email"
@@ -77,6 +78,8 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    if role == Role.CUSTOMER:
+        webhooks.customer_created(session, user)
     return user
 
 
@@ -112,6 +115,7 @@ def register(
     session.add(user)
     session.flush()
     audit.record(session, "user.registered", actor=user, target=user.email)
+    webhooks.customer_created(session, user)
     return "send_confirmation_mail", user.id
 
 

@@ -254,7 +254,13 @@ def account():
         from portal.requests.staff_views import preferences_form
 
         mail_form = preferences_form(db, filled=True)
-    return render_template("auth/account.html", form=form, password_form=password_form, mail_form=mail_form)
+    return render_template(
+        "auth/account.html",
+        form=form,
+        password_form=password_form,
+        mail_form=mail_form,
+        export_form=forms.EmptyForm(formdata=None),
+    )
 
 
 @bp.route("/language", methods=["POST"])

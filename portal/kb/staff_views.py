@@ -21,6 +21,7 @@ from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.kb import reading, search_service
 from portal.kb.forms import ArticleForm, ReviewForm
+from portal.webhooks import events as webhooks
 
 bp = Blueprint("staff_kb", __name__, url_prefix="/staff/kb")
 bp.before_request(access.gate(Action.CURATE_KB))
@@ -206,6 +207,7 @@ def _decide(article: Article, revision: ArticleRevision, form: ReviewForm) -> bo
         if request.form.get("decision") == "approve":
             access.check(revision, Action.REVIEW)  # four-eyes: 403 for the author
             workflow.publish(db, revision, current_user.id, comment, four_eyes=_four_eyes())
+            webhooks.article_published(db, article)
             action = "article.published"
         else:
             workflow.send_back(db, revision, current_user.id, comment)

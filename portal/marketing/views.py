@@ -21,6 +21,7 @@ from portal.marketing import linking, offers, reports
 from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm, ReportPeriodForm
 from portal.marketing.phrase_check import phrase_checks
 from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, SuggestionState
+from portal.webhooks import events as webhooks
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
 bp.before_request(access.gate(access.Action.MARKETING))
@@ -159,6 +160,8 @@ def _review(ids: list[int], state: SuggestionState) -> int:
         if suggestion.state == SuggestionState.BLOCKED:
             continue  # the linker refused it; fix the cause and rescan instead
         suggestion.state, suggestion.reviewer_id, suggestion.reviewed_at = state, current_user.id, utcnow()
+        if state == SuggestionState.APPROVED:
+            webhooks.suggestion_approved(db, suggestion)
         audit.record(
             db,
             f"suggestion.{state.value}",

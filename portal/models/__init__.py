@@ -20,6 +20,7 @@ from portal.models.requests import (
     SlaPolicy,
 )
 from portal.models.users import Role, User
+from portal.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AgentMailPreference",
@@ -60,4 +61,7 @@ __all__ = [
     "ServiceRequest",
     "SlaPolicy",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

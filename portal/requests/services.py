@@ -38,6 +38,7 @@ from portal.requests.errors import ConflictError, TransitionError
 from portal.requests.references import allocate_reference
 from portal.requests.sla import as_aware, set_due_times
 from portal.requests.workflow import CUSTOMER_CLOSABLE, can_staff_move
+from portal.webhooks import events as webhooks
 
 #: The subject column's length: the one place the limit is set.
 SUBJECT_MAX: int = ServiceRequest.__table__.c.subject.type.length
@@ -186,6 +187,7 @@ def create_request(
     _event(request, actor or customer, "created", None, RequestStatus.NEW.value)
     session.add(request)
     session.flush()
+    webhooks.request_created(session, request)
     return request
 
 
@@ -252,7 +254,7 @@ def customer_reply(
     if uploads and limits is None:
         raise ValueError("uploads need limits to be checked against")
     checked = files.validate(list(uploads), limits.uploads) if uploads and limits else []
-    target = request
+    target, status_before = request, request.status
     if request.status == RequestStatus.RESOLVED and reopen_days is not None:
         if _within_reopen_window(request, reopen_days):
             _set_status(request, customer, RequestStatus.OPEN)
@@ -263,12 +265,17 @@ def customer_reply(
         author=customer, body=body, internal=False, channel=channel, mail_message_id=mail_message_id
     )
     target.messages.append(message)
+    webhooks.message_created(session, message)
     if limits is not None:
         _store_files(target, checked, customer, limits, message)
     if target.status == RequestStatus.WAITING_ON_CUSTOMER:
         _set_status(target, customer, RequestStatus.OPEN)
     target.updated_at = utcnow()
     session.flush()
+    if target is not request:
+        webhooks.request_created(session, target)  # a follow-up request
+    elif target.status != status_before:
+        webhooks.request_updated(session, target, ["status"])
     return message
 
 
@@ -316,6 +323,7 @@ def customer_close(session: Session, customer: User, request: ServiceRequest) ->
     if request.status not in CUSTOMER_CLOSABLE:
         raise TransitionError(_l("This request is already closed."))
     _set_status(request, customer, RequestStatus.CLOSED)
+    webhooks.request_updated(session, request, ["status"])
 
 
 def customer_reopen(session: Session, customer: User, request: ServiceRequest, reopen_days: int) -> None:
@@ -329,6 +337,7 @@ def customer_reopen(session: Session, customer: User, request: ServiceRequest, r
         )
     _set_status(request, customer, RequestStatus.OPEN)
     set_due_times(session, request, utcnow())
+    webhooks.request_updated(session, request, ["status"])
 
 
 def rate(session: Session, customer: User, request: ServiceRequest, rating: int, comment: str) -> None:
@@ -342,6 +351,7 @@ def rate(session: Session, customer: User, request: ServiceRequest, rating: int,
     comment = check_length(comment.strip(), RATING_COMMENT_MAX, "comment")
     request.rating, request.rating_comment = rating, comment or None
     _event(request, customer, "rating", None, str(rating))
+    webhooks.request_updated(session, request, ["rating"])
 
 
 @dataclass
@@ -386,7 +396,7 @@ def staff_update(
     Files need `limits` and a message to go with (a reply or an internal note).
     """
     _check_version(request, change)
-    done = []
+    done, status_before = [], request.status
     body = check_length(change.body.strip(), max_chars, "body")
     checked = []
     if change.uploads:
@@ -398,6 +408,7 @@ def staff_update(
     if body:
         message = RequestMessage(author=agent, body=body, internal=change.internal)
         request.messages.append(message)
+        webhooks.message_created(session, message)
         if checked and limits is not None:
             _store_files(request, checked, agent, limits, message)
         done.append("internal_note" if change.internal else "reply")
@@ -433,6 +444,9 @@ def staff_update(
         done.append("status")
     if done:
         request.updated_at = utcnow()  # any change bumps the version, so concurrent editors see it
+        webhooks.request_updated(
+            session, request, [*done, *(["status"] if request.status != status_before else [])]
+        )
     return done
 
 

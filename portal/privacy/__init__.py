@@ -1,0 +1,1 @@
+"""GDPR tools: a person's data export, erasure by an admin, retention of closed requests."""
