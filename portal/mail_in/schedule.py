@@ -43,6 +43,9 @@ def tick(queue, interval: int, key: str = TICK_KEY) -> bool:
     if not queue.connection.set(key, str(time.time()), nx=True, ex=interval):
         return False
     queue.enqueue(fetch_job, job_timeout=max(interval * 5, 300))
+    from portal.webhooks.delivery import deliver_job
+
+    queue.enqueue(deliver_job, job_timeout=max(interval * 5, 300))  # webhook retries that are due
     return True
 
 
