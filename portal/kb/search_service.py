@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from knowledge_base.models import Article, ArticleStatus
 from knowledge_base.render import plain_text
 from knowledge_base.search import SearchBackend, SearchDocument
+from portal.models.insights import SEARCH_LOG_MAX, SearchLog
 
 
 def backend(app: Flask | None = None) -> SearchBackend:
@@ -63,3 +64,10 @@ def reindex(session: Session, app: Flask | None = None) -> int:
     for start in range(0, len(articles), 500):
         search.index([document_for(a) for a in articles[start : start + 500]])
     return len(articles)
+
+
+def log_search(session: Session, query: str, locale: str, results: int) -> None:
+    """Note a reader's search (lower-cased, spaces folded) for the dashboard's "no result" list."""
+    text = " ".join(query.lower().split())[:SEARCH_LOG_MAX]
+    if text:
+        session.add(SearchLog(query=text, locale=locale[:8], results=results))

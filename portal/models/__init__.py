@@ -3,7 +3,9 @@
 from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
 from portal.models.audit import AuditLog
+from portal.models.calendars import Calendar, Holiday
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.insights import SearchLog
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
 from portal.models.requests import (
     Attachment,
@@ -33,7 +35,9 @@ __all__ = [
     "Attachment",
     "AuditLog",
     "Base",
+    "Calendar",
     "CannedResponse",
+    "Holiday",
     "Category",
     "CustomerProduct",
     "Priority",
@@ -42,6 +46,7 @@ __all__ = [
     "RequestEvent",
     "RequestMessage",
     "RequestStatus",
+    "SearchLog",
     "Role",
     "ServiceRequest",
     "SlaPolicy",
