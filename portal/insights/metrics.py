@@ -1,0 +1,266 @@
+"""One function per measure, each an SQL aggregate over the requests of a `Scope`.
+
+Nothing here loads request rows into Python: every function sends one or two aggregate queries
+and returns a few numbers. With `scope.bucket_seconds` set, a measure is grouped by time slot of
+the period (slot 0 starts at `scope.start`), which is what the trend charts draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from knowledge_base.models import DeflectionEvent
+from portal.insights.sql import ALL, bucket_index, percentiles, seconds_between
+from portal.models import RequestEvent, RequestStatus, ServiceRequest
+from portal.models.insights import SearchLog
+from portal.models.requests import OPEN_STATUSES
+
+#: Backlog age buckets: (key, lower bound in days, upper bound in days or None).
+AGE_BUCKETS = (("under_1d", 0, 1), ("1_3d", 1, 3), ("3_7d", 3, 7), ("7_30d", 7, 30), ("over_30d", 30, None))
+RATINGS = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Requests raised in [start, end) that match `clauses`; grouped by time slot when bucketed."""
+
+    session: Session
+    start: datetime
+    end: datetime
+    clauses: tuple[ColumnElement[bool], ...]
+    now: datetime
+    bucket_seconds: int | None = None
+
+    def requests(self) -> list[ColumnElement[bool]]:
+        """Where-clauses selecting the scope's requests."""
+        return [*self.clauses, ServiceRequest.created_at >= self.start, ServiceRequest.created_at < self.end]
+
+    def group(self, column: Any) -> ColumnElement[Any]:
+        """The time slot of `column`'s moment (only for a bucketed scope)."""
+        assert self.bucket_seconds is not None
+        return bucket_index(self.session, column, self.start, self.bucket_seconds).label("grp")
+
+    def aggregate(
+        self, columns: list[Any], where: list[Any], moment: Any, source: Any = None
+    ) -> dict[Any, Any]:
+        """{slot: row} of `columns` per time slot of `moment`, or {ALL: row} for the whole scope.
+
+        Rows keep the grouping key as their first item (None for the whole scope).
+        """
+        query = select(*columns) if self.bucket_seconds is None else select(self.group(moment), *columns)
+        if source is not None:
+            query = query.select_from(source)
+        query = query.where(*where)
+        if self.bucket_seconds is None:
+            return {ALL: (None, *self.session.execute(query).one())}
+        # by position: the slot expression carries bound parameters, which PostgreSQL would not
+        # recognise as the same expression in a repeated GROUP BY
+        return {row[0]: row for row in self.session.execute(query.group_by(text("1"))).all()}
+
+
+def _grouped(scope: Scope, *columns: Any, where: list | None = None) -> dict[Any, Any]:
+    return scope.aggregate(list(columns), [*scope.requests(), *(where or [])], ServiceRequest.created_at)
+
+
+def volume(scope: Scope) -> dict[Any, int]:
+    """How many requests were raised."""
+    return {k: int(row[1]) for k, row in _grouped(scope, func.count()).items()}
+
+
+def _duration_percentiles(scope: Scope, end_column: Any) -> dict[Any, dict[str, float | None]]:
+    grouped = scope.bucket_seconds is not None
+    value = seconds_between(scope.session, ServiceRequest.created_at, end_column).label("value")
+    values = (
+        select(*([scope.group(ServiceRequest.created_at)] if grouped else []), value)
+        .where(*scope.requests(), end_column.is_not(None))
+        .subquery()
+    )
+    found = percentiles(scope.session, values, (0.5, 0.9), group=grouped)
+    return {k: {"median": v[0], "p90": v[1]} for k, v in found.items()}
+
+
+def first_response_time(scope: Scope) -> dict[Any, dict[str, float | None]]:
+    """Median and 90th percentile of seconds from creation to the first public reply."""
+    return _duration_percentiles(scope, ServiceRequest.first_responded_at)
+
+
+def resolution_time(scope: Scope) -> dict[Any, dict[str, float | None]]:
+    """Median and 90th percentile of seconds from creation to resolution."""
+    return _duration_percentiles(scope, ServiceRequest.resolved_at)
+
+
+def _share(met: Any, missed: Any) -> float | None:
+    met, missed = int(met or 0), int(missed or 0)
+    return met / (met + missed) if met + missed else None
+
+
+def sla_compliance(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """Share of requests that met their first-response and resolution targets.
+
+    A target counts once it is decided: met (done by the due time) or missed (done late, or
+    not done and the due time has passed). Requests still inside their target are left out.
+    """
+    sr, now = ServiceRequest, scope.now
+    first_met = and_(sr.first_responded_at.is_not(None), sr.first_responded_at <= sr.first_response_due)
+    first_missed = or_(
+        sr.first_responded_at > sr.first_response_due,
+        and_(sr.first_responded_at.is_(None), sr.first_response_due < now),
+    )
+    res_met = and_(sr.resolved_at.is_not(None), sr.resolved_at <= sr.resolution_due)
+    res_missed = or_(
+        sr.resolved_at > sr.resolution_due, and_(sr.resolved_at.is_(None), sr.resolution_due < now)
+    )
+    rows = _grouped(
+        scope, *(func.sum(case((c, 1), else_=0)) for c in (first_met, first_missed, res_met, res_missed))
+    )
+    return {
+        k: {
+            "first": _share(r[1], r[2]),
+            "resolution": _share(r[3], r[4]),
+            "first_met": int(r[1] or 0),
+            "first_missed": int(r[2] or 0),
+            "resolution_met": int(r[3] or 0),
+            "resolution_missed": int(r[4] or 0),
+        }
+        for k, r in rows.items()
+    }
+
+
+def _reopened() -> ColumnElement[bool]:
+    return exists().where(
+        RequestEvent.request_id == ServiceRequest.id,
+        RequestEvent.kind == "status",
+        RequestEvent.to_value == RequestStatus.OPEN.value,
+        RequestEvent.from_value == RequestStatus.RESOLVED.value,
+    )
+
+
+def reopen_rate(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """Share of resolved requests that were reopened (a status change resolved → open)."""
+    reopened = _reopened()
+    ever_resolved = or_(ServiceRequest.resolved_at.is_not(None), reopened)
+    rows = _grouped(
+        scope,
+        func.sum(case((ever_resolved, 1), else_=0)),
+        func.sum(case((reopened, 1), else_=0)),
+    )
+    return {
+        k: {"resolved": int(r[1] or 0), "reopened": int(r[2] or 0), "rate": _rate(r[2], r[1])}
+        for k, r in rows.items()
+    }
+
+
+def _rate(part: Any, whole: Any) -> float | None:
+    return int(part or 0) / int(whole) if whole else None
+
+
+def csat(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """Customer satisfaction: average rating, number of ratings and the share of 4 and 5."""
+    rated = ServiceRequest.rating.is_not(None)
+    rows = _grouped(
+        scope,
+        func.avg(ServiceRequest.rating),
+        func.count(ServiceRequest.rating),
+        func.sum(case((ServiceRequest.rating >= 4, 1), else_=0)),
+        where=[rated],
+    )
+    return {
+        k: {
+            "average": float(r[1]) if r[1] is not None else None,
+            "count": int(r[2]),
+            "top_share": _rate(r[3], r[2]),
+        }
+        for k, r in rows.items()
+    }
+
+
+def csat_distribution(scope: Scope) -> dict[int, int]:
+    """How many requests got each rating 1-5."""
+    rows = scope.session.execute(
+        select(ServiceRequest.rating, func.count())
+        .where(*scope.requests(), ServiceRequest.rating.in_(RATINGS))
+        .group_by(ServiceRequest.rating)
+    ).all()
+    found = {rating: 0 for rating in RATINGS}
+    found.update({int(rating): int(count) for rating, count in rows})
+    return found
+
+
+def backlog_by_age(scope: Scope) -> dict[str, int]:
+    """Open requests now, by age; matches the filters but not the period (a backlog is a snapshot)."""
+    buckets = []
+    for key, low, high in AGE_BUCKETS:
+        newest = ServiceRequest.created_at <= scope.now - timedelta(days=low)
+        condition = (
+            newest
+            if high is None
+            else and_(newest, ServiceRequest.created_at > scope.now - timedelta(days=high))
+        )
+        buckets.append((condition, key))
+    age = case(*buckets, else_="under_1d").label("age")
+    rows = scope.session.execute(
+        select(age, func.count())
+        .where(*scope.clauses, ServiceRequest.status.in_(OPEN_STATUSES))
+        .group_by(text("1"))
+    ).all()
+    found = {key: 0 for key, _low, _high in AGE_BUCKETS}
+    found.update({key: int(count) for key, count in rows})
+    return found
+
+
+def deflection(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """Request forms where a suggested article was opened, and how many ended without a request.
+
+    Knowledge-base figures: they belong to no request, so only the period applies to them.
+    """
+    de = DeflectionEvent
+    forms = (
+        select(
+            func.max(case((de.kind == "opened", 1), else_=0)).label("opened"),
+            func.max(case((de.kind == "submitted", 1), else_=0)).label("submitted"),
+            func.min(de.created_at).label("first"),
+        )
+        .where(de.created_at >= scope.start, de.created_at < scope.end)
+        .group_by(de.form_session)
+        .subquery()
+    )
+    rows = scope.aggregate(
+        [
+            func.sum(forms.c.opened),
+            func.sum(case((and_(forms.c.opened == 1, forms.c.submitted == 0), 1), else_=0)),
+        ],
+        [],
+        forms.c.first,
+        source=forms,
+    )
+    return {
+        k: {"opened": int(r[1] or 0), "deflected": int(r[2] or 0), "rate": _rate(r[2], r[1])}
+        for k, r in rows.items()
+    }
+
+
+def searches_without_result(scope: Scope, limit: int = 10) -> dict[str, Any]:
+    """The most frequent knowledge-base searches that found nothing, and the share of such searches."""
+    in_period = [SearchLog.created_at >= scope.start, SearchLog.created_at < scope.end]
+    total, empty = scope.session.execute(
+        select(func.count(), func.sum(case((SearchLog.results == 0, 1), else_=0))).where(*in_period)
+    ).one()
+    top = scope.session.execute(
+        select(SearchLog.query, func.count().label("n"), func.max(SearchLog.locale))
+        .where(*in_period, SearchLog.results == 0)
+        .group_by(SearchLog.query)
+        .order_by(func.count().desc(), SearchLog.query)
+        .limit(limit)
+    ).all()
+    return {
+        "total": int(total or 0),
+        "empty": int(empty or 0),
+        "rate": _rate(empty, total),
+        "top": [{"query": q, "count": int(n), "locale": locale} for q, n, locale in top],
+    }

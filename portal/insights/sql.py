@@ -1,0 +1,84 @@
+"""Dialect-aware SQL building blocks: durations, time buckets and percentiles (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Float, Integer, Subquery, cast, extract, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+#: Key used for "no grouping" in the results of grouped aggregates.
+ALL = None
+
+
+def dialect(session: Session) -> str:
+    """The database kind behind the session: "sqlite" or "postgresql"."""
+    return session.get_bind().dialect.name
+
+
+def moment(value: datetime) -> ColumnElement[Any]:
+    """A datetime as a typed SQL literal (stored the same way as the columns)."""
+    return literal(value, DateTime(timezone=True))
+
+
+def seconds_between(session: Session, start: Any, end: Any) -> ColumnElement[float]:
+    """Seconds from `start` to `end` computed in SQL (julianday on SQLite, epoch on PostgreSQL)."""
+    if dialect(session) == "sqlite":
+        return cast((func.julianday(end) - func.julianday(start)) * 86400.0, Float)
+    return cast(extract("epoch", end - start), Float)
+
+
+def bucket_index(session: Session, column: Any, origin: datetime, bucket_seconds: int) -> ColumnElement[int]:
+    """Which `bucket_seconds`-long slot after `origin` the moment `column` falls in (0, 1, …)."""
+    offset = seconds_between(session, moment(origin), column) / bucket_seconds
+    if dialect(session) == "sqlite":
+        return cast(offset, Integer)  # truncation is floor here: the offsets are never negative
+    return cast(func.floor(offset), Integer)
+
+
+def percentiles(
+    session: Session, values: Subquery, fractions: Sequence[float], group: bool = False
+) -> dict[Any, list[float | None]]:
+    """Nearest-rank percentiles of column `value` of `values`, per column `grp` when `group`.
+
+    PostgreSQL computes `percentile_disc`; SQLite (which has no ordered-set aggregates) ranks
+    the values with `row_number()` and takes, per fraction p, the first value whose rank is at
+    least p × count. Both give the same answer: the smallest value with cumulative share ≥ p.
+    """
+    value = values.c.value
+    keys = [values.c.grp] if group else []
+    if dialect(session) == "postgresql":
+        columns = [func.percentile_disc(p).within_group(value) for p in fractions]
+        query = select(*keys, *columns).select_from(values).where(value.is_not(None)).group_by(*keys)
+    else:
+        partition = keys or None
+        ranked = (
+            select(
+                *keys,
+                value.label("value"),
+                func.row_number().over(partition_by=partition, order_by=value).label("rn"),
+                func.count().over(partition_by=partition).label("n"),
+            )
+            .where(value.is_not(None))
+            .subquery()
+        )
+        columns = [func.min(_at_rank(ranked, p)) for p in fractions]
+        ranked_keys = [ranked.c.grp] if group else []
+        query = select(*ranked_keys, *columns).group_by(*ranked_keys)
+    rows = session.execute(query).all()
+    if not group:
+        return {ALL: [_number(v) for v in rows[0]]} if rows else {ALL: [None] * len(fractions)}
+    return {row[0]: [_number(v) for v in row[1:]] for row in rows}
+
+
+def _at_rank(ranked: Subquery, fraction: float) -> ColumnElement[Any]:
+    from sqlalchemy import case
+
+    return case((ranked.c.rn >= ranked.c.n * fraction, ranked.c.value))
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
