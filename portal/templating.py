@@ -24,6 +24,7 @@ NAVIGATION = [
     ("marketing.report", _l("Reports"), (Role.MARKETER,)),
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
+    ("admin.sla", _l("SLA"), (Role.ADMIN,)),
 ]
 
 
