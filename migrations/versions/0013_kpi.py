@@ -64,12 +64,16 @@ def upgrade() -> None:
         batch_op.create_index("ix_search_logs_created_at_results", ["created_at", "results"], unique=False)
     # the dashboard's queries (see portal/models/insights.py)
     with op.batch_alter_table("request_events", schema=None) as batch_op:
-        batch_op.create_index("ix_request_events_kind_to_value", ["kind", "to_value"], unique=False)
+        batch_op.create_index(
+            "ix_request_events_reopens",
+            ["kind", "from_value", "to_value", "created_at", "request_id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("request_events", schema=None) as batch_op:
-        batch_op.drop_index("ix_request_events_kind_to_value")
+        batch_op.drop_index("ix_request_events_reopens")
     with op.batch_alter_table("search_logs", schema=None) as batch_op:
         batch_op.drop_index("ix_search_logs_created_at_results")
     op.drop_table("search_logs")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.insights import metrics
 from portal.insights.filters import InsightFilters
-from portal.insights.sql import ALL
+from portal.insights.sql import ALL, without_jit
 from portal.models import User
 
 #: The summary's measures: key, label, unit ("hours", "percent", "number", "rating").
@@ -103,6 +103,7 @@ def measures(scope: metrics.Scope) -> dict[Any, dict[str, float | None]]:
 
 def build(session: Session, user: User, filters: InsightFilters, now: datetime) -> Dashboard:
     """Compute the dashboard `user` may see for `filters`."""
+    without_jit(session)
     clauses = tuple(filters.clauses(user))
     scope = metrics.Scope(session, filters.start, filters.end, clauses, now)
     prev_start, prev_end = filters.previous
