@@ -7,7 +7,7 @@ the period (slot 0 starts at `scope.start`), which is what the trend charts draw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,8 @@ class Scope:
     clauses: tuple[ColumnElement[bool], ...]
     now: datetime
     bucket_seconds: int | None = None
+    #: Results shared by several measures (one aggregate feeds them all), filled on first use.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def requests(self) -> list[ColumnElement[bool]]:
         """Where-clauses selecting the scope's requests."""
@@ -64,74 +66,6 @@ class Scope:
         return {row[0]: row for row in self.session.execute(query.group_by(text("1"))).all()}
 
 
-def _grouped(scope: Scope, *columns: Any, where: list | None = None) -> dict[Any, Any]:
-    return scope.aggregate(list(columns), [*scope.requests(), *(where or [])], ServiceRequest.created_at)
-
-
-def volume(scope: Scope) -> dict[Any, int]:
-    """How many requests were raised."""
-    return {k: int(row[1]) for k, row in _grouped(scope, func.count()).items()}
-
-
-def _duration_percentiles(scope: Scope, end_column: Any) -> dict[Any, dict[str, float | None]]:
-    grouped = scope.bucket_seconds is not None
-    value = seconds_between(scope.session, ServiceRequest.created_at, end_column).label("value")
-    values = (
-        select(*([scope.group(ServiceRequest.created_at)] if grouped else []), value)
-        .where(*scope.requests(), end_column.is_not(None))
-        .subquery()
-    )
-    found = percentiles(scope.session, values, (0.5, 0.9), group=grouped)
-    return {k: {"median": v[0], "p90": v[1]} for k, v in found.items()}
-
-
-def first_response_time(scope: Scope) -> dict[Any, dict[str, float | None]]:
-    """Median and 90th percentile of seconds from creation to the first public reply."""
-    return _duration_percentiles(scope, ServiceRequest.first_responded_at)
-
-
-def resolution_time(scope: Scope) -> dict[Any, dict[str, float | None]]:
-    """Median and 90th percentile of seconds from creation to resolution."""
-    return _duration_percentiles(scope, ServiceRequest.resolved_at)
-
-
-def _share(met: Any, missed: Any) -> float | None:
-    met, missed = int(met or 0), int(missed or 0)
-    return met / (met + missed) if met + missed else None
-
-
-def sla_compliance(scope: Scope) -> dict[Any, dict[str, Any]]:
-    """Share of requests that met their first-response and resolution targets.
-
-    A target counts once it is decided: met (done by the due time) or missed (done late, or
-    not done and the due time has passed). Requests still inside their target are left out.
-    """
-    sr, now = ServiceRequest, scope.now
-    first_met = and_(sr.first_responded_at.is_not(None), sr.first_responded_at <= sr.first_response_due)
-    first_missed = or_(
-        sr.first_responded_at > sr.first_response_due,
-        and_(sr.first_responded_at.is_(None), sr.first_response_due < now),
-    )
-    res_met = and_(sr.resolved_at.is_not(None), sr.resolved_at <= sr.resolution_due)
-    res_missed = or_(
-        sr.resolved_at > sr.resolution_due, and_(sr.resolved_at.is_(None), sr.resolution_due < now)
-    )
-    rows = _grouped(
-        scope, *(func.sum(case((c, 1), else_=0)) for c in (first_met, first_missed, res_met, res_missed))
-    )
-    return {
-        k: {
-            "first": _share(r[1], r[2]),
-            "resolution": _share(r[3], r[4]),
-            "first_met": int(r[1] or 0),
-            "first_missed": int(r[2] or 0),
-            "resolution_met": int(r[3] or 0),
-            "resolution_missed": int(r[4] or 0),
-        }
-        for k, r in rows.items()
-    }
-
-
 def _reopens(scope: Scope) -> Any:
     """Ids of requests reopened (status resolved → open) since the scope began, once each.
 
@@ -151,44 +85,145 @@ def _reopens(scope: Scope) -> Any:
     )
 
 
-def reopen_rate(scope: Scope) -> dict[Any, dict[str, Any]]:
-    """Share of resolved requests that were reopened (a status change resolved → open)."""
+def _flag(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def request_counts(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """The additive facts of the scope's requests, in one pass over them.
+
+    Volume, SLA targets met and missed, resolutions and reopens, ratings: every count-type
+    measure below reads from this one aggregate (computed once per scope and kept on it), so
+    the dashboard scans a period's requests once instead of once per measure.
+    """
+    if "counts" in scope.memo:
+        return scope.memo["counts"]
+    sr, now = ServiceRequest, scope.now
     reopens = _reopens(scope)
     reopened = reopens.c.request_id.is_not(None)
-    ever_resolved = or_(ServiceRequest.resolved_at.is_not(None), reopened)
-    rows = scope.aggregate(
-        [func.sum(case((ever_resolved, 1), else_=0)), func.sum(case((reopened, 1), else_=0))],
-        scope.requests(),
-        ServiceRequest.created_at,
-        source=ServiceRequest.__table__.outerjoin(reopens, reopens.c.request_id == ServiceRequest.id),
-    )
-    return {
-        k: {"resolved": int(r[1] or 0), "reopened": int(r[2] or 0), "rate": _rate(r[2], r[1])}
-        for k, r in rows.items()
+    facts = {
+        "volume": func.count(),
+        "first_met": _flag(
+            and_(sr.first_responded_at.is_not(None), sr.first_responded_at <= sr.first_response_due)
+        ),
+        "first_missed": _flag(
+            or_(
+                sr.first_responded_at > sr.first_response_due,
+                and_(sr.first_responded_at.is_(None), sr.first_response_due < now),
+            )
+        ),
+        "resolution_met": _flag(and_(sr.resolved_at.is_not(None), sr.resolved_at <= sr.resolution_due)),
+        "resolution_missed": _flag(
+            or_(sr.resolved_at > sr.resolution_due, and_(sr.resolved_at.is_(None), sr.resolution_due < now))
+        ),
+        "resolved": _flag(or_(sr.resolved_at.is_not(None), reopened)),
+        "reopened": _flag(reopened),
+        "ratings": func.count(sr.rating),
+        "rating_average": func.avg(sr.rating),
+        "top_ratings": _flag(sr.rating >= 4),
     }
+    rows = scope.aggregate(
+        list(facts.values()),
+        scope.requests(),
+        sr.created_at,
+        source=sr.__table__.outerjoin(reopens, reopens.c.request_id == sr.id),
+    )
+    found = {key: dict(zip(facts, row[1:], strict=True)) for key, row in rows.items()}
+    scope.memo["counts"] = found
+    return found
+
+
+def volume(scope: Scope) -> dict[Any, int]:
+    """How many requests were raised."""
+    return {k: int(c["volume"] or 0) for k, c in request_counts(scope).items()}
+
+
+def _durations(scope: Scope) -> dict[Any, dict[str, list[float | None]]]:
+    """Median and 90th percentile of first-response and resolution seconds (computed once per scope)."""
+    if "durations" not in scope.memo:
+        grouped = scope.bucket_seconds is not None
+        sr = ServiceRequest
+        values = (
+            select(
+                *([scope.group(sr.created_at)] if grouped else []),
+                seconds_between(scope.session, sr.created_at, sr.first_responded_at).label("first"),
+                seconds_between(scope.session, sr.created_at, sr.resolved_at).label("resolution"),
+            )
+            .where(*scope.requests(), or_(sr.first_responded_at.is_not(None), sr.resolved_at.is_not(None)))
+            .subquery()
+        )
+        scope.memo["durations"] = percentiles(
+            scope.session, values, ("first", "resolution"), (0.5, 0.9), grouped
+        )
+    return scope.memo["durations"]
+
+
+def _times(scope: Scope, name: str) -> dict[Any, dict[str, float | None]]:
+    return {
+        k: {"median": v.get(name, [None, None])[0], "p90": v.get(name, [None, None])[1]}
+        for k, v in _durations(scope).items()
+    }
+
+
+def first_response_time(scope: Scope) -> dict[Any, dict[str, float | None]]:
+    """Median and 90th percentile of seconds from creation to the first public reply."""
+    return _times(scope, "first")
+
+
+def resolution_time(scope: Scope) -> dict[Any, dict[str, float | None]]:
+    """Median and 90th percentile of seconds from creation to resolution."""
+    return _times(scope, "resolution")
+
+
+def _share(met: Any, missed: Any) -> float | None:
+    met, missed = int(met or 0), int(missed or 0)
+    return met / (met + missed) if met + missed else None
 
 
 def _rate(part: Any, whole: Any) -> float | None:
     return int(part or 0) / int(whole) if whole else None
 
 
-def csat(scope: Scope) -> dict[Any, dict[str, Any]]:
-    """Customer satisfaction: average rating, number of ratings and the share of 4 and 5."""
-    rated = ServiceRequest.rating.is_not(None)
-    rows = _grouped(
-        scope,
-        func.avg(ServiceRequest.rating),
-        func.count(ServiceRequest.rating),
-        func.sum(case((ServiceRequest.rating >= 4, 1), else_=0)),
-        where=[rated],
-    )
+def sla_compliance(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """Share of requests that met their first-response and resolution targets.
+
+    A target counts once it is decided: met (done by the due time) or missed (done late, or
+    not done and the due time has passed). Requests still inside their target are left out.
+    """
     return {
         k: {
-            "average": float(r[1]) if r[1] is not None else None,
-            "count": int(r[2]),
-            "top_share": _rate(r[3], r[2]),
+            "first": _share(c["first_met"], c["first_missed"]),
+            "resolution": _share(c["resolution_met"], c["resolution_missed"]),
+            **{
+                n: int(c[n] or 0)
+                for n in ("first_met", "first_missed", "resolution_met", "resolution_missed")
+            },
         }
-        for k, r in rows.items()
+        for k, c in request_counts(scope).items()
+    }
+
+
+def reopen_rate(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """Share of resolved requests that were reopened (a status change resolved → open)."""
+    return {
+        k: {
+            "resolved": int(c["resolved"] or 0),
+            "reopened": int(c["reopened"] or 0),
+            "rate": _rate(c["reopened"], c["resolved"]),
+        }
+        for k, c in request_counts(scope).items()
+    }
+
+
+def csat(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """Customer satisfaction: average rating, number of ratings and the share of 4 and 5."""
+    return {
+        k: {
+            "average": float(c["rating_average"]) if c["rating_average"] is not None else None,
+            "count": int(c["ratings"] or 0),
+            "top_share": _rate(c["top_ratings"], c["ratings"]),
+        }
+        for k, c in request_counts(scope).items()
     }
 
 

@@ -50,37 +50,53 @@ def bucket_index(session: Session, column: Any, origin: datetime, bucket_seconds
 
 
 def percentiles(
-    session: Session, values: Subquery, fractions: Sequence[float], group: bool = False
-) -> dict[Any, list[float | None]]:
-    """Nearest-rank percentiles of column `value` of `values`, per column `grp` when `group`.
+    session: Session, values: Subquery, names: Sequence[str], fractions: Sequence[float], group: bool = False
+) -> dict[Any, dict[str, list[float | None]]]:
+    """Nearest-rank percentiles of the columns `names` of `values` (NULLs left out), per column
+    `grp` when `group`: {group or ALL: {name: [one value per fraction]}}.
 
-    PostgreSQL computes `percentile_disc`; SQLite (which has no ordered-set aggregates) ranks
-    the values with `row_number()` and takes, per fraction p, the first value whose rank is at
-    least p × count. Both give the same answer: the smallest value with cumulative share ≥ p.
+    PostgreSQL computes every `percentile_disc` in one pass; SQLite (no ordered-set aggregates)
+    ranks each column with `row_number()` and takes, per fraction p, the first value whose rank
+    is at least p × count. Both give the same answer: the smallest value with cumulative share ≥ p.
     """
-    value = values.c.value
     keys = [values.c.grp] if group else []
+    found: dict[Any, dict[str, list[float | None]]] = {}
     if dialect(session) == "postgresql":
-        columns = [func.percentile_disc(p).within_group(value) for p in fractions]
-        query = select(*keys, *columns).select_from(values).where(value.is_not(None)).group_by(*keys)
-    else:
-        partition = keys or None
-        ranked = (
-            select(
-                *keys,
-                value.label("value"),
-                func.row_number().over(partition_by=partition, order_by=value).label("rn"),
-                func.count().over(partition_by=partition).label("n"),
-            )
-            .where(value.is_not(None))
-            .subquery()
+        columns = [func.percentile_disc(p).within_group(values.c[name]) for name in names for p in fractions]
+        rows = session.execute(select(*keys, *columns).select_from(values).group_by(*keys)).all()
+        for row in rows:
+            numbers = [_number(v) for v in row[len(keys) :]]
+            found[row[0] if group else ALL] = {
+                name: numbers[i * len(fractions) : (i + 1) * len(fractions)] for i, name in enumerate(names)
+            }
+        return found
+    for name in names:
+        for key, numbers in _ranked_percentiles(session, values, name, fractions, group).items():
+            found.setdefault(key, {})[name] = numbers
+    return found
+
+
+def _ranked_percentiles(
+    session: Session, values: Subquery, name: str, fractions: Sequence[float], group: bool
+) -> dict[Any, list[float | None]]:
+    keys = [values.c.grp] if group else []
+    value = values.c[name]
+    partition = keys or None
+    ranked = (
+        select(
+            *keys,
+            value.label("value"),
+            func.row_number().over(partition_by=partition, order_by=value).label("rn"),
+            func.count().over(partition_by=partition).label("n"),
         )
-        columns = [func.min(_at_rank(ranked, p)) for p in fractions]
-        ranked_keys = [ranked.c.grp] if group else []
-        query = select(*ranked_keys, *columns).group_by(*ranked_keys)
-    rows = session.execute(query).all()
+        .where(value.is_not(None))
+        .subquery()
+    )
+    columns = [func.min(_at_rank(ranked, p)) for p in fractions]
+    ranked_keys = [ranked.c.grp] if group else []
+    rows = session.execute(select(*ranked_keys, *columns).group_by(*ranked_keys)).all()
     if not group:
-        return {ALL: [_number(v) for v in rows[0]]} if rows else {ALL: [None] * len(fractions)}
+        return {ALL: [_number(v) for v in rows[0]]} if rows else {}
     return {row[0]: [_number(v) for v in row[1:]] for row in rows}
 
 
