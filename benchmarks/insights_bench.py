@@ -308,7 +308,7 @@ def measure(url: str, now: datetime) -> dict[str, tuple[float, float]]:
 
             def run(user=user, args=args) -> None:
                 with app.test_request_context():
-                    dashboard.build(session, user, InsightFilters.from_args(args, now), now)
+                    dashboard.build(session, user, InsightFilters.from_args(args, now), now, "64MB")
                 session.rollback()
 
             found[name] = best_of(run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import secrets
 from collections import Counter
 from datetime import timedelta
@@ -125,6 +126,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OFFER_SUPPRESSION_DAYS": int(_env("PORTAL_OFFER_SUPPRESSION_DAYS", "14")),
         "ANONYMOUS_OFFER_LINKS": _env("PORTAL_ANONYMOUS_OFFER_LINKS", "0") == "1",
         "KB_FOUR_EYES": _env("PORTAL_KB_FOUR_EYES", "0") == "1",
+        "INSIGHTS_WORK_MEM": memory_setting("PORTAL_INSIGHTS_WORK_MEM", "64MB"),
         "ARGON2_PARAMS": {},
         "TESTING": testing,
     }
@@ -142,6 +144,16 @@ def _int_setting(name: str, default: str) -> int:
     if value < 0:
         raise ConfigurationError(f"{name} must not be negative.")
     return value
+
+
+def memory_setting(name: str, default: str) -> str:
+    """A PostgreSQL memory size such as 64MB (kB, MB or GB), with a clear error otherwise."""
+    raw = (_env(name, default) or default).strip()
+    if not re.fullmatch(r"[1-9][0-9]{0,6}(kB|MB|GB)", raw):
+        raise ConfigurationError(
+            f"{name} must be a size like 64MB (a number, then kB, MB or GB), not {raw!r}."
+        )
+    return raw
 
 
 def worker_count() -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.insights import metrics
 from portal.insights.filters import InsightFilters
-from portal.insights.sql import ALL, without_jit
+from portal.insights.sql import ALL, tune_for_reports
 from portal.models import User
 
 #: The summary's measures: key, label, unit ("hours", "percent", "number", "rating").
@@ -101,9 +101,11 @@ def measures(scope: metrics.Scope) -> dict[Any, dict[str, float | None]]:
     return found
 
 
-def build(session: Session, user: User, filters: InsightFilters, now: datetime) -> Dashboard:
-    """Compute the dashboard `user` may see for `filters`."""
-    without_jit(session)
+def build(
+    session: Session, user: User, filters: InsightFilters, now: datetime, work_mem: str | None = None
+) -> Dashboard:
+    """Compute the dashboard `user` may see for `filters` (`work_mem`: PostgreSQL sort memory)."""
+    tune_for_reports(session, work_mem)
     clauses = tuple(filters.clauses(user))
     scope = metrics.Scope(session, filters.start, filters.end, clauses, now)
     prev_start, prev_end = filters.previous

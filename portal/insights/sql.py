@@ -19,14 +19,17 @@ def dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def without_jit(session: Session) -> None:
-    """On PostgreSQL, no JIT compilation for the rest of this transaction.
+def tune_for_reports(session: Session, work_mem: str | None = None) -> None:
+    """On PostgreSQL, for the rest of this transaction: no JIT, and `work_mem` for the sorts.
 
     The dashboard's aggregates are costed high enough to trigger JIT, whose compilation took
-    70-90 ms per query in the bench while the queries themselves run in tens of milliseconds.
+    70-90 ms per query in the bench while the queries themselves run in tens of milliseconds;
+    percentiles sort a period's durations, which spill to disk under the 4 MB default work_mem.
     """
     if dialect(session) == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+        if work_mem:
+            session.execute(select(func.set_config("work_mem", work_mem, True)))
 
 
 def moment(value: datetime) -> ColumnElement[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -33,7 +33,7 @@ bp.before_request(access.gate(access.Action.INSIGHTS))
 def _board() -> dashboard.Dashboard:
     now = utcnow()
     filters = InsightFilters.from_args(request.args, now)
-    return dashboard.build(get_session(), current_user, filters, now)
+    return dashboard.build(get_session(), current_user, filters, now, current_app.config["INSIGHTS_WORK_MEM"])
 
 
 def _agents() -> list[User]:
