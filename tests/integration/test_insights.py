@@ -260,3 +260,19 @@ def test_write_an_article_prefills_the_title(client_as):
 def test_insights_link_in_the_navigation(client_as):
     assert 'href="/staff/insights"' in client_as("agent").get("/staff/requests").get_data(as_text=True)
     assert 'href="/staff/insights"' not in client_as("customer").get("/requests").get_data(as_text=True)
+
+
+def test_only_the_first_page_of_a_search_is_logged(client, db):
+    client.get("/kb/search", query_string={"q": "kettle", "page": "2"})
+    assert db.query(SearchLog).count() == 0
+
+
+@pytest.mark.parametrize("bad", ["64", "64 MB", "1TB", "0MB", "64MB; DROP TABLE users"])
+def test_insights_work_mem_setting_is_checked(monkeypatch, bad):
+    from portal.config import ConfigurationError, memory_setting
+
+    monkeypatch.setenv("PORTAL_INSIGHTS_WORK_MEM", bad)
+    with pytest.raises(ConfigurationError):
+        memory_setting("PORTAL_INSIGHTS_WORK_MEM", "64MB")
+    monkeypatch.setenv("PORTAL_INSIGHTS_WORK_MEM", "256MB")
+    assert memory_setting("PORTAL_INSIGHTS_WORK_MEM", "64MB") == "256MB"
