@@ -60,7 +60,7 @@ class Dashboard:
     trends: dict[str, list[float | None]]
     backlog: dict[str, int]
     csat_distribution: dict[int, int]
-    searches: dict[str, Any]
+    searches: list[dict[str, Any]]
     counts: dict[str, Any] = field(default_factory=dict)
 
 
@@ -78,6 +78,7 @@ def measures(scope: metrics.Scope) -> dict[Any, dict[str, float | None]]:
         "reopen": metrics.reopen_rate(scope),
         "csat": metrics.csat(scope),
         "deflection": metrics.deflection(scope),
+        "searches": metrics.search_failures(scope),
     }
     keys = set().union(*(p.keys() for p in parts.values())) or {ALL}
     found = {}
@@ -85,6 +86,7 @@ def measures(scope: metrics.Scope) -> dict[Any, dict[str, float | None]]:
         first, resolution = parts["first"].get(key, {}), parts["resolution"].get(key, {})
         sla, reopen = parts["sla"].get(key, {}), parts["reopen"].get(key, {})
         csat, deflect = parts["csat"].get(key, {}), parts["deflection"].get(key, {})
+        searches = parts["searches"].get(key, {})
         found[key] = {
             "volume": parts["volume"].get(key, 0),
             "first_response_median": _hours(first.get("median")),
@@ -97,6 +99,7 @@ def measures(scope: metrics.Scope) -> dict[Any, dict[str, float | None]]:
             "csat_average": csat.get("average"),
             "csat_top_share": csat.get("top_share"),
             "deflection_rate": deflect.get("rate"),
+            "no_result_rate": searches.get("rate"),
         }
     return found
 
@@ -111,18 +114,13 @@ def build(
     prev_start, prev_end = filters.previous
     before = metrics.Scope(session, prev_start, prev_end, clauses, now)
     current, previous = measures(scope)[ALL], measures(before)[ALL]
-    searches = metrics.searches_without_result(scope)
-    current["no_result_rate"] = searches["rate"]
-    previous["no_result_rate"] = metrics.searches_without_result(before, limit=0)["rate"]
 
     bucket = timedelta(days=filters.bucket_days)
     slots = max(1, -(-(filters.end - filters.start) // bucket))
     by_slot = measures(
         metrics.Scope(session, filters.start, filters.end, clauses, now, int(bucket.total_seconds()))
     )
-    trends = {
-        key: [by_slot.get(i, {}).get(key) for i in range(slots)] for key, _label, _unit in MEASURES[:-1]
-    }
+    trends = {key: [by_slot.get(i, {}).get(key) for i in range(slots)] for key, _label, _unit in MEASURES}
     trends["volume"] = [v or 0 for v in trends["volume"]]
     labels = [(filters.start + i * bucket).date().isoformat() for i in range(slots)]
     return Dashboard(
@@ -133,7 +131,7 @@ def build(
         trends=trends,
         backlog=metrics.backlog_by_age(scope),
         csat_distribution=metrics.csat_distribution(scope),
-        searches=searches,
+        searches=metrics.searches_without_result(scope),
     )
 
 

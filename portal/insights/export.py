@@ -34,7 +34,7 @@ def _rows(board: Dashboard, table: str) -> Iterable[list[Any]]:
             yield [rating, count]
     elif table == "searches":
         yield ["query", "locale", "searches_without_result"]
-        for row in board.searches["top"]:
+        for row in board.searches:
             yield [row["query"], row["locale"], row["count"]]
     else:
         raise KeyError(table)

@@ -292,22 +292,23 @@ def deflection(scope: Scope) -> dict[Any, dict[str, Any]]:
     }
 
 
-def searches_without_result(scope: Scope, limit: int = 10) -> dict[str, Any]:
-    """The most frequent knowledge-base searches that found nothing, and the share of such searches."""
+def search_failures(scope: Scope) -> dict[Any, dict[str, Any]]:
+    """Knowledge-base searches and the share that found nothing (the whole knowledge base)."""
     in_period = [SearchLog.created_at >= scope.start, SearchLog.created_at < scope.end]
-    total, empty = scope.session.execute(
-        select(func.count(), func.sum(case((SearchLog.results == 0, 1), else_=0))).where(*in_period)
-    ).one()
+    rows = scope.aggregate([func.count(), _flag(SearchLog.results == 0)], in_period, SearchLog.created_at)
+    return {
+        k: {"total": int(r[1] or 0), "empty": int(r[2] or 0), "rate": _rate(r[2], r[1])}
+        for k, r in rows.items()
+    }
+
+
+def searches_without_result(scope: Scope, limit: int = 10) -> list[dict[str, Any]]:
+    """The most frequent knowledge-base searches that found nothing, most frequent first."""
     top = scope.session.execute(
         select(SearchLog.query, func.count().label("n"), func.max(SearchLog.locale))
-        .where(*in_period, SearchLog.results == 0)
+        .where(SearchLog.created_at >= scope.start, SearchLog.created_at < scope.end, SearchLog.results == 0)
         .group_by(SearchLog.query)
         .order_by(func.count().desc(), SearchLog.query)
         .limit(limit)
     ).all()
-    return {
-        "total": int(total or 0),
-        "empty": int(empty or 0),
-        "rate": _rate(empty, total),
-        "top": [{"query": q, "count": int(n), "locale": locale} for q, n, locale in top],
-    }
+    return [{"query": q, "count": int(n), "locale": locale} for q, n, locale in top]

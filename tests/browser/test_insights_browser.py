@@ -28,7 +28,7 @@ def test_admin_sees_a_trend_chart_per_measure(app, db, users, browser, live_serv
     drawn = page.evaluate(
         "[...document.querySelectorAll('canvas.insights-chart')].filter(c => Chart.getChart(c)).length"
     )
-    assert drawn == page.locator("canvas.insights-chart").count() == 11
+    assert drawn == page.locator("canvas.insights-chart").count() == 12
     chart = "Chart.getChart(document.querySelectorAll('canvas.insights-chart')[1])"
     first_response = page.evaluate(f"{chart}.data.datasets[0].data.filter(v => v !== null)")
     assert sorted(round(hours, 3) for hours in first_response) == [1, 2, 3]  # median per day, in hours

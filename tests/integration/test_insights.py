@@ -224,7 +224,7 @@ def test_page_shows_figures_and_chart_data(client_as, three_requests):
     assert "2.0 h" in html  # median first response
     assert "<script>" not in html.replace("<script src=", "")  # no inline script (CSP)
     canvases = re.findall(r'<canvas class="insights-chart"[^>]*data-values="([^"]*)"', html)
-    assert len(canvases) == len(dashboard.MEASURES) - 1
+    assert len(canvases) == len(dashboard.MEASURES)
     volume = json.loads(canvases[0].replace("&#34;", '"').replace("&quot;", '"'))
     assert sum(volume) == 3
 
@@ -237,13 +237,18 @@ def test_every_table_exports_as_csv(client_as, three_requests):
     assert client_as("admin").get("/staff/insights/export.csv?table=users").status_code == 404
 
 
-def test_searches_without_result_are_logged_listed_and_escaped_in_csv(app, client, client_as, db):
+def test_searches_without_result_are_logged_listed_and_escaped_in_csv(app, client, client_as, db, users):
     for query in ("=HYPERLINK(1)", "Dishwasher   SMELL", "dishwasher smell"):
         assert client.get("/kb/search", query_string={"q": query}).status_code == 200
     logged = db.query(SearchLog).all()
     assert {r.query for r in logged} == {"=hyperlink(1)", "dishwasher smell"} and all(
         r.results == 0 for r in logged
     )
+    db.add(SearchLog(query="kettle", locale="en", results=3))
+    db.commit()
+    board = board_for(app, db, users["admin"])
+    assert board.current["no_result_rate"] == pytest.approx(3 / 4)
+    assert board.trends["no_result_rate"][-1] == pytest.approx(3 / 4)
     html = client_as("admin").get("/staff/insights").get_data(as_text=True)
     assert "/staff/kb/new?title=dishwasher+smell" in html
     body = client_as("admin").get("/staff/insights/export.csv?table=searches").get_data(as_text=True)
