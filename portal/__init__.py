@@ -91,6 +91,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
+    from portal.insights.views import bp as insights_bp
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
     from portal.mail_in.views import bp as mail_in_bp
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_in_bp,
         webhooks_bp,
         privacy_bp,
+        insights_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

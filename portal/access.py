@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     REVIEW_KB = "review_kb"  # approve, publish, archive articles
     MARKETING = "marketing"  # offers, blocklists, link review, reports
     ADMINISTER = "administer"  # users, catalogue, SLA, audit log, mailboxes
+    INSIGHTS = "insights"  # the service dashboard (agents: their team's figures; admins: all)
 
     # objects
     VIEW = "view"  # see the object at all (404 otherwise)
@@ -60,6 +61,7 @@ def _area_rules() -> dict[Action, Callable[[User], bool]]:
         Action.REVIEW_KB: lambda u: _is_admin(u) or (u.role == Role.AGENT and bool(u.kb_editor)),
         Action.MARKETING: lambda u: u.has_role(Role.MARKETER),
         Action.ADMINISTER: _is_admin,
+        Action.INSIGHTS: lambda u: u.has_role(Role.AGENT),
     }
 
 

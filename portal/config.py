@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import secrets
 from collections import Counter
 from datetime import timedelta
@@ -142,6 +143,7 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "WEBHOOK_SEND_AFTER_COMMIT": _env("PORTAL_WEBHOOK_SEND_AFTER_COMMIT", "1") == "1",
         "RETENTION_MONTHS": _int_setting("PORTAL_RETENTION_MONTHS", "0") or None,
         "EXPORT_RATE_LIMIT": _env("PORTAL_EXPORT_RATE_LIMIT", "5 per hour;20 per day"),
+        "INSIGHTS_WORK_MEM": memory_setting("PORTAL_INSIGHTS_WORK_MEM", "64MB"),
         "ARGON2_PARAMS": {},
         "TESTING": testing,
     }
@@ -159,6 +161,16 @@ def _int_setting(name: str, default: str) -> int:
     if value < 0:
         raise ConfigurationError(f"{name} must not be negative.")
     return value
+
+
+def memory_setting(name: str, default: str) -> str:
+    """A PostgreSQL memory size such as 64MB (kB, MB or GB), with a clear error otherwise."""
+    raw = (_env(name, default) or default).strip()
+    if not re.fullmatch(r"[1-9][0-9]{0,6}(kB|MB|GB)", raw):
+        raise ConfigurationError(
+            f"{name} must be a size like 64MB (a number, then kB, MB or GB), not {raw!r}."
+        )
+    return raw
 
 
 def worker_count() -> int:

@@ -161,6 +161,11 @@ def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool =
     session.flush()
     _seed_canned(session, catalog.get("canned_responses", []), categories)
     request_count = _seed_requests(session, catalog.get("requests", []), config)
+    if request_count:  # a fresh demo: add months of history for the dashboard
+        from portal.seed_history import seed_history
+
+        session.flush()
+        request_count += seed_history(session)
     kb_report = _seed_articles(session)
     session.commit()
     _seed_offers_and_links(session, config)

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("main.home", _l("Home"), None),
     ("requests.index", _l("My requests"), (Role.CUSTOMER,)),
     ("staff_requests.index", _l("Queue"), (Role.AGENT,)),
+    ("insights.index", _l("Insights"), (Role.AGENT,)),
     ("kb.index", _l("Help articles"), None),
     ("staff_kb.index", _l("Articles"), (Role.AGENT,)),
     ("marketing.suggestions", _l("Link review"), (Role.MARKETER,)),
@@ -26,6 +27,7 @@ NAVIGATION = [
     ("admin.outbox_page", _l("Outgoing mail"), (Role.ADMIN,)),
     ("admin.mailboxes", _l("Mailboxes"), (Role.ADMIN,)),
     ("webhooks_admin.index", _l("Webhooks"), (Role.ADMIN,)),
+    ("admin.sla", _l("SLA"), (Role.ADMIN,)),
 ]
 
 

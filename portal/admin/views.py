@@ -115,19 +115,28 @@ def catalog():
 @bp.route("/sla", methods=["GET", "POST"])
 def sla():
     from portal import audit
-    from portal.models import Priority
+    from portal.models import Calendar, Priority, SlaPolicy
     from portal.requests.forms import SlaForm
-    from portal.requests.sla import targets, upsert_policies
+    from portal.requests.sla import recompute_open_due_times, targets, upsert_policies
 
     db = get_session()
     form = SlaForm()
+    calendars = db.query(Calendar).order_by(Calendar.name).all()
+    for priority in Priority:
+        getattr(form, f"{priority.value}_calendar").choices = [("", _("round the clock"))] + [
+            (str(c.id), c.name) for c in calendars
+        ]
     if request.method == "GET":
         for priority in Priority:
             first, resolution = targets(db, priority)
             getattr(form, f"{priority.value}_first").data = first
             getattr(form, f"{priority.value}_resolution").data = resolution
+            policy = db.get(SlaPolicy, priority)
+            calendar_id = policy.calendar_id if policy is not None else None
+            getattr(form, f"{priority.value}_calendar").data = str(calendar_id or "")
     elif form.validate_on_submit():
-        rows, problems = [], False
+        rows, chosen, problems = [], {}, False
+        known = {c.id for c in calendars}
         for priority in Priority:
             first = getattr(form, f"{priority.value}_first")
             resolution = getattr(form, f"{priority.value}_resolution")
@@ -138,17 +147,39 @@ def sla():
             if not problems and resolution.data < first.data:
                 resolution.errors.append(_("Resolution cannot come before the first response."))
                 problems = True
+            calendar_field = getattr(form, f"{priority.value}_calendar")
+            calendar_id = access.valid_id(calendar_field.data) if calendar_field.data else None
+            if calendar_field.data and calendar_id not in known:
+                calendar_field.errors = [*calendar_field.errors, _("Choose a calendar from the list.")]
+                problems = True
             rows.append((priority, first.data, resolution.data))
+            chosen[priority] = calendar_id
         if not problems:
-            upsert_policies(db, rows)
+            before = {p: (*targets(db, p), _calendar_of(db, p)) for p in Priority}
+            upsert_policies(db, rows, chosen)
+            db.flush()
+            changed = [p for p, f, r in rows if before[p] != (f, r, chosen[p])]
+            moved = recompute_open_due_times(db, changed) if changed else 0
             audit.record(
-                db, "sla.changed", actor=current_user, target="sla", **{p.value: [f, r] for p, f, r in rows}
+                db,
+                "sla.changed",
+                actor=current_user,
+                target="sla",
+                **{p.value: [f, r, chosen[p]] for p, f, r in rows},
+                requests_rescheduled=moved,
             )
             db.commit()
             flash(_("SLA policies saved."), "success")
             return redirect(url_for("admin.sla"))
-    return render_template("admin/sla.html", form=form, priorities=list(Priority))
+    return render_template("admin/sla.html", form=form, priorities=list(Priority), calendars=calendars)
 
 
-# more admin pages on this blueprint: outbox, priorities, mailboxes, quarantine
-from portal.admin import mail_views, mailboxes  # noqa: E402, F401
+def _calendar_of(db, priority) -> int | None:
+    from portal.models import SlaPolicy
+
+    policy = db.get(SlaPolicy, priority)
+    return policy.calendar_id if policy is not None else None
+
+
+# more admin pages on this blueprint: outbox, priorities, mailboxes, quarantine, calendars
+from portal.admin import calendar_views, mail_views, mailboxes  # noqa: E402, F401

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from knowledge_base.models import Article, ArticleStatus
 from knowledge_base.render import plain_text
 from knowledge_base.search import SearchBackend, SearchDocument
+from portal.models.insights import SEARCH_LOG_MAX, SearchLog
 
 
 def backend(app: Flask | None = None) -> SearchBackend:
@@ -76,3 +77,10 @@ def suggest(query: str, locale: str, limit: int = 5) -> list:
     if len(query) < SUGGEST_MIN_CHARS:
         return []
     return list(backend().search(query, locale, per_page=limit).hits)[:limit]
+
+
+def log_search(session: Session, query: str, locale: str, results: int) -> None:
+    """Note a reader's search (lower-cased, spaces folded) for the dashboard's "no result" list."""
+    text = " ".join(query.lower().split())[:SEARCH_LOG_MAX]
+    if text:
+        session.add(SearchLog(query=text, locale=locale[:8], results=results))

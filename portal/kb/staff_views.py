@@ -106,6 +106,10 @@ def new():
     db = get_session()
     form = ArticleForm()
     _category_choices(form)
+    if request.method == "GET" and request.args.get("title"):  # "write an article" from the dashboard
+        form.title.data = request.args.get("title", "")[:200]
+        if request.args.get("locale") in LOCALES:
+            form.locale.data = request.args["locale"]
     if form.validate_on_submit():
         translation_of = (form.translation_of.data or "").strip()
         try:

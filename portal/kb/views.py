@@ -141,6 +141,9 @@ def search():
         else None
     )
     db = get_session()
+    if results is not None and page_number == 1:
+        search_service.log_search(db, query, _locale(), results.total)
+        db.commit()
     articles = {}
     if results:
         ids = [hit.article_id for hit in results.hits]

@@ -3,7 +3,9 @@
 from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
 from portal.models.audit import AuditLog
+from portal.models.calendars import Calendar, Holiday
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.insights import SearchLog
 from portal.models.mail import InboundMail, InboundOutcome, MailBounce, Mailbox, MailSecurity, QuarantinedMail
 from portal.models.mailout import AgentMailPreference, CategoryWatch, PortalSetting
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
@@ -48,7 +50,9 @@ __all__ = [
     "Attachment",
     "AuditLog",
     "Base",
+    "Calendar",
     "CannedResponse",
+    "Holiday",
     "Category",
     "CustomerProduct",
     "Priority",
@@ -57,6 +61,7 @@ __all__ = [
     "RequestEvent",
     "RequestMessage",
     "RequestStatus",
+    "SearchLog",
     "Role",
     "ServiceRequest",
     "SlaPolicy",

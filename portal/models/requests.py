@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
+from portal.models.calendars import Calendar
 from portal.models.catalog import Category, CustomerProduct, Product
 from portal.models.users import User
 
@@ -207,10 +208,14 @@ class CannedResponse(Base):
 
 
 class SlaPolicy(Base):
-    """First-response and resolution targets for one priority, in minutes."""
+    """First-response and resolution targets for one priority, in minutes (business minutes of
+    `calendar` when it has one, else round-the-clock minutes)."""
 
     __tablename__ = "sla_policies"
 
     priority: Mapped[Priority] = mapped_column(enum_type(Priority), primary_key=True)
     first_response_minutes: Mapped[int] = mapped_column(Integer)
     resolution_minutes: Mapped[int] = mapped_column(Integer)
+    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("calendars.id", ondelete="SET NULL"))
+
+    calendar: Mapped[Calendar | None] = relationship()

@@ -76,3 +76,8 @@ class SlaForm(FlaskForm):
     high_resolution = IntegerField(validators=[Optional()])
     urgent_first = IntegerField(validators=[Optional()])
     urgent_resolution = IntegerField(validators=[Optional()])
+    # business-hours calendar per priority: a calendar id, or "" for round the clock
+    low_calendar = SelectField(choices=[], validate_choice=False)
+    normal_calendar = SelectField(choices=[], validate_choice=False)
+    high_calendar = SelectField(choices=[], validate_choice=False)
+    urgent_calendar = SelectField(choices=[], validate_choice=False)

@@ -1,4 +1,8 @@
-"""SLA clocks: due times from the policy of a priority, and escalation of overdue requests."""
+"""SLA clocks: due times from the policy of a priority, and escalation of overdue requests.
+
+A policy with a calendar counts business minutes (`business_time`), so the stored due times are
+already on that clock: "overdue" and escalation compare them with now and need no calendar.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from portal.models import Priority, RequestEvent, ServiceRequest, SlaPolicy
+from portal.models import Calendar, Priority, RequestEvent, ServiceRequest, SlaPolicy
 from portal.models.requests import OPEN_STATUSES
+from portal.requests.business_time import Schedule, add_business_minutes
 
 DEFAULT_TARGETS = {  # minutes: first response, resolution
     Priority.LOW: (2 * 24 * 60, 10 * 24 * 60),
@@ -27,12 +32,45 @@ def targets(session: Session, priority: Priority) -> tuple[int, int]:
     return policy.first_response_minutes, policy.resolution_minutes
 
 
+def schedule_for(session: Session, priority: Priority) -> Schedule | None:
+    """The business-hours schedule a priority's policy counts on, or None for round the clock."""
+    policy = session.get(SlaPolicy, priority)
+    if policy is None or policy.calendar is None or not policy.calendar.schedule().has_working_time:
+        return None
+    return policy.calendar.schedule()
+
+
+def due_after(start: datetime, minutes: int, schedule: Schedule | None) -> datetime:
+    """`minutes` after `start`: business minutes on `schedule`, or plain minutes without one."""
+    if schedule is None:
+        return start + timedelta(minutes=minutes)
+    return add_business_minutes(start, minutes, schedule)
+
+
 def set_due_times(session: Session, request: ServiceRequest, start: datetime) -> None:
     """Compute the request's due times from `start` and its priority."""
     first, resolution = targets(session, request.priority)
+    schedule = schedule_for(session, request.priority)
     if request.first_responded_at is None:
-        request.first_response_due = start + timedelta(minutes=first)
-    request.resolution_due = start + timedelta(minutes=resolution)
+        request.first_response_due = due_after(start, first, schedule)
+    request.resolution_due = due_after(start, resolution, schedule)
+
+
+def recompute_open_due_times(session: Session, priorities: Iterable[Priority] | None = None) -> int:
+    """After a policy or calendar change: due times of open requests again from their creation."""
+    query = select(ServiceRequest).where(ServiceRequest.status.in_(OPEN_STATUSES))
+    if priorities is not None:
+        query = query.where(ServiceRequest.priority.in_(list(priorities)))
+    count = 0
+    for request in session.scalars(query).all():
+        set_due_times(session, request, as_aware(request.created_at))
+        count += 1
+    return count
+
+
+def priorities_using(session: Session, calendar: Calendar) -> list[Priority]:
+    """The priorities whose policy counts on `calendar`."""
+    return list(session.scalars(select(SlaPolicy.priority).where(SlaPolicy.calendar_id == calendar.id)))
 
 
 def as_aware(moment: datetime | None) -> datetime | None:
@@ -85,9 +123,15 @@ def escalate_overdue(session: Session, now: datetime) -> list[ServiceRequest]:
     return escalated
 
 
-def upsert_policies(session: Session, rows: Iterable[tuple[Priority, int, int]]) -> None:
-    """Save first-response/resolution minutes per priority."""
+def upsert_policies(
+    session: Session,
+    rows: Iterable[tuple[Priority, int, int]],
+    calendars: dict[Priority, int | None] | None = None,
+) -> None:
+    """Save first-response/resolution minutes (and, when given, the calendar id) per priority."""
     for priority, first, resolution in rows:
         policy = session.get(SlaPolicy, priority) or SlaPolicy(priority=priority)
         policy.first_response_minutes, policy.resolution_minutes = first, resolution
+        if calendars is not None:
+            policy.calendar_id = calendars.get(priority)
         session.add(policy)
