@@ -125,6 +125,9 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "OFFER_SUPPRESSION_DAYS": int(_env("PORTAL_OFFER_SUPPRESSION_DAYS", "14")),
         "ANONYMOUS_OFFER_LINKS": _env("PORTAL_ANONYMOUS_OFFER_LINKS", "0") == "1",
         "KB_FOUR_EYES": _env("PORTAL_KB_FOUR_EYES", "0") == "1",
+        "API_RATE_LIMIT": _env("PORTAL_API_RATE_LIMIT", "120 per minute;5000 per hour"),
+        "API_TOKEN_MAX_DAYS": _int_setting("PORTAL_API_TOKEN_MAX_DAYS", "365"),
+        "API_IDEMPOTENCY_HOURS": _int_setting("PORTAL_API_IDEMPOTENCY_HOURS", "24"),
         "ARGON2_PARAMS": {},
         "TESTING": testing,
     }

@@ -25,6 +25,10 @@ def _wants_json() -> bool:
 
 
 def _render(code: int, message: str):
+    if request.path.startswith("/api/"):
+        from portal.api.errors import problem
+
+        return problem(code, str(message))
     if _wants_json():
         return jsonify(error=str(message), status=code), code
     if request_ctx.url_adapter is None:  # an untrusted Host: no URL can be built for this request
@@ -54,6 +58,10 @@ def _roll_back() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    if hasattr(app, "error_processor"):  # APIFlask: its validation errors become problem details
+        from portal.api.errors import from_apiflask
+
+        app.error_processor(from_apiflask)
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc: CSRFError):

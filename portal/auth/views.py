@@ -249,7 +249,9 @@ def account():
             login_user(user)  # the new stamp ends other sessions; keep this one
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, password_form=password_form)
+    from portal.api.account import panel
+
+    return render_template("auth/account.html", form=form, password_form=password_form, **panel(user))
 
 
 @bp.route("/language", methods=["POST"])

@@ -2,6 +2,7 @@
 
 from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
+from portal.models.api import ApiToken, IdempotencyKey
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
@@ -19,6 +20,8 @@ from portal.models.requests import (
 from portal.models.users import Role, User
 
 __all__ = [
+    "ApiToken",
+    "IdempotencyKey",
     "BlockTerm",
     "LinkEvent",
     "LinkSuggestion",
