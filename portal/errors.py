@@ -75,6 +75,10 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         if code < 400:  # routing redirects are exceptions too
             return exc
+        if request.path.startswith("/api/"):  # problem details, keeping headers such as Allow
+            from portal.api.errors import from_http
+
+            return from_http(exc)
         return _render(code, MESSAGES.get(code, exc.description or ""))
 
     @app.errorhandler(Exception)

@@ -21,6 +21,7 @@ from portal.api.schemas import (
     ArticleQuery,
     CategoryList,
     CustomerDetail,
+    CustomerOut,
     CustomerPage,
     CustomerQuery,
     ProductList,
@@ -85,7 +86,10 @@ def _products(customer: User) -> list[CustomerProduct]:
 def get_customer(customer_id: int):
     """One customer with the products they own."""
     customer = _customer(customer_id)
-    return {**CustomerDetail().dump(customer), "products": _products(customer)}
+    return {
+        **{name: getattr(customer, name) for name in CustomerOut().fields},
+        "products": _products(customer),
+    }
 
 
 @bp.get("/customers/<int:customer_id>/products")

@@ -44,6 +44,7 @@ PROBLEM_SCHEMA = {
     },
 }
 ALWAYS = {
+    "400": "Malformed request (body, cursor, header) or a query parameter the operation does not take",
     "401": "Missing, unknown, expired or revoked token",
     "403": "The token lacks the scope, or the role may not do this",
     "429": "Rate limit of the token reached",
@@ -72,10 +73,9 @@ def _fix_operation(operation: dict[str, Any], view: Any, method: str) -> None:
             responses[code] = _problem(response.get("description", ""))
     for code, description in ALWAYS.items():
         responses.setdefault(code, _problem(description))
-    if any(p.get("in") == "query" for p in operation.get("parameters", [])):
-        responses.setdefault("400", _problem("A query parameter or cursor is not valid"))
     if "requestBody" in operation or getattr(view, "_idempotent", False):
         responses.setdefault("422", _problem("Invalid input"))
+        responses.setdefault("413", _problem("The body is too large"))
     operation["security"] = [{"bearerAuth": []}]
     scope = getattr(view, "_api_scope", None)
     if scope:
@@ -90,7 +90,6 @@ def _fix_operation(operation: dict[str, Any], view: Any, method: str) -> None:
                 "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX, "pattern": "^[!-~]+$"},
             }
         )
-        responses.setdefault("400", _problem("The Idempotency-Key is not valid"))
         responses.setdefault("409", _problem("A request with this Idempotency-Key is still running"))
 
 
