@@ -26,9 +26,9 @@ def _wants_json() -> bool:
 
 def _render(code: int, message: str):
     if request.path.startswith("/api/"):
-        from portal.api.errors import problem
+        from portal.api.errors import API_MESSAGES, problem
 
-        return problem(code, str(message))
+        return problem(code, API_MESSAGES.get(code, str(message)))
     if _wants_json():
         return jsonify(error=str(message), status=code), code
     if request_ctx.url_adapter is None:  # an untrusted Host: no URL can be built for this request

@@ -27,3 +27,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(docs_bp)
     app.register_blueprint(tokens_bp)
     spec.init_app(app)
+    from portal.api.cli import tokens_group
+
+    app.cli.add_command(tokens_group)

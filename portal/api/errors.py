@@ -85,17 +85,25 @@ def from_apiflask(error: Any) -> Response:
     return problem(error.status_code, message, errors=errors, headers=dict(error.headers or {}))
 
 
+#: Details for errors raised without an API-specific message (the web's wording speaks of pages).
+API_MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You may not do this.",
+    404: "Not found (or not yours to see).",
+    405: "This method is not allowed here; see the Allow header.",
+    413: "The request body is too large.",
+    429: "Too many requests with this token. Wait (see Retry-After) and retry.",
+    500: "Something went wrong on our side. Please retry later.",
+}
+
+
 def from_http(exc: HTTPException) -> Response:
     """A werkzeug HTTP exception (abort(404), 429 from the limiter, 405 ...) as a problem."""
-    from portal.errors import MESSAGES
-
     code = exc.code or 500
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     if getattr(exc, "response", None) is not None:  # flask-limiter's 429 carries its Retry-After
         headers.update({k: v for k, v in exc.response.headers if k.lower().startswith(("retry", "x-rate"))})
-    detail = (
-        exc.description if getattr(exc, "api_detail", False) else str(MESSAGES.get(code, exc.description))
-    )
+    detail = exc.description if getattr(exc, "api_detail", False) else API_MESSAGES.get(code, exc.name)
     return problem(code, detail, headers=headers)
 
 
