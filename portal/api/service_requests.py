@@ -28,9 +28,11 @@ from portal.api.schemas import (
     RequestQuery,
 )
 from portal.db import get_session
+from portal.extensions import limiter
 from portal.models import Attachment, Category, RequestStatus, ServiceRequest
 from portal.models.requests import OPEN_STATUSES
 from portal.requests import attachments as files
+from portal.requests import limits as rate_limits
 from portal.requests import notifications, services
 
 TAG = "Requests"
@@ -40,6 +42,14 @@ SORTS = {
     "updated": (ServiceRequest.updated_at, False),
     "-updated": (ServiceRequest.updated_at, True),
 }
+
+
+#: Replies through the API: the web's per-user limits (REPLY_RATE_LIMIT, STAFF_RATE_LIMIT for staff).
+reply_limit = limiter.limit(
+    lambda: current_app.config["STAFF_RATE_LIMIT" if _staff() else "REPLY_RATE_LIMIT"],
+    key_func=rate_limits.user_key,
+    methods=["POST"],
+)
 
 
 def _limits() -> services.Limits:
@@ -90,6 +100,7 @@ def list_requests(query_data: dict[str, Any]):
 
 @bp.post("/requests")
 @idempotent
+@rate_limits.new_requests  # the web's per-customer limit holds through the API too
 @bp.input(RequestIn, location="json")
 @bp.output(RequestOut, status_code=201)
 @bp.doc(tags=[TAG], responses={409: "Idempotency-Key in use", 422: "Invalid input"})
@@ -195,6 +206,7 @@ def list_messages(ref: str):
 
 @bp.post("/requests/<ref>/messages")
 @idempotent
+@reply_limit
 @bp.input(MessageIn, location="json")
 @bp.output(MessageOut, status_code=201)
 @bp.doc(tags=[TAG], responses={403: "Internal notes are for staff", 409: "Conflict"})

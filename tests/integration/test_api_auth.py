@@ -152,3 +152,19 @@ def test_nobody_revokes_someone_elses_token(app, db, users, client_as):
     assert response.status_code == 404
     db.expire_all()
     assert db.scalar(select(ApiToken)).revoked_at is None
+
+
+def test_the_webs_per_customer_request_limit_holds_through_the_api(app, db, users, client):
+    first = make_token(app, db, users["customer"])
+    second = make_token(app, db, users["customer"])  # a second token does not reset the quota
+    previous = app.config["REQUEST_RATE_LIMIT"]
+    app.config["REQUEST_RATE_LIMIT"] = "2 per minute"
+    try:
+        body = {"subject": "x", "description": "y"}
+        codes = [
+            client.post("/api/v1/requests", json=body, headers=bearer(t)).status_code
+            for t in (first, second, second)
+        ]
+        assert codes == [201, 201, 429]
+    finally:
+        app.config["REQUEST_RATE_LIMIT"] = previous

@@ -26,13 +26,14 @@ def api_world(app, db, users):
     make_request(app, db, users["customer2"])
     with app.app_context():
         linker_for(db, app)  # built once per app (about 10 s): not inside a request's timeout
-    previous = app.config["API_RATE_LIMIT"]
-    app.config["API_RATE_LIMIT"] = "100000 per minute"
+    limits = ("API_RATE_LIMIT", "REQUEST_RATE_LIMIT", "REPLY_RATE_LIMIT", "STAFF_RATE_LIMIT")
+    previous = {name: app.config[name] for name in limits}
+    app.config.update({name: "100000 per minute" for name in limits})
     yield {
         "customer": make_token(app, db, users["customer"]),
         "admin": make_token(app, db, users["admin"]),
     }
-    app.config["API_RATE_LIMIT"] = previous
+    app.config.update(previous)
 
 
 def _document() -> dict:
