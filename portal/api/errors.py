@@ -97,8 +97,34 @@ API_MESSAGES = {
 }
 
 
+def _no_method_matches(exc: HTTPException) -> bool:
+    """True when a 405 is werkzeug's answer for a URL no method really matches.
+
+    Werkzeug reports 405 when a rule of another method matches the path's pattern, before the
+    converters run: `/articles/99999999999/revisions` (an id past the column range) is a 405 for
+    POST because the GET rule's pattern matched, though neither rule accepts the id.
+    """
+    from flask import current_app
+    from werkzeug.exceptions import NotFound
+
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in getattr(exc, "valid_methods", None) or ():
+        try:
+            adapter.match(method=method)
+        except NotFound:
+            continue
+        except HTTPException:
+            return False
+        return False
+    return True
+
+
 def from_http(exc: HTTPException) -> Response:
     """A werkzeug HTTP exception (abort(404), 429 from the limiter, 405 ...) as a problem."""
+    if exc.code == 405 and _no_method_matches(exc):
+        from werkzeug.exceptions import NotFound
+
+        exc = NotFound()
     code = exc.code or 500
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     if getattr(exc, "response", None) is not None:  # flask-limiter's 429 carries its Retry-After

@@ -222,3 +222,12 @@ def test_attachments_metadata_and_download(app, db, users, client):
     other_id = theirs.attachments[0].id
     assert client.get(f"/api/v1/attachments/{other_id}", headers=bearer(secret)).status_code == 404
     assert client.get(f"/api/v1/attachments/{other_id}/content", headers=bearer(secret)).status_code == 404
+
+
+def test_an_id_past_the_column_range_is_404_for_every_method(app, db, users, client):
+    secret = make_token(app, db, users["agent"])
+    url = "/api/v1/articles/20698370583135/revisions"
+    assert client.get(url, headers=bearer(secret)).status_code == 404
+    assert client.post(url, json={"title": "t", "body_md": "b"}, headers=bearer(secret)).status_code == 404
+    wrong = client.delete("/api/v1/requests", headers=bearer(secret))
+    assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
