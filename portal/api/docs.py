@@ -24,7 +24,8 @@ def type_of(schema: dict[str, Any]) -> str:
         elif one == "object" and isinstance(schema.get("additionalProperties"), dict):
             words.append(f"map of {type_of(schema['additionalProperties'])}")
         else:
-            words.append(one + (f" ({schema['format']})" if schema.get("format") else ""))
+            fmt = schema.get("format") if one != "null" else None
+            words.append(one + (f" ({fmt})" if fmt else ""))
     if "enum" in schema:
         words.append("one of " + ", ".join(str(v) for v in schema["enum"] if v is not None))
     return " or ".join(words)
