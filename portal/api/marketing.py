@@ -7,7 +7,7 @@ from typing import Any
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal import access
+from portal import access, audit
 from portal.api.auth import scope
 from portal.api.blueprint import bp
 from portal.api.errors import api_error
@@ -15,8 +15,10 @@ from portal.api.idempotency import idempotent
 from portal.api.pagination import Sort, paginate
 from portal.api.schemas import (
     CursorQuery,
+    OfferIn,
     OfferOut,
     OfferPage,
+    OfferPatch,
     ScanIn,
     ScanOut,
     SuggestionOut,
@@ -24,9 +26,10 @@ from portal.api.schemas import (
     SuggestionQuery,
 )
 from portal.db import get_session
+from portal.marketing import offers
 from portal.marketing.linking import linker_for
 from portal.marketing.review import review_suggestions
-from portal.models import LinkSuggestion, Offer, SuggestionState
+from portal.models import LinkSuggestion, Offer, OfferStatus, SuggestionState
 
 TAG = "Marketing"
 
@@ -62,6 +65,46 @@ def get_offer(offer_id: int):
     """One offer."""
     _marketer()
     return access.load_staff_object(Offer, offer_id)
+
+
+def _save(offer: Offer | None, data: dict[str, Any]) -> Offer:
+    db = get_session()
+    saved = offers.save_offer(db, offer, **data)
+    audit.record(db, "offer.saved", actor=current_user, target=saved.code, via="api")
+    db.commit()
+    return saved
+
+
+@bp.post("/offers")
+@idempotent
+@bp.input(OfferIn, location="json")
+@bp.output(OfferOut, status_code=201)
+@bp.doc(tags=[TAG], responses={409: "Conflict", 422: "Invalid offer (the linker's own rules)"})
+@scope("marketing:write")
+def create_offer(json_data: dict[str, Any]):
+    """Create an offer (validated as `linker scan --offers` validates OFFERS.json); rescan to find links."""
+    _marketer()
+    return _save(None, json_data), 201
+
+
+@bp.patch("/offers/<int:offer_id>")
+@idempotent
+@bp.input(OfferPatch, location="json")
+@bp.output(OfferOut)
+@bp.doc(tags=[TAG], responses={409: "Conflict", 422: "Invalid offer"})
+@scope("marketing:write")
+def update_offer(offer_id: int, json_data: dict[str, Any]):
+    """Change an offer's fields or its status (active, paused, archived)."""
+    _marketer()
+    offer = access.load_staff_object(Offer, offer_id)
+    status = json_data.pop("status", None)
+    current = {name: getattr(offer, name) for name in OfferIn().fields}
+    saved = _save(offer, {**current, **json_data})
+    if status is not None and status != saved.status.value:
+        saved.status = OfferStatus(status)
+        audit.record(get_session(), "offer.status", actor=current_user, target=saved.code, status=status)
+        get_session().commit()
+    return saved
 
 
 @bp.get("/suggestions")

@@ -308,6 +308,40 @@ class OfferItem(OfferOut):
     """One item of a list (a schema of its own, so the document names both once)."""
 
 
+def _language_lists(**kwargs: Any) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(["en", "pl", "cs", "ru"])),
+        values=fields.List(Text(max_length=120), validate=validate.Length(max=50)),
+        **kwargs,
+    )
+
+
+class OfferIn(Schema):
+    code = Text(required=True, max_length=80, metadata={"example": "washing-machine"})
+    title = Text(max_length=160, load_default="")
+    url = Text(required=True, max_length=500, metadata={"example": "https://shop.example.com/washers"})
+    phrases = _language_lists(required=True, metadata={"example": {"en": ["washing machine"]}})
+    require_context = _language_lists(load_default=dict)
+    exclude_context = _language_lists(load_default=dict)
+    segments = fields.List(Text(max_length=40), load_default=list, validate=validate.Length(max=20))
+    product_kind = Text(max_length=60, load_default="")
+    active_from = fields.Date(allow_none=True, load_default=None)
+    active_until = fields.Date(allow_none=True, load_default=None)
+
+
+class OfferPatch(Schema):
+    title = Text(max_length=160)
+    url = Text(max_length=500)
+    phrases = _language_lists()
+    require_context = _language_lists()
+    exclude_context = _language_lists()
+    segments = fields.List(Text(max_length=40), validate=validate.Length(max=20))
+    product_kind = Text(max_length=60)
+    active_from = fields.Date(allow_none=True)
+    active_until = fields.Date(allow_none=True)
+    status = fields.String(validate=validate.OneOf(["active", "paused", "archived"]))
+
+
 class OfferPage(PageOut):
     items = fields.List(fields.Nested(OfferItem))
 

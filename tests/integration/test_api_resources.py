@@ -165,3 +165,32 @@ def test_reference_page_documents_every_operation_without_inline_code(app, clien
     assert "<style" not in html and "style=" not in html
     assert "'unsafe-inline'" not in page.headers["Content-Security-Policy"]
     assert client.get("/api/v1/openapi.json").json["openapi"] == "3.1.0"
+
+
+def test_marketers_create_and_change_offers(app, db, users, client):
+    marketer = make_token(app, db, users["marketer"])
+    body = {
+        "code": "dryer",
+        "title": "Dryers",
+        "url": "https://shop.example.com/dryers",
+        "phrases": {"en": ["dryer"]},
+    }
+    created = client.post("/api/v1/offers", json=body, headers=bearer(marketer))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert created.json["code"] == "dryer" and created.json["status"] == "active"
+    bad = client.post(
+        "/api/v1/offers", json={**body, "code": "x2", "url": "javascript:alert(1)"}, headers=bearer(marketer)
+    )
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "url"
+    clash = client.post("/api/v1/offers", json=body, headers=bearer(marketer))
+    assert clash.status_code == 422 and clash.json["errors"][0]["field"] == "code"
+    changed = client.patch(
+        f"/api/v1/offers/{created.json['id']}",
+        json={"title": "Tumble dryers", "status": "paused"},
+        headers=bearer(marketer),
+    )
+    assert changed.status_code == 200
+    assert changed.json["title"] == "Tumble dryers" and changed.json["status"] == "paused"
+    assert changed.json["phrases"] == {"en": ["dryer"]}
+    agent = make_token(app, db, users["agent"])
+    assert client.post("/api/v1/offers", json={**body, "code": "y"}, headers=bearer(agent)).status_code == 403
