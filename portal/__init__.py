@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from apiflask import APIFlask
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -23,6 +24,16 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class PortalApp(APIFlask):
+    """The portal's app: APIFlask, whose OpenAPI generator describes only the API blueprints."""
+
+    def register_blueprint(self, blueprint: Any, **options: Any) -> None:
+        # APIFlask reads `enable_openapi` from every blueprint with hooks; plain ones are not API.
+        if not hasattr(blueprint, "enable_openapi"):
+            blueprint.enable_openapi = False
+        super().register_blueprint(blueprint, **options)
+
+
 def resource_dir(name: str) -> Path:
     """Find a top-level resource folder: installed inside the package, or in the source tree."""
     installed = PACKAGE_DIR / name
@@ -32,8 +43,15 @@ def resource_dir(name: str) -> Path:
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build and configure the portal application."""
     settings = config.load_settings(overrides)
-    app = Flask(
+    # APIFlask is Flask plus the OpenAPI generator for the API blueprint (portal/api): web pages and
+    # their HTML errors are unchanged (json_errors=False), the spec is served at /api/v1/openapi.json.
+    app = PortalApp(
         __name__,
+        title="Shopkeeper API",
+        version="1.0",
+        spec_path="/api/v1/openapi.json",
+        docs_path=None,
+        json_errors=False,
         instance_path=settings["INSTANCE_PATH"],
         template_folder=str(resource_dir("templates")),
         static_folder=str(resource_dir("static")),
@@ -53,7 +71,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     webhooks.init_app(app)
 
-    from portal import cli, templating
+    from portal import api, cli, templating
+
+    api.init_app(app)
 
     templating.init_app(app)
     cli.init_app(app)

@@ -144,6 +144,9 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "RETENTION_MONTHS": _int_setting("PORTAL_RETENTION_MONTHS", "0") or None,
         "EXPORT_RATE_LIMIT": _env("PORTAL_EXPORT_RATE_LIMIT", "5 per hour;20 per day"),
         "INSIGHTS_WORK_MEM": memory_setting("PORTAL_INSIGHTS_WORK_MEM", "64MB"),
+        "API_RATE_LIMIT": _env("PORTAL_API_RATE_LIMIT", "120 per minute;5000 per hour"),
+        "API_TOKEN_MAX_DAYS": _int_setting("PORTAL_API_TOKEN_MAX_DAYS", "365"),
+        "API_IDEMPOTENCY_HOURS": _int_setting("PORTAL_API_IDEMPOTENCY_HOURS", "24"),
         "ARGON2_PARAMS": {},
         "TESTING": testing,
     }

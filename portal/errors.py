@@ -25,6 +25,10 @@ def _wants_json() -> bool:
 
 
 def _render(code: int, message: str):
+    if request.path.startswith("/api/"):
+        from portal.api.errors import API_MESSAGES, problem
+
+        return problem(code, API_MESSAGES.get(code, str(message)))
     if _wants_json():
         return jsonify(error=str(message), status=code), code
     if request_ctx.url_adapter is None:  # an untrusted Host: no URL can be built for this request
@@ -54,6 +58,10 @@ def _roll_back() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    if hasattr(app, "error_processor"):  # APIFlask: its validation errors become problem details
+        from portal.api.errors import from_apiflask
+
+        app.error_processor(from_apiflask)
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc: CSRFError):
@@ -67,6 +75,10 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         if code < 400:  # routing redirects are exceptions too
             return exc
+        if request.path.startswith("/api/"):  # problem details, keeping headers such as Allow
+            from portal.api.errors import from_http
+
+            return from_http(exc)
         return _render(code, MESSAGES.get(code, exc.description or ""))
 
     @app.errorhandler(Exception)

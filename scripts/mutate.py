@@ -652,6 +652,79 @@ MUTATIONS: tuple[Mutation, ...] = (
         "            reasons = []\n",
         ("tests/unit/linker/test_cli.py::test_the_development_set_scores_clean",),
     ),
+    # --- portal/api: tokens, scopes, objects, idempotency, limits ------------------------------
+    Mutation(
+        "api: a token without the scope passes",
+        "portal/api/auth.py",
+        "            if token is None or name not in (token.scopes or []):\n",
+        "            if token is None:\n",
+        ("tests/integration/test_api_auth.py",),
+    ),
+    Mutation(
+        "api: an expired token still authenticates",
+        "portal/api/tokens.py",
+        "    if token.revoked_at is not None or as_aware(token.expires_at) <= utcnow():\n",
+        "    if token.revoked_at is not None:\n",
+        ("tests/integration/test_api_auth.py",),
+    ),
+    Mutation(
+        "api: a revoked token still authenticates",
+        "portal/api/tokens.py",
+        "    if token.revoked_at is not None or as_aware(token.expires_at) <= utcnow():\n",
+        "    if as_aware(token.expires_at) <= utcnow():\n",
+        ("tests/integration/test_api_auth.py",),
+    ),
+    Mutation(
+        "api: the token's hash is not compared",
+        "portal/api/tokens.py",
+        "    if token is None or not hmac.compare_digest(token.secret_hash, hash_token(raw)):\n",
+        "    if token is None:\n",
+        ("tests/integration/test_api_auth.py",),
+    ),
+    Mutation(
+        "api: a session cookie authorises the API",
+        "portal/api/auth.py",
+        "    token = current_token()\n    if token is None:\n        exc = Unauthorized(",
+        "    token = current_token()\n"
+        "    if token is None and __import__('flask_login').current_user.is_authenticated:\n"
+        "        return\n    if token is None:\n        exc = Unauthorized(",
+        ("tests/integration/test_api_auth.py",),
+    ),
+    Mutation(
+        "api: requests load without the access check",
+        "portal/api/service_requests.py",
+        "    return access.request_by_reference(ref, access.Action.VIEW)\n",
+        "    return get_session().scalar(select(ServiceRequest).where(ServiceRequest.reference == ref))\n",
+        ("tests/integration/test_api_requests.py",),
+    ),
+    Mutation(
+        "api: customers see internal notes",
+        "portal/api/service_requests.py",
+        'return {"items": [m for m in found.messages if staff or not m.internal]}',
+        'return {"items": list(found.messages)}',
+        ("tests/integration/test_api_requests.py",),
+    ),
+    Mutation(
+        "api: the rate limit is per address, not per token",
+        "portal/api/auth.py",
+        'return f"api-token:{token.id}" if token is not None else f"api-ip:{get_remote_address()}"',
+        'return f"api-ip:{get_remote_address()}"',
+        ("tests/integration/test_api_auth.py",),
+    ),
+    Mutation(
+        "api: Idempotency-Key ignored",
+        "portal/api/idempotency.py",
+        "        key = request.headers.get(HEADER)\n",
+        "        key = None\n",
+        ("tests/integration/test_api_requests.py",),
+    ),
+    Mutation(
+        "api: customers list every customer",
+        "portal/api/catalog.py",
+        "    _require(access.Action.WORK_QUEUE)\n    query = select(User)",
+        "    query = select(User)",
+        ("tests/integration/test_api_auth.py",),
+    ),
 )
 
 

@@ -254,12 +254,15 @@ def account():
         from portal.requests.staff_views import preferences_form
 
         mail_form = preferences_form(db, filled=True)
+    from portal.api.account import panel
+
     return render_template(
         "auth/account.html",
         form=form,
         password_form=password_form,
         mail_form=mail_form,
         export_form=forms.EmptyForm(formdata=None),
+        **panel(user),
     )
 
 

@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from knowledge_base import workflow
-from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
 from knowledge_base.locales import LOCALES
 from linker.lexicon import lexicon
@@ -20,8 +19,8 @@ from portal.db import get_session
 from portal.marketing import linking, offers, reports
 from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm, ReportPeriodForm
 from portal.marketing.phrase_check import phrase_checks
+from portal.marketing.review import review_suggestions
 from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, SuggestionState
-from portal.webhooks import events as webhooks
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
 bp.before_request(access.gate(access.Action.MARKETING))
@@ -155,21 +154,7 @@ def suggestions():
 
 def _review(ids: list[int], state: SuggestionState) -> int:
     db = get_session()
-    changed = 0
-    for suggestion in db.scalars(select(LinkSuggestion).where(LinkSuggestion.id.in_(ids))):
-        if suggestion.state == SuggestionState.BLOCKED:
-            continue  # the linker refused it; fix the cause and rescan instead
-        suggestion.state, suggestion.reviewer_id, suggestion.reviewed_at = state, current_user.id, utcnow()
-        if state == SuggestionState.APPROVED:
-            webhooks.suggestion_approved(db, suggestion)
-        audit.record(
-            db,
-            f"suggestion.{state.value}",
-            actor=current_user,
-            target=str(suggestion.id),
-            offer=suggestion.offer.code,
-        )
-        changed += 1
+    changed = review_suggestions(db, current_user, ids, state)
     db.commit()
     return changed
 

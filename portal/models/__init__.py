@@ -2,6 +2,7 @@
 
 from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
+from portal.models.api import ApiToken, IdempotencyKey
 from portal.models.audit import AuditLog
 from portal.models.calendars import Calendar, Holiday
 from portal.models.catalog import Category, CustomerProduct, Product
@@ -30,6 +31,8 @@ __all__ = [
     "OutboxMessage",
     "OutboxState",
     "PortalSetting",
+    "ApiToken",
+    "IdempotencyKey",
     "BlockTerm",
     "LinkEvent",
     "LinkSuggestion",

@@ -1,0 +1,208 @@
+"""Customers and their products (staff), categories, articles and revisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from knowledge_base import workflow
+from knowledge_base.models import Article, ArticleRevision, ArticleStatus
+from portal import access
+from portal.api.auth import scope
+from portal.api.blueprint import bp
+from portal.api.errors import api_error
+from portal.api.idempotency import idempotent
+from portal.api.pagination import Sort, paginate
+from portal.api.schemas import (
+    ArticleOut,
+    ArticlePage,
+    ArticleQuery,
+    CategoryList,
+    CustomerDetail,
+    CustomerOut,
+    CustomerPage,
+    CustomerQuery,
+    ProductList,
+    RevisionIn,
+    RevisionList,
+    RevisionOut,
+)
+from portal.db import get_session
+from portal.models import Category, CustomerProduct, Role, User
+
+
+def _require(action: access.Action) -> None:
+    if not access.allows(current_user, action):
+        raise api_error(403, "Your role may not use this part of the API.")
+
+
+# -- customers (staff) ---------------------------------------------------------------------------
+
+
+@bp.get("/customers")
+@bp.input(CustomerQuery, location="query")
+@bp.output(CustomerPage)
+@bp.doc(tags=["Customers"])
+@scope("customers:read")
+def list_customers(query_data: dict[str, Any]):
+    """Customers, for staff who work the request queue."""
+    _require(access.Action.WORK_QUEUE)
+    query = select(User).where(User.role == Role.CUSTOMER)
+    if query_data.get("q"):
+        pattern = f"%{query_data['q'].lower()}%"
+        query = query.where(or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern)))
+    page = paginate(
+        get_session(),
+        query,
+        Sort(User.id, User.id, query_data["sort"] == "-id", "int"),
+        query_data.get("cursor"),
+        query_data["limit"],
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+def _customer(customer_id: int) -> User:
+    _require(access.Action.WORK_QUEUE)
+    found = get_session().get(User, customer_id)
+    if found is None or found.role != Role.CUSTOMER:
+        raise api_error(404, "No such customer.")
+    return found
+
+
+def _products(customer: User) -> list[CustomerProduct]:
+    return list(
+        get_session().scalars(
+            select(CustomerProduct).where(CustomerProduct.user_id == customer.id).order_by(CustomerProduct.id)
+        )
+    )
+
+
+@bp.get("/customers/<int:customer_id>")
+@bp.output(CustomerDetail)
+@bp.doc(tags=["Customers"])
+@scope("customers:read")
+def get_customer(customer_id: int):
+    """One customer with the products they own."""
+    customer = _customer(customer_id)
+    return {
+        **{name: getattr(customer, name) for name in CustomerOut().fields},
+        "products": _products(customer),
+    }
+
+
+@bp.get("/customers/<int:customer_id>/products")
+@bp.output(ProductList)
+@bp.doc(tags=["Customers"])
+@scope("customers:read")
+def list_customer_products(customer_id: int):
+    """The products a customer owns."""
+    return {"items": _products(_customer(customer_id))}
+
+
+# -- knowledge base ------------------------------------------------------------------------------
+
+
+@bp.get("/categories")
+@bp.output(CategoryList)
+@bp.doc(tags=["Knowledge base"])
+@scope("kb:read")
+def list_categories():
+    """Every category (articles and requests share them)."""
+    return {"items": list(get_session().scalars(select(Category).order_by(Category.slug)))}
+
+
+def _curator() -> bool:
+    return access.allows(current_user, access.Action.CURATE_KB)
+
+
+@bp.get("/articles")
+@bp.input(ArticleQuery, location="query")
+@bp.output(ArticlePage)
+@bp.doc(tags=["Knowledge base"])
+@scope("kb:read")
+def list_articles(query_data: dict[str, Any]):
+    """Articles: published ones, or (curators) any status."""
+    query = select(Article)
+    if _curator() and query_data.get("status"):
+        query = query.where(Article.status == ArticleStatus(query_data["status"]))
+    elif not _curator():
+        query = query.where(Article.status == ArticleStatus.PUBLISHED)
+    if query_data.get("locale"):
+        query = query.where(Article.locale == query_data["locale"])
+    if query_data.get("category"):
+        slug = query_data["category"]
+        query = query.join(Category, Article.category_id == Category.id).where(
+            or_(Category.slug == slug, Category.parent.has(slug=slug))
+        )
+    page = paginate(
+        get_session(),
+        query,
+        Sort(Article.id, Article.id, query_data["sort"] == "-id", "int"),
+        query_data.get("cursor"),
+        query_data["limit"],
+    )
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+def _article(article_id: int, action: access.Action = access.Action.VIEW) -> Article:
+    """An article the token's owner may see: published for everyone, any for curators."""
+    key = access.valid_id(article_id)
+    found = get_session().get(Article, key) if key else None
+    if found is None or (found.status != ArticleStatus.PUBLISHED and not _curator()):
+        raise api_error(404, "No such article.")
+    if action != access.Action.VIEW:
+        return access.check(found, action)
+    return found
+
+
+@bp.get("/articles/<int:article_id>")
+@bp.output(ArticleOut)
+@bp.doc(tags=["Knowledge base"])
+@scope("kb:read")
+def get_article(article_id: int):
+    """One article (its published text)."""
+    return _article(article_id)
+
+
+@bp.get("/articles/<int:article_id>/revisions")
+@bp.output(RevisionList)
+@bp.doc(tags=["Knowledge base"])
+@scope("kb:read")
+def list_revisions(article_id: int):
+    """Every revision of an article (curators)."""
+    _require(access.Action.CURATE_KB)
+    return {"items": list(_article(article_id, access.Action.EDIT).revisions)}
+
+
+@bp.get("/revisions/<int:revision_id>")
+@bp.output(RevisionOut)
+@bp.doc(tags=["Knowledge base"])
+@scope("kb:read")
+def get_revision(revision_id: int):
+    """One revision (curators)."""
+    _require(access.Action.CURATE_KB)
+    return access.load(ArticleRevision, revision_id, access.Action.VIEW)
+
+
+@bp.post("/articles/<int:article_id>/revisions")
+@idempotent
+@bp.input(RevisionIn, location="json")
+@bp.output(RevisionOut, status_code=201)
+@bp.doc(tags=["Knowledge base"], responses={403: "Curators only", 409: "Conflict", 422: "Invalid input"})
+@scope("kb:write")
+def create_revision(article_id: int, json_data: dict[str, Any]):
+    """Save a new draft revision of an article (the published one stays live until review)."""
+    _require(access.Action.CURATE_KB)
+    db = get_session()
+    article = _article(article_id, access.Action.EDIT)
+    draft = workflow.Draft(
+        title=json_data["title"],
+        body_md=json_data["body_md"],
+        tags=json_data["tags"],
+        comment=json_data["comment"],
+    )
+    revision = workflow.save_revision(db, article, draft, current_user.id)
+    db.commit()
+    return revision, 201
