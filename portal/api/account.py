@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -57,14 +57,16 @@ def panel(user: Any, form: TokenForm | None = None, secret: str | None = None) -
 
 def _account_page(form: TokenForm, secret: str | None = None, status: int = 200):
     from portal.auth import forms as auth_forms
+    from portal.auth.views import render_account
 
     user = current_user._get_current_object()
-    return render_template(
-        "auth/account.html",
-        form=auth_forms.AccountForm(obj=user, prefix="account", formdata=None),
-        password_form=auth_forms.ChangePasswordForm(prefix="pw", formdata=None),
+    return render_account(
+        user,
+        auth_forms.AccountForm(obj=user, prefix="account", formdata=None),
+        auth_forms.ChangePasswordForm(prefix="pw", formdata=None),
+        status,
         **panel(user, form, secret),
-    ), status
+    )
 
 
 @bp.route("/account/tokens", methods=["POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     current_app,
@@ -249,21 +251,21 @@ def account():
             login_user(user)  # the new stamp ends other sessions; keep this one
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
+    return render_account(user, form, password_form)
+
+
+def render_account(user, form, password_form, status: int = 200, **panels: Any):
+    """The account page with every panel the user's role has; `panels` replaces a panel's
+    context (the token panel after a token was created, say)."""
+    from portal.api.account import panel
+
     mail_form = None
     if access.allows(user, access.Action.WORK_QUEUE):
         from portal.requests.staff_views import preferences_form
 
-        mail_form = preferences_form(db, filled=True)
-    from portal.api.account import panel
-
-    return render_template(
-        "auth/account.html",
-        form=form,
-        password_form=password_form,
-        mail_form=mail_form,
-        export_form=forms.EmptyForm(formdata=None),
-        **panel(user),
-    )
+        mail_form = preferences_form(get_session(), filled=True)
+    context = {"mail_form": mail_form, "export_form": forms.EmptyForm(formdata=None), **panel(user), **panels}
+    return render_template("auth/account.html", form=form, password_form=password_form, **context), status
 
 
 @bp.route("/language", methods=["POST"])
