@@ -65,8 +65,13 @@ def _area_rules() -> dict[Action, Callable[[User], bool]]:
 
 def _object_rule(user: User, action: Action, obj: Any) -> bool:
     """Rules per object type. Imported lazily: models import nothing from here."""
-    from portal.models import Attachment, ServiceRequest
+    from portal.models import Attachment, SavedView, ServiceRequest
 
+    if isinstance(obj, SavedView):  # personal views are their owner's; shared ones every agent's
+        staff = user.has_role(Role.AGENT)
+        if action == Action.VIEW:
+            return staff and (obj.owner_id == user.id or obj.shared)
+        return staff and action == Action.EDIT and obj.owner_id == user.id
     if isinstance(obj, Attachment):
         obj = obj.request
         action = Action.VIEW if action in (Action.VIEW, Action.FOLLOW) else action

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm, LanguageForm
 from portal.models import Role
-from portal.requests.workflow import PRIORITY_LABELS, STATUS_LABELS
+from portal.requests.workflow import PRIORITY_LABELS, STAFF_STATUS_LABELS, STATUS_LABELS
 
 NAVIGATION = [
     # (endpoint, label, roles that see it; None = everyone)
@@ -41,6 +41,16 @@ def navigation() -> list[tuple[str, object]]:
     return entries
 
 
+def status_label(status: object, audience: str = "") -> object:
+    """The status as the reader sees it: "waiting on you" for customers, "on customer" for staff.
+
+    `audience="customer"` forces the customer's wording (mail to a customer sent by an agent's click).
+    """
+    staff = audience != "customer" and current_user.is_authenticated and current_user.role != Role.CUSTOMER
+    labels = STAFF_STATUS_LABELS if staff else STATUS_LABELS
+    return labels.get(status, status)  # type: ignore[call-overload]
+
+
 def init_app(app: Flask) -> None:
     """Expose helpers to every template."""
 
@@ -57,5 +67,5 @@ def init_app(app: Flask) -> None:
         }
 
     # globals, so that imported macros see them too
-    app.jinja_env.globals["status_label"] = lambda status: STATUS_LABELS.get(status, status)
+    app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["priority_label"] = lambda priority: PRIORITY_LABELS.get(priority, priority)

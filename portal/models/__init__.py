@@ -17,6 +17,7 @@ from portal.models.requests import (
     SlaPolicy,
 )
 from portal.models.users import Role, User
+from portal.models.workspace import SavedView, Tag, request_tags
 
 __all__ = [
     "BlockTerm",
@@ -39,6 +40,9 @@ __all__ = [
     "Priority",
     "Product",
     "ReferenceCounter",
+    "SavedView",
+    "Tag",
+    "request_tags",
     "RequestEvent",
     "RequestMessage",
     "RequestStatus",

@@ -93,7 +93,10 @@ def check_length(text: str, max_chars: int, field: str) -> str:
     return text
 
 
-def _event(request: ServiceRequest, actor: User | None, kind: str, old: object, new: object) -> RequestEvent:
+def record_event(
+    request: ServiceRequest, actor: User | None, kind: str, old: object, new: object
+) -> RequestEvent:
+    """Append one history entry (kind, from, to) to `request`."""
     event = RequestEvent(
         kind=kind,
         actor=actor,
@@ -175,7 +178,7 @@ def create_request(session: Session, customer: User, data: NewRequest, limits: L
                 size=len(upload.data),
             )
         )
-    _event(request, customer, "created", None, RequestStatus.NEW.value)
+    record_event(request, customer, "created", None, RequestStatus.NEW.value)
     session.add(request)
     session.flush()
     return request
@@ -191,7 +194,7 @@ def _set_status(request: ServiceRequest, actor: User, status: RequestStatus) -> 
         request.closed_at = now
     elif status == RequestStatus.OPEN and old == RequestStatus.RESOLVED:
         request.resolved_at = None
-    _event(request, actor, "status", old.value, status.value)
+    record_event(request, actor, "status", old.value, status.value)
 
 
 def customer_reply(
@@ -241,7 +244,7 @@ def rate(session: Session, customer: User, request: ServiceRequest, rating: int,
         raise FieldError(_l("Choose a rating from 1 to 5."), field="rating")
     comment = check_length(comment.strip(), RATING_COMMENT_MAX, "comment")
     request.rating, request.rating_comment = rating, comment or None
-    _event(request, customer, "rating", None, str(rating))
+    record_event(request, customer, "rating", None, str(rating))
 
 
 @dataclass
@@ -256,6 +259,17 @@ class StaffChange:
     status: str = ""
     assignee: str = ""  # user id, "" for unchanged, "none" for unassigned
     priority: str = ""
+    add_tags: list[str] = field(default_factory=list)
+    confirm_close: bool = False
+
+
+def require_close_confirmation(request: ServiceRequest, change: StaffChange) -> None:
+    """Closing is final for staff: refuse an allowed move to "closed" that was not confirmed."""
+    closing = change.status == RequestStatus.CLOSED.value and request.status != RequestStatus.CLOSED
+    if closing and can_staff_move(request.status, RequestStatus.CLOSED) and not change.confirm_close:
+        raise FieldError(
+            _l("Closing cannot be undone: tick “Yes, close it” to confirm."), field="confirm_close"
+        )
 
 
 def _check_version(request: ServiceRequest, change: StaffChange) -> None:
@@ -294,7 +308,7 @@ def staff_update(
         old = request.priority
         request.priority = Priority(change.priority)
         set_due_times(session, request, as_aware(request.created_at))
-        _event(request, agent, "priority", old.value, request.priority.value)
+        record_event(request, agent, "priority", old.value, request.priority.value)
         done.append("priority")
     if change.status and change.status != request.status.value:
         if change.status not in {s.value for s in RequestStatus}:
@@ -311,6 +325,11 @@ def staff_update(
             )
         _set_status(request, agent, target)
         done.append("status")
+    if change.add_tags:
+        from portal.requests.tags import add_tag
+
+        if any([add_tag(session, agent, request, name) for name in change.add_tags]):
+            done.append("tags")
     if done:
         request.updated_at = utcnow()  # any change bumps the version, so concurrent editors see it
     return done
@@ -336,5 +355,5 @@ def _assign(session: Session, agent: User, request: ServiceRequest, choice: str,
         return
     old = request.assignee.name if request.assignee else None
     request.assignee = new_assignee
-    _event(request, agent, "assignee", old, new_assignee.name if new_assignee else None)
+    record_event(request, agent, "assignee", old, new_assignee.name if new_assignee else None)
     done.append("assignee")

@@ -183,6 +183,7 @@ def test_only_staff_handle_a_request(as_role, db, world, role):
             "csrf_token": token(client),
             "body": "Handled",
             "status": "closed",
+            "confirm_close": "y",
             "assignee": "",
             "priority": "",
             "version": str(version),
