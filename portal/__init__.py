@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.marketing.views import bp as marketing_bp
     from portal.requests.customer_views import bp as requests_bp
     from portal.requests.staff_views import bp as staff_requests_bp
+    from portal.workspace.views import bp as workspace_bp
 
     blueprints = (
         main_bp,
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
         kb_bp,
         staff_kb_bp,
         go_bp,
+        workspace_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

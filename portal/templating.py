@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from portal.requests.workflow import PRIORITY_LABELS, STAFF_STATUS_LABELS, STATU
 NAVIGATION = [
     # (endpoint, label, roles that see it; None = everyone)
     ("main.home", _l("Home"), None),
+    ("workspace.home", _l("Workspace"), (Role.AGENT, Role.MARKETER)),
     ("requests.index", _l("My requests"), (Role.CUSTOMER,)),
     ("staff_requests.index", _l("Queue"), (Role.AGENT,)),
     ("kb.index", _l("Help articles"), None),
@@ -21,7 +22,11 @@ NAVIGATION = [
     ("marketing.suggestions", _l("Link review"), (Role.MARKETER,)),
     ("marketing.offer_list", _l("Offers"), (Role.MARKETER,)),
     ("marketing.report", _l("Reports"), (Role.MARKETER,)),
+    ("marketing.blocklist", _l("Blocklist"), (Role.MARKETER,)),
     ("admin.users", _l("Users"), (Role.ADMIN,)),
+    ("admin.catalog", _l("Catalogue"), (Role.ADMIN,)),
+    ("admin.sla", _l("SLA"), (Role.ADMIN,)),
+    ("admin.mailboxes", _l("Mailboxes"), (Role.ADMIN,)),  # listed once the mail channel adds the page
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
 ]
 
@@ -30,6 +35,8 @@ def navigation() -> list[tuple[str, object]]:
     """The navigation entries the current user may see (customer pages for customers only)."""
     entries = []
     for endpoint, label, roles in NAVIGATION:
+        if endpoint not in current_app.view_functions:
+            continue
         if roles is None:
             entries.append((endpoint, label))
         elif current_user.is_authenticated:
