@@ -233,7 +233,9 @@ def backup_command(dest: Path, portable: bool) -> None:
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     db = get_session()
-    audit.record(db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"])
+    audit.record(
+        db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"]
+    )
     db.commit()
 
 

@@ -23,12 +23,13 @@ OVERFLOW_PROBE = """() => {
   const clips = (el) => {
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
       const x = getComputedStyle(p).overflowX;
-      if ((x === 'auto' || x === 'scroll' || x === 'hidden') && p.getBoundingClientRect().right <= vw + 0.5) return true;
+      const scrolls = x === 'auto' || x === 'scroll' || x === 'hidden';
+      if (scrolls && p.getBoundingClientRect().right <= vw + 0.5) return true;
     }
     return false;
   };
   const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    (typeof el.className === 'string' && el.className ? '.' + el.className.trim().replace(/ +/g, '.') : '');
   const out = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
