@@ -64,7 +64,7 @@ FAMILIES = {
     ),
     "dismissive": _l("The sentence dismisses the product as unnecessary."),
     "rejects": _l("The sentence rejects the product or advises against it."),
-    "crosses markup": _l("The matched words are split by formatting, so a link cannot wrap them."),
+    "match crosses markup": _l("The matched words are split by formatting, so a link cannot wrap them."),
     "excluded context": _l("A word nearby shows the other meaning of the phrase, not the offer's."),
     "no required context": _l("Nothing in the paragraph shows the offer's meaning of the phrase."),
     "max links": _l("The page already has as many links as allowed; later places were not examined."),
@@ -122,8 +122,8 @@ def _sentence_for(family: str, detail: str) -> tuple[object | None, str]:
         return FAMILIES.get(head), words
     if family == "position":
         zone = _ZONE.match(head)
-        if zone:
-            return ZONES.get(zone.group(1)), ""
+        if zone:  # any other element is a zone only when marked data-nolink
+            return ZONES.get(zone.group(1), ZONES["markup"]), ""
         return FAMILIES.get(head), ""
     if family == "sense":
         return FAMILIES.get(head.removesuffix(" in the paragraph")), words.rstrip("…")

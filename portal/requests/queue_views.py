@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from knowledge_base.errors import FieldError
-from portal import access
+from portal import access, audit
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.models import SavedView, ServiceRequest, Tag
@@ -88,6 +88,8 @@ def save_view():
             view = saved_views.save_view(
                 db, current_user, form.name.data or "", form.query.data or "", bool(form.shared.data)
             )
+            if view.shared:  # a shared view changes every agent's queue page
+                audit.record(db, "saved_view.share", actor=current_user, target=view.name, query=view.query)
             db.commit()
         except FieldError as exc:
             db.rollback()
@@ -111,6 +113,8 @@ def delete_view(view_id: int):
     db = get_session()
     view = access.load(SavedView, view_id, access.Action.EDIT)
     if EmptyForm().validate_on_submit():
+        if view.shared:
+            audit.record(db, "saved_view.delete", actor=current_user, target=view.name)
         db.delete(view)
         db.commit()
         flash(_("View deleted."), "success")
@@ -171,6 +175,7 @@ def merge_request(ref: str):
             merge.check_mergeable(source, target)
             raise FieldError(_("Tick the box to confirm the merge."), field="confirm")
         merge.merge_into(db, current_user, source, target, access.valid_id(form.version.data) or 0)
+        audit.record(db, "request.merge", actor=current_user, target=source.reference, into=target.reference)
         db.commit()
     except (FieldError, StaleDataError) as exc:
         db.rollback()

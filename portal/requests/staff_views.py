@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
-from portal import access
+from portal import access, audit
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm
 from portal.db import get_session
 from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, ServiceRequest, User
@@ -213,7 +213,7 @@ def canned():
             set_tags=form.set_tags.data or "",
         )
         try:
-            canned_responses.create(
+            item = canned_responses.create(
                 db,
                 form.title.data or "",
                 form.body.data or "",
@@ -225,6 +225,7 @@ def canned():
             db.rollback()
             exc.attach_to(form, "title")
         else:
+            audit.record(db, "canned.create", actor=current_user, target=item.title, macro=item.is_macro)
             db.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("staff_requests.canned"))
@@ -236,7 +237,9 @@ def canned():
 def canned_delete(item_id: int):
     db = get_session()
     if EmptyForm().validate_on_submit():
-        db.delete(access.load_staff_object(CannedResponse, item_id))
+        item = access.load_staff_object(CannedResponse, item_id)
+        audit.record(db, "canned.delete", actor=current_user, target=item.title)
+        db.delete(item)
         db.commit()
     return redirect(url_for("staff_requests.canned"))
 
