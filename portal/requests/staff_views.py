@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from knowledge_base.db import utcnow
@@ -34,7 +35,8 @@ def index():
     filters = queue.QueueFilters.from_args(request.args, current_user.id)
     if filters.error:
         flash(filters.error, "error")
-    page = paginate(db, queue.queue_query(filters, utcnow()), request.args.get("page", 1, type=int), 25)
+    rows = queue.queue_query(filters, utcnow()).options(selectinload(ServiceRequest.tags))
+    page = paginate(db, rows, request.args.get("page", 1, type=int), 25)
     args = filters.as_args()
     return render_template(
         "staff_requests/index.html",
