@@ -81,13 +81,24 @@ def pages_for(role, w, app):
             "/account",
         ]
     if role == "agent":
-        return ["/staff/", "/staff/requests", f"/staff/requests/{w['ref']}", "/staff/canned", "/staff/kb"]
+        return [
+            "/staff/",
+            "/staff/requests",
+            f"/staff/requests/{w['ref']}",
+            "/staff/canned",
+            "/staff/kb",
+            "/staff/kb/new",
+            f"/staff/kb/{w['slug']}/edit",
+            f"/staff/kb/{w['slug']}/revisions",
+        ]
     if role == "marketer":
         return [
             "/staff/",
             "/marketing/suggestions",
             "/marketing/suggestions?state=blocked",
             "/marketing/offers",
+            "/marketing/offers/new",
+            f"/marketing/preview/{w['slug']}",
             "/marketing/reports",
             "/marketing/blocklist",
         ]
