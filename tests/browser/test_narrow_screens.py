@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.models import LinkSuggestion
+from portal.models import LinkSuggestion, SuggestionState
 from tests.conftest import TEST_PASSWORD
 from tests.integration.marketing_helpers import article_with_suggestions
 from tests.integration.requests_helpers import catalog, make_request, own
@@ -33,7 +33,7 @@ OVERFLOW_PROBE = """() => {
   const out = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0 || r.width <= 1) continue;
+    if (r.width === 0 && r.height === 0) continue;
     if (r.right > vw + 0.5 && !clips(el)) out.push(name(el) + ' right=' + Math.round(r.right));
   }
   return {scrollWidth: document.documentElement.scrollWidth, offenders: out.slice(0, 8)};
@@ -61,9 +61,13 @@ def world(app, db, users):
         subject="Washer leaks a lot of water onto the kitchen floor after every single programme",
         category="laundry",
     )
-    article, _suggestions = article_with_suggestions(app, db)
-    blocked = db.query(LinkSuggestion).count()
-    assert blocked >= 1
+    body = (
+        "A storm flooded the street and vandals broke the washing machine in the laundry.\n\n"
+        "Place the router high on a shelf for a better signal."
+    )
+    article, _suggestions = article_with_suggestions(app, db, body=body)
+    blocked = db.query(LinkSuggestion).filter(LinkSuggestion.state == SuggestionState.BLOCKED).count()
+    assert blocked >= 1  # the review page shows a reason sentence
     return {"ref": request.reference, "slug": article.slug, "user_id": users["customer"].id}
 
 
