@@ -68,10 +68,10 @@ def _object_rule(user: User, action: Action, obj: Any) -> bool:
     from portal.models import Attachment, SavedView, ServiceRequest
 
     if isinstance(obj, SavedView):  # personal views are their owner's; shared ones every agent's
-        staff = user.has_role(Role.AGENT)
+        works_queue = _area_rules()[Action.WORK_QUEUE](user)
         if action == Action.VIEW:
-            return staff and (obj.owner_id == user.id or obj.shared)
-        return staff and action == Action.EDIT and obj.owner_id == user.id
+            return works_queue and (obj.owner_id == user.id or obj.shared)
+        return works_queue and action == Action.EDIT and obj.owner_id == user.id
     if isinstance(obj, Attachment):
         obj = obj.request
         action = Action.VIEW if action in (Action.VIEW, Action.FOLLOW) else action

@@ -239,9 +239,8 @@ def canned():
 def canned_delete(item_id: int):
     db = get_session()
     if EmptyForm().validate_on_submit():
-        item = access.load_staff_object(CannedResponse, item_id)
-        audit.record(db, "canned.delete", actor=current_user, target=item.title)
-        db.delete(item)
+        audit.record(db, "canned.delete", actor=current_user, target=str(item_id))
+        db.delete(access.load_staff_object(CannedResponse, item_id))
         db.commit()
     return redirect(url_for("staff_requests.canned"))
 
