@@ -12,14 +12,16 @@ from typing import Any
 
 from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from linker.candidate import Candidate, Sentence
 from linker.checks import SCOPES, Check, load_all
 from linker.detect import detect_language, language_mismatch, language_name
 from linker.evidence import Evidence, gather
-from linker.lemmas import SUPPORTED_LANGUAGES, backend_for
+from linker.gcpause import collector_paused
+from linker.lemmas import SUPPORTED_LANGUAGES, OfferWords, backend_for
 from linker.lexicon import lexicon
-from linker.nlp import pipeline
+from linker.nlp import LemmaComponent, pipeline
 from linker.normalize import OffsetMap, normalize
 from linker.offers import Offer, Policy, offers_from
 from linker.phrases import LemmaPhrases, context_phrases
@@ -33,13 +35,16 @@ class LanguageModel:
 
     def __init__(self, lang: str, offers: list[Offer], extra_block_terms: tuple[str, ...] = ()) -> None:
         self.lang = lang
-        self.nlp = pipeline(lang)
-        self.components = [component for _name, component in self.nlp.pipeline]
-        self.lemma_text = self.nlp.get_pipe("shopkeeper_lemmatizer").lemma_text
+        self.nlp = pipeline(lang)  # shared tokenizer and vocabulary
+        # this model's own lemmatizer: it reads the offer words this Linker adopted
+        self.words = OfferWords(backend_for(lang))
+        lemmatizer = LemmaComponent(lang, self.words)
+        self.components = [self.nlp.get_pipe("shopkeeper_sentences"), lemmatizer]
+        self.lemma_text = lemmatizer.lemma_text
         # Two indexes: the lexicon is searched over the whole document (document-level
         # verdicts), offers paragraph by paragraph until the link cap is reached.
-        self.index = TermIndex(backend_for(lang))
-        self.offer_index = TermIndex(backend_for(lang))
+        self.index = TermIndex(self.words)
+        self.offer_index = TermIndex(self.words)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.exclude: dict[str, LemmaPhrases] = {}
         self.match_ids: dict[str, int] = {}  # offer id -> the PhraseMatcher's match id
@@ -50,6 +55,13 @@ class LanguageModel:
             self._add_offer(offer)
         self.index.build()
         self.offer_index.build()
+
+    def analyse(self, text: str) -> Doc:
+        """`text` tokenized, split into sentences and lemmatized as this model reads it."""
+        doc = self.nlp.make_doc(text)
+        for component in self.components:  # Language.__call__'s bookkeeping costs more here
+            doc = component(doc)
+        return doc
 
     def _add_lexicon(self) -> None:
         lex = lexicon(self.lang)
@@ -66,11 +78,10 @@ class LanguageModel:
         phrases = offer.phrases.get(self.lang, ())
         if not phrases:
             return
-        backend = backend_for(self.lang)
         for phrase in phrases:
-            backend.adopt(phrase)
+            self.words.adopt(phrase)
             self.offer_index.add(phrase, Term("offer", offer.id, phrase))
-        self.matcher.add(offer.id, list(self.nlp.pipe(phrases)))
+        self.matcher.add(offer.id, [self.analyse(phrase) for phrase in phrases])
         self.match_ids[offer.id] = self.nlp.vocab.strings[offer.id]
         for word in offer.require_context.get(self.lang, ()):
             self.index.add(word, Term("context", offer.id, word))
@@ -151,9 +162,7 @@ class WindowView:
 
     def __init__(self, model: LanguageModel, text: str, offset: int) -> None:
         self.text, self.offset = text, offset
-        doc = model.nlp.make_doc(text)
-        for component in model.components:  # Language.__call__'s bookkeeping costs more here
-            doc = component(doc)
+        doc = model.analyse(text)
         self.strings, self.lemma_text = model.nlp.vocab.strings, model.lemma_text
         # columns of arrays, no Token objects: a Token per word would cost more than the analysis
         columns = doc.to_array([IDX, LENGTH, LEMMA, SENT_START])
@@ -229,6 +238,7 @@ class Linker:
         }
 
     # public API -----------------------------------------------------------
+    @collector_paused
     def scan(self, text: str, lang: str | None = None, time_budget: float | None = None) -> ScanResult:
         """Scan plain text (paragraphs separated by blank lines).
 
@@ -238,6 +248,7 @@ class Linker:
         normalized, offsets = normalize(text)
         return self._scan(Document.from_text(normalized), lang, text, offsets, deadline)
 
+    @collector_paused
     def scan_html(
         self,
         html: str,

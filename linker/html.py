@@ -101,7 +101,7 @@ BLOCKS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """A stretch of text content and where it stands in the source."""
 
@@ -258,7 +258,9 @@ def parse_html(source: str) -> ParsedHtml:
     collector.close()
     collector.close_zones()
     text = "".join(collector.text)
-    cuts = sorted(set(collector.breaks + [len(text)]))
+    # breaks are appended in document order: dict.fromkeys keeps it, so sorting is linear
+    breaks = sorted(dict.fromkeys(collector.breaks))
+    cuts = sorted(dict.fromkeys([*breaks, len(text)]))
     paragraphs = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
     runs: list[tuple[int, int]] = []
     previous: Piece | None = None
@@ -271,7 +273,7 @@ def parse_html(source: str) -> ParsedHtml:
     document = Document(
         text=text, paragraphs=paragraphs or [(0, len(text))], zones=collector.zones, runs=runs
     )
-    return ParsedHtml(source, document, collector.pieces, sorted(set(collector.breaks)))
+    return ParsedHtml(source, document, collector.pieces, breaks)
 
 
 def _source_offset(pieces: list[Piece], starts: list[int], position: int, at_end: bool) -> int | None:
@@ -337,7 +339,7 @@ def normalized_document(parsed: ParsedHtml) -> tuple[Document, OffsetMap]:
             *(p for run in content.runs or () for p in run),
         ]
     )
-    cuts = sorted({forward[p] for p in parsed.breaks} | {0, len(text)})
+    cuts = sorted(dict.fromkeys([0, *(forward[p] for p in parsed.breaks), len(text)]))
     paragraphs = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
     document = Document(
         text=text,

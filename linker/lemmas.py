@@ -13,11 +13,12 @@ lexicon phrases into surface forms for the Aho-Corasick prefilter, so the two ag
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from typing import Protocol
 
 SUPPORTED_LANGUAGES = ("en", "pl", "cs", "ru")
+LemmaOf = Callable[[str], str]
 
 
 class LemmaBackend(Protocol):
@@ -27,13 +28,17 @@ class LemmaBackend(Protocol):
 
     def lemma(self, word: str) -> str: ...
 
-    def forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]: ...
-
-    def adopt(self, phrase: str) -> None: ...
+    def forms(self, lemmas: Iterable[str], lemma: LemmaOf | None = None) -> dict[str, set[str]]: ...
 
     def readings(self, word: str) -> set[str]: ...
 
     def is_known(self, word: str) -> bool: ...
+
+    def is_lemma(self, word: str) -> bool: ...
+
+    def lexeme(self, lemma: str) -> set[str]: ...
+
+    def guesses(self, word: str) -> set[str]: ...
 
 
 def _is_word(word: str) -> bool:
@@ -87,21 +92,17 @@ ADOPTED_ENDINGS = {"en": ("s", "es", "'s")}
 VOWELS = frozenset("aeiouyáéíóúůýě")
 
 
-class _Adopting:
-    """Lemmas with the offer words adopted: a phrase word that is itself a lemma keeps it
-    (Polish "lina" is rope, not a form of "lin"), and its forms that the dictionary does not
-    know are read as its lemma. Shared by every backend; `version` changes with each adoption."""
+class _Backend:
+    """What every dictionary backend shares. Backends are loaded once per process and never
+    change after loading; offer words are adopted by `OfferWords`, one overlay per Linker."""
 
     lang: str
-    _overrides: dict[str, str]
-    version: int = 0
 
     def _cached(self, word: str) -> str:  # replaced by an lru_cache in __init__
         raise NotImplementedError
 
     def lemma(self, word: str) -> str:
-        adopted = self._overrides.get(word)
-        return adopted if adopted is not None else self._cached(word)
+        return self._cached(word)
 
     def readings(self, word: str) -> set[str]:
         """Every lemma the dictionary gives the word (one for simplemma)."""
@@ -113,49 +114,19 @@ class _Adopting:
     def is_known(self, word: str) -> bool:
         return self._cached(word) != word
 
-    def forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
-        found = self._forms(lemmas)
-        for form, lemma in self._overrides.items():
-            if lemma in found:
-                found[lemma].add(form)
-        return found
+    def forms(self, lemmas: Iterable[str], lemma: LemmaOf | None = None) -> dict[str, set[str]]:
+        """The surface forms of each lemma that `lemma` (default: this backend) maps back to it."""
+        return self._forms(lemmas, lemma or self.lemma)
 
-    def _forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+    def _forms(self, lemmas: Iterable[str], lemma_of: LemmaOf) -> dict[str, set[str]]:
         raise NotImplementedError
 
-    def adopt(self, phrase: str) -> None:
-        """Adopt the words of an offer phrase (see the class)."""
-        before = len(self._overrides)
-        for word in phrase.lower().replace("’", "'").split():
-            if not _is_word(word):
-                continue
-            key = self._cached(word)
-            if key != word and self.is_lemma(word):
-                key = self._overrides[word] = word
-                # its forms that are read as another word too ("банку": банк or банка) go to
-                # the offer word, unless they are that other word's base form ("lin")
-                for form in self._lexeme(word):
-                    if (
-                        form not in self._overrides
-                        and word in self.readings(form)
-                        and not self._other_lemma(form, word)
-                    ):
-                        self._overrides[form] = word
-            for guess in self._guesses(word):
-                if guess != word and guess not in self._overrides and not self.is_known(guess):
-                    self._overrides[guess] = key
-        if len(self._overrides) != before:
-            self.version += 1
-
-    def _lexeme(self, lemma: str) -> set[str]:
+    def lexeme(self, lemma: str) -> set[str]:
         """The forms the dictionary generates for `lemma`, unchecked (none for simplemma)."""
         return set()
 
-    def _other_lemma(self, form: str, lemma: str) -> bool:
-        """True if `form` is the base form of a word other than `lemma`."""
-        return form != lemma and form in self.readings(form)
-
-    def _guesses(self, word: str) -> set[str]:
+    def guesses(self, word: str) -> set[str]:
+        """Forms of an offer word that a dictionary may not know (smartphones, routerem)."""
         endings = ADOPTED_ENDINGS.get(self.lang)
         if endings:
             extra = {word[:-1] + "ies"} if word.endswith("y") else set()
@@ -168,7 +139,69 @@ class _Adopting:
         return {word + ending for ending in endings}  # router -> routerem
 
 
-class SimplemmaBackend(_Adopting):
+class OfferWords:
+    """A language's lemmas with one Linker's offer words adopted: a phrase word that is itself
+    a lemma keeps it (Polish "lina" is rope, not a form of "lin"), and its forms that the
+    dictionary does not know are read as its lemma. Each Linker has its own overlay over the
+    shared, read-only dictionary backend, so one Linker's offers never change another's
+    reading of a text; `version` changes with each adoption."""
+
+    def __init__(self, base: LemmaBackend) -> None:
+        self.base = base
+        self.lang = base.lang
+        self._overrides: dict[str, str] = {}
+        self.version = 0
+
+    def lemma(self, word: str) -> str:
+        adopted = self._overrides.get(word)
+        return adopted if adopted is not None else self.base.lemma(word)
+
+    def readings(self, word: str) -> set[str]:
+        return self.base.readings(word)
+
+    def is_lemma(self, word: str) -> bool:
+        return self.base.is_lemma(word)
+
+    def is_known(self, word: str) -> bool:
+        return self.base.is_known(word)
+
+    def forms(self, lemmas: Iterable[str], lemma: LemmaOf | None = None) -> dict[str, set[str]]:
+        found = self.base.forms(lemmas, lemma or self.lemma)
+        for form, adopted in self._overrides.items():
+            if adopted in found:
+                found[adopted].add(form)
+        return found
+
+    def adopt(self, phrase: str) -> None:
+        """Adopt the words of an offer phrase (see the class)."""
+        before = len(self._overrides)
+        for word in phrase.lower().replace("’", "'").split():
+            if not _is_word(word):
+                continue
+            key = self.base.lemma(word)
+            if key != word and self.base.is_lemma(word):
+                key = self._overrides[word] = word
+                # its forms that are read as another word too ("банку": банк or банка) go to
+                # the offer word, unless they are that other word's base form ("lin")
+                for form in self.base.lexeme(word):
+                    if (
+                        form not in self._overrides
+                        and word in self.base.readings(form)
+                        and not self._other_lemma(form, word)
+                    ):
+                        self._overrides[form] = word
+            for guess in self.base.guesses(word):
+                if guess != word and guess not in self._overrides and not self.base.is_known(guess):
+                    self._overrides[guess] = key
+        if len(self._overrides) != before:
+            self.version += 1
+
+    def _other_lemma(self, form: str, lemma: str) -> bool:
+        """True if `form` is the base form of a word other than `lemma`."""
+        return form != lemma and form in self.base.readings(form)
+
+
+class SimplemmaBackend(_Backend):
     """simplemma's dictionary for one language, read forwards and in reverse."""
 
     def __init__(self, lang: str) -> None:
@@ -179,7 +212,6 @@ class SimplemmaBackend(_Adopting):
         self._simplemma = simplemma
         self._dictionary = DefaultDictionaryFactory().get_dictionary(lang)
         self._cached = lru_cache(maxsize=200_000)(self._lemma)
-        self._overrides = {}
         self._lemma_set: frozenset[str] | None = None
 
     def is_lemma(self, word: str) -> bool:
@@ -195,7 +227,7 @@ class SimplemmaBackend(_Adopting):
             return word
         return self._simplemma.lemmatize(word, lang=self.lang).lower()
 
-    def _forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+    def _forms(self, lemmas: Iterable[str], lemma_of: LemmaOf) -> dict[str, set[str]]:
         wanted = {lemma.lower() for lemma in lemmas}
         found: dict[str, set[str]] = defaultdict(set)
         for lemma in wanted:
@@ -208,9 +240,7 @@ class SimplemmaBackend(_Adopting):
         for lemma in wanted:
             found[lemma].update(self._guessed_forms(lemma))
         # keep only forms the forward lemmatizer agrees with (the dictionary has case variants)
-        return {
-            lemma: {f for f in forms if self.lemma(f) == lemma} | {lemma} for lemma, forms in found.items()
-        }
+        return {lemma: {f for f in forms if lemma_of(f) == lemma} | {lemma} for lemma, forms in found.items()}
 
     def _guessed_forms(self, lemma: str) -> set[str]:
         endings = GUESSED_ENDINGS.get(self.lang, ())
@@ -220,7 +250,7 @@ class SimplemmaBackend(_Adopting):
         return {stem + ending for stem in stems for ending in endings}
 
 
-class MorfeuszBackend(_Adopting):
+class MorfeuszBackend(_Backend):
     """Morfeusz 2 with the SGJP dictionary: analysis and generation for Polish."""
 
     _PREFERRED = ("subst", "adj", "ger", "ppas", "pact", "fin", "inf", "praet", "impt", "adv")
@@ -231,7 +261,6 @@ class MorfeuszBackend(_Adopting):
         self.lang = "pl"
         self._morfeusz = morfeusz2.Morfeusz(generate=True, analyse=True, expand_tags=False)
         self._cached = lru_cache(maxsize=200_000)(self._lemma)
-        self._overrides = {}
 
     def _rank(self, tag: str) -> int:
         head = tag.split(":", 1)[0]
@@ -250,7 +279,7 @@ class MorfeuszBackend(_Adopting):
     def is_known(self, word: str) -> bool:
         return any(tag != "ign" for _s, _e, (_orth, _lemma, tag, *_r) in self._morfeusz.analyse(word))
 
-    def _lexeme(self, lemma: str) -> set[str]:
+    def lexeme(self, lemma: str) -> set[str]:
         try:
             return {orth.lower() for orth, *_rest in self._morfeusz.generate(lemma)}
         except RuntimeError:
@@ -266,7 +295,7 @@ class MorfeuszBackend(_Adopting):
         ]
         return min(candidates)[1] if candidates else word
 
-    def _forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+    def _forms(self, lemmas: Iterable[str], lemma_of: LemmaOf) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {}
         for lemma in {lemma.lower() for lemma in lemmas}:
             forms = {lemma}
@@ -275,11 +304,11 @@ class MorfeuszBackend(_Adopting):
             except RuntimeError:
                 generated = []
             forms.update(orth.lower() for orth, *_rest in generated)
-            result[lemma] = {f for f in forms if self.lemma(f) == lemma} | {lemma}
+            result[lemma] = {f for f in forms if lemma_of(f) == lemma} | {lemma}
         return result
 
 
-class PymorphyBackend(_Adopting):
+class PymorphyBackend(_Backend):
     """pymorphy3 with the OpenCorpora dictionary for Russian."""
 
     def __init__(self) -> None:
@@ -288,7 +317,6 @@ class PymorphyBackend(_Adopting):
         self.lang = "ru"
         self._morph = pymorphy3.MorphAnalyzer()
         self._cached = lru_cache(maxsize=200_000)(self._lemma)
-        self._overrides = {}
 
     def readings(self, word: str) -> set[str]:
         return {p.normal_form.replace("ё", "е") for p in self._morph.parse(word.replace("ё", "е"))}
@@ -299,7 +327,7 @@ class PymorphyBackend(_Adopting):
     def is_known(self, word: str) -> bool:
         return self._morph.word_is_known(word)
 
-    def _lexeme(self, lemma: str) -> set[str]:
+    def lexeme(self, lemma: str) -> set[str]:
         return {
             form.word.replace("ё", "е")
             for parse in self._morph.parse(lemma)
@@ -312,14 +340,14 @@ class PymorphyBackend(_Adopting):
             return word
         return self._morph.parse(word.replace("ё", "е"))[0].normal_form.replace("ё", "е")
 
-    def _forms(self, lemmas: Iterable[str]) -> dict[str, set[str]]:
+    def _forms(self, lemmas: Iterable[str], lemma_of: LemmaOf) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {}
         for lemma in {lemma.lower() for lemma in lemmas}:
             forms = {lemma}
             for parse in self._morph.parse(lemma):
                 if parse.normal_form.replace("ё", "е") == lemma:
                     forms.update(f.word.replace("ё", "е") for f in parse.lexeme)
-            result[lemma] = {f for f in forms if self.lemma(f) == lemma} | {lemma}
+            result[lemma] = {f for f in forms if lemma_of(f) == lemma} | {lemma}
         return result
 
 

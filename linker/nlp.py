@@ -11,16 +11,17 @@ from spacy.attrs import LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from linker.lemmas import SUPPORTED_LANGUAGES, backend_for
+from linker.lemmas import SUPPORTED_LANGUAGES, LemmaBackend, backend_for
 
 
 class LemmaComponent:
-    """Sets `token.lemma_` (lower-case) from the language's lemma backend."""
+    """Sets `token.lemma_` (lower-case) from a lemma backend: the language's shared one in the
+    shared pipeline, a Linker's own `OfferWords` overlay in that Linker's models."""
 
     MAX_CACHED = 200_000
 
-    def __init__(self, lang: str) -> None:
-        self.backend = backend_for(lang)
+    def __init__(self, lang: str, backend: LemmaBackend | None = None) -> None:
+        self.backend = backend or backend_for(lang)
         self._lemma_of: dict[int, int] = {}  # LOWER hash -> LEMMA hash; a word type is looked up once
         # LEMMA hash -> text: StringStore decodes UTF-8 on every lookup, a dict does not
         self.lemma_text: dict[int, str] = {}

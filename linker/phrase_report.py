@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from linker.lemmas import SUPPORTED_LANGUAGES, backend_for
+from linker.lemmas import SUPPORTED_LANGUAGES, OfferWords, backend_for
 from linker.termindex import MAX_FORMS_PER_PHRASE
 
 SHOWN_FORMS = 60
@@ -56,7 +56,7 @@ def phrase_report(lang: str, phrase: str) -> PhraseReport:
     adopted as a Linker would adopt them)."""
     if lang not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
-    backend = backend_for(lang)
+    backend = OfferWords(backend_for(lang))  # a fresh overlay: the report changes no Linker
     backend.adopt(phrase)
     words = phrase.lower().replace("’", "'").split()
     lemmas = tuple(backend.lemma(word) for word in words)

@@ -21,6 +21,7 @@ import ahocorasick
 from linker.lemmas import LemmaBackend
 
 MAX_FORMS_PER_PHRASE = 5000
+MATCH_SLICE = 1 << 16  # characters searched per automaton iteration (see `_matches`)
 SPAN_FLUSH_FACTOR = 8  # `spans` sorts what it has found every this many longest-key lengths
 SEPARATOR = re.compile(r"[^\w]|_")
 # The scan-time form of SEPARATOR: spaces are left alone (most separators are spaces, and a
@@ -211,8 +212,17 @@ class TermIndex:
         if not self.form_count:
             return
         stop = len(prepared) if end is None else min(len(prepared), end + 2)
-        for end_index, (back, trail, terms) in self._automaton.iter(prepared, start, stop):
-            yield end_index, end_index - back, end_index - trail, terms
+        # The automaton copies its whole input string into a buffer of its own whenever an
+        # iteration starts, so a large text is searched in slices: each reaches back far enough
+        # for a key that ends in it, and keeps only the keys that end in it.
+        reach = self._longest - 1
+        for first in range(start, stop, MATCH_SLICE):
+            last = min(stop, first + MATCH_SLICE)
+            base = max(start, first - reach)
+            for end_index, (back, trail, terms) in self._automaton.iter(prepared[base:last]):
+                end_index += base
+                if end_index >= first:
+                    yield end_index, end_index - back, end_index - trail, terms
 
 
 def _longest_first(hits: list[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:

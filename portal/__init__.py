@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
+    from portal.mail_in.views import bp as mail_in_bp
     from portal.main.views import bp as main_bp
     from portal.marketing.go import bp as go_bp
     from portal.marketing.views import bp as marketing_bp
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_kb_bp,
         go_bp,
         workspace_bp,
+        mail_in_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -73,6 +73,8 @@ def _object_rule(user: User, action: Action, obj: Any) -> bool:
             return works_queue and (obj.owner_id == user.id or obj.shared)
         return works_queue and action == Action.EDIT and obj.owner_id == user.id
     if isinstance(obj, Attachment):
+        if obj.message is not None and obj.message.internal and not user.has_role(Role.AGENT):
+            return False  # a file on an internal note is for staff only
         obj = obj.request
         action = Action.VIEW if action in (Action.VIEW, Action.FOLLOW) else action
     if isinstance(obj, ServiceRequest):

@@ -21,8 +21,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(kb_group)
     app.cli.add_command(linker_group)
     app.cli.add_command(worker)
+    app.cli.add_command(outbox_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(mail_group)
 
 
 @click.group("db", help="Database schema migrations.")
@@ -114,15 +116,17 @@ def sla_group() -> None:
 def sla_escalate() -> None:
     """Escalate overdue requests once each (safe to run from cron)."""
     from knowledge_base.db import utcnow
+    from portal.mailout import outbox
     from portal.requests import notifications
     from portal.requests.sla import escalate_overdue
 
     db = get_session()
     with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or "http://localhost"):
         escalated = escalate_overdue(db, utcnow())
-        db.commit()
         for request in escalated:
             notifications.escalation_told(db, request)
+        db.commit()
+        outbox.dispatch(db)
     click.echo(f"Escalated {len(escalated)} overdue request(s).")
 
 
@@ -207,13 +211,73 @@ def linker_rescan(article_slug: str, offer_code: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker(burst: bool) -> None:
-    """Run the background worker (needs PORTAL_REDIS_URL): link scans off the request path."""
+    """Run the background worker (needs PORTAL_REDIS_URL): link scans and mail off the request path."""
     from portal import jobs
 
     queue = jobs.queue()
     if queue is None:
         raise click.ClickException("PORTAL_REDIS_URL is not set: jobs run inline, no worker is needed.")
+    if not burst:
+        from portal.mail_in.schedule import start_polling
+
+        start_polling(
+            current_app._get_current_object(), queue
+        )  # mailboxes fetched every PORTAL_MAIL_POLL_SECONDS
     jobs.run_worker(queue, burst=burst)
+
+
+@click.group("outbox", help="Outgoing mail waiting in the database outbox.")
+def outbox_group() -> None:
+    pass
+
+
+@outbox_group.command("flush")
+@with_appcontext
+def outbox_flush() -> None:
+    """Send every mail that is due (safe to run from cron: rows are claimed before sending)."""
+    from portal.mailout import outbox
+
+    db = get_session()
+    sent, failed = outbox.flush(db, current_app.config)
+    waiting = outbox.backlog(db)["count"]
+    click.echo(f"sent {sent}, failed {failed}, waiting {waiting}")
+
+
+@outbox_group.command("status")
+@with_appcontext
+def outbox_status() -> None:
+    """How many mails wait, the oldest one and the last error."""
+    from portal.mailout import outbox
+
+    info = outbox.backlog(get_session())
+    click.echo(f"waiting {info['count']} (failed {info['failed']}), oldest {info['oldest'] or '-'}")
+    if info["last_error"] is not None:
+        click.echo(f"last error: {info['last_error'].last_error}")
+
+
+@click.group("mail", help="Inbound mail: fetch mailboxes, ingest piped messages.")
+def mail_group() -> None:
+    pass
+
+
+@mail_group.command("fetch")
+@click.option("--mailbox", default=None, help="Only this mailbox (name).")
+@with_appcontext
+def mail_fetch(mailbox: str | None) -> None:
+    """Read new mail from the configured mailboxes (idempotent; safe from cron)."""
+    from portal.mail_in.commands import fetch_command
+
+    raise SystemExit(fetch_command(mailbox))
+
+
+@mail_group.command("ingest")
+@click.option("--mailbox", default=None, help="Apply this mailbox's defaults (name).")
+@with_appcontext
+def mail_ingest(mailbox: str | None) -> None:
+    """Ingest one message from standard input: `portal mail ingest < message.eml` (for MTA pipes)."""
+    from portal.mail_in.commands import ingest_command
+
+    raise SystemExit(ingest_command(mailbox))
 
 
 @click.command("backup")
@@ -233,9 +297,7 @@ def backup_command(dest: Path, portable: bool) -> None:
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     db = get_session()
-    audit.record(
-        db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"]
-    )
+    audit.record(db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"])
     db.commit()
 
 

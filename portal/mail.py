@@ -126,6 +126,11 @@ def defer(job: Callable[..., None], *args: Any) -> None:
             return
         except Exception:  # Redis is down: deliver from this process instead of losing the mail
             app.logger.warning("Could not queue a mail job on Redis; sending from the web process")
+    in_background(app, job, *args)
+
+
+def in_background(app: Flask, job: Callable[..., None], *args: Any) -> None:
+    """Run `job(*args)` on this process's mail threads, so that no page waits for an SMTP server."""
     future: Future = _executor(app).submit(_run_in_context, app, job, args)
     pending: set = app.extensions["mail_pending"]
     pending.add(future)

@@ -38,6 +38,7 @@ UPLOAD_ENDPOINTS = frozenset(
         "requests.new",  # a new request with attachments
         "requests.reply",  # a customer's reply (attachments, when replies carry them)
         "staff_requests.detail",  # an agent's reply (attachments, when replies carry them)
+        "staff_requests.new_on_behalf",  # a request an agent opens for a customer, with files
         "marketing.offer_import",  # OFFERS.json import
         "marketing.blocklist_import",  # blocklist import
     }

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm, LanguageForm
 from portal.models import Role
-from portal.requests.workflow import PRIORITY_LABELS, STAFF_STATUS_LABELS, STATUS_LABELS
+from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_STATUS_LABELS, STATUS_LABELS
 
 NAVIGATION = [
     # (endpoint, label, roles that see it; None = everyone)
@@ -26,8 +26,9 @@ NAVIGATION = [
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.catalog", _l("Catalogue"), (Role.ADMIN,)),
     ("admin.sla", _l("SLA"), (Role.ADMIN,)),
-    ("admin.mailboxes", _l("Mailboxes"), (Role.ADMIN,)),  # listed once the mail channel adds the page
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
+    ("admin.outbox_page", _l("Outgoing mail"), (Role.ADMIN,)),
+    ("admin.mailboxes", _l("Mailboxes"), (Role.ADMIN,)),
 ]
 
 
@@ -76,3 +77,4 @@ def init_app(app: Flask) -> None:
     # globals, so that imported macros see them too
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["priority_label"] = lambda priority: PRIORITY_LABELS.get(priority, priority)
+    app.jinja_env.globals["channel_label"] = lambda channel: CHANNEL_LABELS.get(channel, channel)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from knowledge_base.db import Base
 from portal import create_app, migrate
 from portal.extensions import limiter
+from portal.mail import wait_for_deferred
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024}
@@ -55,11 +56,14 @@ def database_url(tmp_path_factory) -> Iterator[str]:
 
 class BufferedClient(FlaskClient):
     """A test client that reads every response whole and closes it (streamed files too),
-    so no test leaks an open attachment file (warnings are errors in this suite)."""
+    so no test leaks an open attachment file (warnings are errors in this suite), and that
+    returns once the mail the request queued has been handed to the SMTP server (mail goes out
+    on background threads; a test looks at the outcome of the whole request)."""
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("buffered", True)
         response = super().open(*args, **kwargs)
+        wait_for_deferred(self.application)
         # werkzeug spools a large request body to a temporary file that it never closes
         body = response.request.environ.get("wsgi.input")
         if body is not None and hasattr(body, "close"):
@@ -96,6 +100,7 @@ def _clean_state(request):
     if "app" not in request.fixturenames:
         return
     application = request.getfixturevalue("app")
+    wait_for_deferred(application)  # no mail thread may still be writing to the tables
     with application.app_context():
         limiter.reset()
     engine = application.extensions["db_engine"]
@@ -211,10 +216,19 @@ def smtp_server():
 
     class Collect:
         def __init__(self):
-            self.messages = []
+            self.received = []
+            self.settle = lambda: None  # `mail_to_smtp` waits for the app's mail threads here
+
+        @property
+        def messages(self):
+            # aiosmtpd reads the handler's attributes on its own thread for every connection:
+            # only the test (main) thread may wait for the mail threads, or they would wait on it
+            if threading.current_thread() is threading.main_thread():
+                self.settle()
+            return self.received
 
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-            self.messages.append(message_from_bytes(envelope.content, policy=default))
+            self.received.append(message_from_bytes(envelope.content, policy=default))
             return "250 OK"
 
     handler = Collect()
@@ -230,7 +244,9 @@ def mail_to_smtp(app, smtp_server):
     """Point the app's mail at the test SMTP server for one test."""
     previous = app.config["MAIL_URL"]
     app.config["MAIL_URL"] = smtp_server.url
+    smtp_server.settle = lambda: wait_for_deferred(app)
     yield smtp_server
+    wait_for_deferred(app)
     app.config["MAIL_URL"] = previous
 
 

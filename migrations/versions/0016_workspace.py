@@ -1,14 +1,14 @@
 """workspace: saved queue views, tags on requests, canned responses per language and as macros
 
 Revision ID: 0016_workspace
-Revises: 0008_channels
+Revises: 0010_mailout
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0016_workspace'
-down_revision = '0008_channels'
+down_revision = '0010_mailout'
 branch_labels = None
 depends_on = None
 

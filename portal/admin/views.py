@@ -148,3 +148,7 @@ def sla():
             flash(_("SLA policies saved."), "success")
             return redirect(url_for("admin.sla"))
     return render_template("admin/sla.html", form=form, priorities=list(Priority))
+
+
+# more admin pages on this blueprint: outbox, priorities, mailboxes, quarantine
+from portal.admin import mail_views, mailboxes  # noqa: E402, F401

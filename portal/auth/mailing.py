@@ -32,7 +32,11 @@ def send_reset_mail(user_id: int) -> None:
     if user is None:
         return
     notify.send_templated(
-        user.email, user.locale, "reset_password", _l("Reset your Shopkeeper password"), user=user,
+        user.email,
+        user.locale,
+        "reset_password",
+        _l("Reset your Shopkeeper password"),
+        user=user,
         link=_reset_link(user),
     )
 
@@ -45,8 +49,12 @@ def send_confirmation_mail(user_id: int) -> None:
     tokens = services.confirm_tokens(current_app.config["SECRET_KEY"], current_app.config["CONFIRM_MAX_AGE"])
     link = mail.external_url("auth.confirm", token=tokens.make(user))
     notify.send_templated(
-        user.email, user.locale, "confirm_registration", _l("Finish creating your Shopkeeper account"),
-        user=user, link=link,
+        user.email,
+        user.locale,
+        "confirm_registration",
+        _l("Finish creating your Shopkeeper account"),
+        user=user,
+        link=link,
     )
 
 
@@ -56,6 +64,10 @@ def send_already_registered_mail(user_id: int) -> None:
     if user is None:
         return
     notify.send_templated(
-        user.email, user.locale, "already_registered", _l("Someone tried to register with your address"),
-        user=user, link=_reset_link(user),
+        user.email,
+        user.locale,
+        "already_registered",
+        _l("Someone tried to register with your address"),
+        user=user,
+        link=_reset_link(user),
     )

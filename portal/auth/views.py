@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from knowledge_base.errors import FieldError
-from portal import audit
+from portal import access, audit
 from portal.auth import forms, mailing, services
 from portal.auth.identity import clean_name, limit_key
 from portal.db import get_session
@@ -253,7 +253,12 @@ def account():
             login_user(user)  # the new stamp ends other sessions; keep this one
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form, password_form=password_form)
+    mail_form = None
+    if access.allows(user, access.Action.WORK_QUEUE):
+        from portal.requests.staff_views import preferences_form
+
+        mail_form = preferences_form(db, filled=True)
+    return render_template("auth/account.html", form=form, password_form=password_form, mail_form=mail_form)
 
 
 @bp.route("/language", methods=["POST"])

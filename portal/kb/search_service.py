@@ -63,3 +63,16 @@ def reindex(session: Session, app: Flask | None = None) -> int:
     for start in range(0, len(articles), 500):
         search.index([document_for(a) for a in articles[start : start + 500]])
     return len(articles)
+
+
+#: Shortest text worth suggesting articles for; longest text sent to the search.
+SUGGEST_MIN_CHARS = 3
+SUGGEST_MAX_CHARS = 200
+
+
+def suggest(query: str, locale: str, limit: int = 5) -> list:
+    """Published articles that may already answer `query` (request form deflection, acknowledgements)."""
+    query = query[:SUGGEST_MAX_CHARS].strip()
+    if len(query) < SUGGEST_MIN_CHARS:
+        return []
+    return list(backend().search(query, locale, per_page=limit).hits)[:limit]

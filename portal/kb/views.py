@@ -159,10 +159,7 @@ def search():
 @bp.route("/suggest")
 @csrf.exempt
 def suggest():
-    query = request.args.get("q", "")[:MAX_QUERY].strip()
-    if len(query) < 3:
-        return jsonify(articles=[])
-    results = search_service.backend().search(query, _locale(), per_page=5)
+    hits = search_service.suggest(request.args.get("q", "")[:MAX_QUERY], _locale(), limit=5)
     return jsonify(
         articles=[
             {
@@ -170,6 +167,6 @@ def suggest():
                 "url": url_for("kb.article", slug=hit.slug, **{"from": "suggest"}),
                 "excerpt": html.unescape(TAG.sub("", hit.snippet_html)),
             }
-            for hit in results.hits
+            for hit in hits
         ]
     )

@@ -50,9 +50,7 @@ def check_url(url: str) -> str:
     characters and at most MAX_URL characters; FieldError("url") otherwise."""
     if len(url) > MAX_URL:
         raise FieldError(_l("The URL may have at most %(n)d characters.", n=MAX_URL), "url")
-    bad = FieldError(
-        _l("Enter an http(s) URL with a host name and no spaces or control characters."), "url"
-    )
+    bad = FieldError(_l("Enter an http(s) URL with a host name and no spaces or control characters."), "url")
     if _has_control_or_space(url):
         raise bad
     try:
@@ -238,8 +236,13 @@ def import_offers(session: Session, text: str) -> tuple[int, int]:
             )
         except FieldError as exc:
             raise FieldError(
-                _l("Offer %(n)d (%(id)s), %(field)s: %(problem)s", n=position, id=name,
-                   field=exc.field or "id", problem=exc.message),
+                _l(
+                    "Offer %(n)d (%(id)s), %(field)s: %(problem)s",
+                    n=position,
+                    id=name,
+                    field=exc.field or "id",
+                    problem=exc.message,
+                ),
                 "file",
             ) from exc
         if item.get("status") in {s.value for s in OfferStatus}:

@@ -4,7 +4,10 @@ from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.mail import InboundMail, InboundOutcome, MailBounce, Mailbox, MailSecurity, QuarantinedMail
+from portal.models.mailout import AgentMailPreference, CategoryWatch, PortalSetting
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
+from portal.models.outbox import OutboxMessage, OutboxState
 from portal.models.requests import (
     Attachment,
     CannedResponse,
@@ -20,6 +23,11 @@ from portal.models.users import Role, User
 from portal.models.workspace import SavedView, Tag, request_tags
 
 __all__ = [
+    "AgentMailPreference",
+    "CategoryWatch",
+    "OutboxMessage",
+    "OutboxState",
+    "PortalSetting",
     "BlockTerm",
     "LinkEvent",
     "LinkSuggestion",
@@ -31,6 +39,12 @@ __all__ = [
     "ArticleRevision",
     "ArticleStatus",
     "DeflectionEvent",
+    "InboundMail",
+    "InboundOutcome",
+    "Mailbox",
+    "MailBounce",
+    "MailSecurity",
+    "QuarantinedMail",
     "Attachment",
     "AuditLog",
     "Base",

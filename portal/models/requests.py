@@ -77,6 +77,10 @@ class ServiceRequest(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     #: How the request reached us: one of CHANNELS.
     channel: Mapped[str] = mapped_column(String(20), default="web", server_default="web", index=True)
+    #: The earlier request this one continues (a reply after the reopen window).
+    follows_up_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_requests.id", ondelete="SET NULL"), index=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -85,6 +89,12 @@ class ServiceRequest(Base):
     category: Mapped[Category | None] = relationship()
     product: Mapped[Product | None] = relationship()
     customer_product: Mapped[CustomerProduct | None] = relationship()
+    follows_up: Mapped[ServiceRequest | None] = relationship(
+        remote_side=[id], foreign_keys=[follows_up_id], back_populates="follow_ups"
+    )
+    follow_ups: Mapped[list[ServiceRequest]] = relationship(
+        back_populates="follows_up", foreign_keys=[follows_up_id], order_by="ServiceRequest.id"
+    )
     messages: Mapped[list[RequestMessage]] = relationship(
         back_populates="request", order_by="RequestMessage.id", cascade="all, delete-orphan"
     )
@@ -99,6 +109,11 @@ class ServiceRequest(Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def request_attachments(self) -> list[Attachment]:
+        """The files that came with the request itself (not with a reply)."""
+        return [a for a in self.attachments if a.message_id is None]
 
 
 class RequestMessage(Base):
@@ -119,6 +134,7 @@ class RequestMessage(Base):
 
     request: Mapped[ServiceRequest] = relationship(back_populates="messages")
     author: Mapped[User] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id", viewonly=True)
 
 
 class Attachment(Base):
@@ -129,6 +145,10 @@ class Attachment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id", ondelete="CASCADE"), index=True)
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The reply it came with (None: attached to the request itself).
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("request_messages.id", ondelete="CASCADE"), index=True
+    )
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(100))
@@ -136,6 +156,7 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     request: Mapped[ServiceRequest] = relationship(back_populates="attachments")
+    message: Mapped[RequestMessage | None] = relationship()
 
     @property
     def is_image(self) -> bool:

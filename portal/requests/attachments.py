@@ -73,9 +73,7 @@ def check_name(name: str) -> str:
     """Refuse names that try to climb folders; return the cleaned name to store and display."""
     cleaned = clean_name(name)
     if not cleaned or "/" in cleaned or "\\" in cleaned or ".." in cleaned or len(cleaned) > NAME_MAX:
-        raise FieldError(
-            _l("The file name %(name)s is not allowed.", name=cleaned[:80]), field="attachments"
-        )
+        raise FieldError(_l("The file name %(name)s is not allowed.", name=cleaned[:80]), field="attachments")
     return cleaned
 
 

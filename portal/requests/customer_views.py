@@ -26,20 +26,23 @@ from sqlalchemy.orm import Session
 from knowledge_base.errors import FieldError
 from portal import access
 from portal.db import get_session
+from portal.mailout import outbox
 from portal.models import (
     Attachment,
     Category,
     CustomerProduct,
     DeflectionEvent,
+    Priority,
     Product,
     RequestStatus,
     ServiceRequest,
 )
 from portal.models.requests import OPEN_STATUSES
 from portal.pagination import paginate
-from portal.requests import attachments, forms, notifications, services
+from portal.requests import attachments, forms, notifications, priorities, services
 from portal.requests import limits as rate_limits
 from portal.requests.attachments import Upload
+from portal.requests.workflow import PRIORITY_LABELS
 
 bp = Blueprint("requests", __name__)
 
@@ -65,6 +68,15 @@ def _fill_choices(form: forms.NewRequestForm, db: Session) -> None:
         + [(f"own:{o.id}", _("Mine: %(name)s", name=o.product.name)) for o in owned]
         + [(f"catalog:{p.id}", p.name) for p in catalog]
     )
+    allowed = priorities.customer_priorities(db, current_app.config)
+    form.priority.choices = [(p.value, PRIORITY_LABELS[p]) for p in allowed]
+    if request.method == "GET" and form.priority.data not in {p.value for p in allowed}:
+        form.priority.data = Priority.NORMAL.value if Priority.NORMAL in allowed else allowed[0].value
+
+
+def uploads_from(field_name: str) -> list[Upload]:
+    """The files a form posted under `field_name` (empty file inputs skipped)."""
+    return [Upload(f.filename or "", f.read()) for f in request.files.getlist(field_name) if f.filename]
 
 
 @bp.route("/requests")
@@ -117,18 +129,19 @@ def new():
             category=form.category.data or "",
             product=form.product.data or "",
             priority=form.priority.data or "",
-            uploads=[
-                Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f.filename
-            ],
+            uploads=uploads_from("attachments"),
         )
+        allowed = [p.value for p in priorities.customer_priorities(db, current_app.config)]
         try:
-            created = services.create_request(db, current_user, data, limits())
+            created = services.create_request(db, current_user, data, limits(), allowed_priorities=allowed)
         except FieldError as exc:
             db.rollback()
             exc.attach_to(form, "subject")
         else:
             db.add(DeflectionEvent(form_session=session.pop("deflection_id", ""), kind="submitted"))
+            notifications.new_request_announced(db, created)
             db.commit()
+            outbox.dispatch(db)
             flash(_("Thank you. Your request %(ref)s has been received.", ref=created.reference), "success")
             return redirect(url_for("requests.detail", ref=created.reference))
     upload_limits = limits().uploads
@@ -157,7 +170,19 @@ def _render_detail(found: ServiceRequest, reply_form: forms.ReplyForm, status_co
         rate_form=forms.RateForm(formdata=None),
         action_form=forms.ReplyForm(formdata=None),
         messages=[m for m in found.messages if not m.internal],
+        reopen_until=services.reopen_deadline(found, limits().reopen_days),
+        **upload_hints(),
     ), status_code
+
+
+def upload_hints() -> dict[str, object]:
+    """The upload limits a form with a file field states."""
+    upload_limits = limits().uploads
+    return {
+        "max_files": upload_limits.max_files,
+        "max_file_mb": attachments.megabytes(upload_limits.max_file_bytes),
+        "max_total_mb": attachments.megabytes(upload_limits.max_total_bytes),
+    }
 
 
 def _act(ref: str, change: Callable[[Session, ServiceRequest], None], message: str):
@@ -186,16 +211,41 @@ def reply(ref: str):
     form = forms.ReplyForm()
     if not form.validate_on_submit():
         abort(400)
-    reopened = found.status == RequestStatus.WAITING_ON_CUSTOMER
+    reopened = found.status in (RequestStatus.WAITING_ON_CUSTOMER, RequestStatus.RESOLVED)
     body = form.body.data or ""
+    config = limits()
     try:
-        services.customer_reply(db, current_user, found, body, limits().message_max_chars)
+        message = services.customer_reply(
+            db,
+            current_user,
+            found,
+            body,
+            config.message_max_chars,
+            uploads=uploads_from("attachments"),
+            limits=config,
+            reopen_days=config.reopen_days,
+        )
     except FieldError as exc:
         db.rollback()
         exc.attach_to(form, "body")
         return _render_detail(found, form, status_code=400)
+    target = message.request
+    if target.id != found.id:
+        notifications.new_request_announced(db, target)
+    else:
+        notifications.assignee_told_of_customer_reply(db, found, message.body)
     db.commit()
-    notifications.assignee_told_of_customer_reply(found, body.strip())
+    outbox.dispatch(db)
+    if target.id != found.id:
+        flash(
+            _(
+                "%(old)s was resolved too long ago to reopen, so your reply starts the new request %(new)s.",
+                old=found.reference,
+                new=target.reference,
+            ),
+            "success",
+        )
+        return redirect(url_for("requests.detail", ref=target.reference))
     flash(_("Your reply was sent.") + (" " + _("The request is open again.") if reopened else ""), "success")
     return redirect(url_for("requests.detail", ref=ref))
 

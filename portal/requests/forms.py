@@ -36,6 +36,7 @@ class NewRequestForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Your reply"), render_kw={"rows": 5})
+    attachments = MultipleFileField(_l("Attachments (photos, PDF or text)"))
 
 
 class RateForm(FlaskForm):
@@ -47,6 +48,7 @@ class RateForm(FlaskForm):
 
 class StaffUpdateForm(FlaskForm):
     body = TextAreaField(_l("Message"), render_kw={"rows": 7})
+    attachments = MultipleFileField(_l("Attachments (photos, PDF or text)"))
     internal = BooleanField(_l("Internal note (never shown to the customer)"))
     status = SelectField(_l("Status"), choices=[], validate_choice=False)
     assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)

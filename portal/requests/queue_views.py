@@ -12,6 +12,7 @@ from knowledge_base.errors import FieldError
 from portal import access, audit
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
+from portal.mailout import outbox
 from portal.models import SavedView, ServiceRequest, Tag
 from portal.requests import bulk, forms, merge, notifications, saved_views, tags
 from portal.requests.errors import ConflictError
@@ -54,6 +55,11 @@ def bulk_update():
     )
     try:
         changed = bulk.apply_bulk(db, current_user, change)
+        for item in changed:  # queued in the same transaction, sent after commit
+            if change.status:
+                notifications.customer_told_of_status(db, item)
+            if change.assignee and item.assignee is not None and item.assignee_id != current_user.id:
+                notifications.assignee_told_of_assignment(db, item)
         db.commit()
     except bulk.BulkError as exc:
         db.rollback()
@@ -69,11 +75,7 @@ def bulk_update():
         db.rollback()
         flash(str(exc.message), "error")
         return _back_to_queue()
-    for item in changed:
-        if change.assignee and item.assignee is not None and item.assignee_id != current_user.id:
-            notifications.assignee_told_of_assignment(item)
-        if change.status:
-            notifications.customer_told_of_status(item)
+    outbox.dispatch(db)
     flash(_("Changed %(n)d requests.", n=len(changed)), "success")
     return _back_to_queue()
 

@@ -6,9 +6,9 @@ Who may touch a request is decided by `portal.access`, before a service is calle
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from portal.models import (
     ServiceRequest,
     User,
 )
+from portal.models.requests import CHANNELS
 from portal.models.users import STAFF_ROLES
 from portal.requests import attachments as files
 from portal.requests.errors import ConflictError, TransitionError
@@ -53,6 +54,7 @@ class NewRequest:
     product: str = ""  # "own:<customer product id>" or "catalog:<product id>" or ""
     priority: str = Priority.NORMAL.value
     uploads: list[files.Upload] = field(default_factory=list)
+    channel: str = "web"
 
 
 @dataclass(frozen=True)
@@ -140,16 +142,31 @@ def _validate_text(data: NewRequest, max_chars: int) -> tuple[str, str]:
     return subject, check_length(description, max_chars, "description")
 
 
-def create_request(session: Session, customer: User, data: NewRequest, limits: Limits) -> ServiceRequest:
-    """Validate everything first, then create the request with its files and first event."""
+def create_request(
+    session: Session,
+    customer: User,
+    data: NewRequest,
+    limits: Limits,
+    *,
+    allowed_priorities: Collection[str] | None = None,
+    actor: User | None = None,
+) -> ServiceRequest:
+    """Validate everything first, then create the request with its files and first event.
+
+    `allowed_priorities` limits the choice (customers: what an admin allows; None: any).
+    `actor` is the agent who opened it on the customer's behalf (None: the customer).
+    """
     subject, description = _validate_text(data, limits.message_max_chars)
     category = None
     if data.category:
         category = session.scalar(select(Category).where(Category.slug == data.category))
         if category is None:
             raise FieldError(_l("Choose a category from the list."), field="category")
-    if data.priority not in {p.value for p in Priority}:
+    allowed = {p.value for p in Priority} if allowed_priorities is None else set(allowed_priorities)
+    if data.priority not in allowed or data.priority not in {p.value for p in Priority}:
         raise FieldError(_l("Choose a priority from the list."), field="priority")
+    if data.channel not in CHANNELS:
+        raise FieldError(_l("Choose how the request reached us."), field="channel")
     product, owned = _resolve_product(session, customer, data.product)
     checked = files.validate(data.uploads, limits.uploads)
 
@@ -165,23 +182,36 @@ def create_request(session: Session, customer: User, data: NewRequest, limits: L
         priority=Priority(data.priority),
         status=RequestStatus.NEW,
         created_at=now,
+        channel=data.channel,
     )
     set_due_times(session, request, now)
+    _store_files(request, checked, customer, limits)
+    record_event(request, actor or customer, "created", None, RequestStatus.NEW.value)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def _store_files(
+    request: ServiceRequest,
+    checked: list[tuple[files.Upload, str]],
+    uploader: User,
+    limits: Limits,
+    message: RequestMessage | None = None,
+) -> None:
+    """Write checked uploads to disk and attach them to the request (and the reply they came with)."""
     for upload, content_type in checked:
         stored = files.store(limits.attachment_folder, upload.data, content_type)
         request.attachments.append(
             Attachment(
-                uploader_id=customer.id,
+                uploader_id=uploader.id,
                 original_name=upload.filename,
                 stored_name=stored,
                 content_type=content_type,
                 size=len(upload.data),
+                message=message,
             )
         )
-    record_event(request, customer, "created", None, RequestStatus.NEW.value)
-    session.add(request)
-    session.flush()
-    return request
 
 
 def _set_status(request: ServiceRequest, actor: User, status: RequestStatus) -> None:
@@ -198,20 +228,90 @@ def _set_status(request: ServiceRequest, actor: User, status: RequestStatus) -> 
 
 
 def customer_reply(
-    session: Session, customer: User, request: ServiceRequest, body: str, max_chars: int
+    session: Session,
+    customer: User,
+    request: ServiceRequest,
+    body: str,
+    max_chars: int,
+    *,
+    uploads: Sequence[files.Upload] = (),
+    limits: Limits | None = None,
+    reopen_days: int | None = None,
+    channel: str = "web",
+    mail_message_id: str | None = None,
 ) -> RequestMessage:
-    """A customer's reply of at most `max_chars`; it re-opens a request that was waiting on them."""
+    """A customer's reply of at most `max_chars`, with optional files (checked against `limits`).
+
+    It re-opens a request that was waiting on the customer. On a resolved request it re-opens it
+    within `reopen_days` of the resolution; later it starts a new request that follows up the old
+    one, and the returned message belongs to that new request (`message.request`).
+    """
     body = body.strip()
     if not body:
         raise FieldError(_l("Write a message first."), field="body")
     check_length(body, max_chars, "body")
     if request.status == RequestStatus.CLOSED:
         raise FieldError(_l("This request is closed. Open a new one if you need more help."))
-    message = RequestMessage(author=customer, body=body, internal=False)
-    request.messages.append(message)
-    if request.status == RequestStatus.WAITING_ON_CUSTOMER:
-        _set_status(request, customer, RequestStatus.OPEN)
+    if uploads and limits is None:
+        raise ValueError("uploads need limits to be checked against")
+    checked = files.validate(list(uploads), limits.uploads) if uploads and limits else []
+    target = request
+    if request.status == RequestStatus.RESOLVED and reopen_days is not None:
+        if _within_reopen_window(request, reopen_days):
+            _set_status(request, customer, RequestStatus.OPEN)
+            set_due_times(session, request, utcnow())
+        else:
+            target = _follow_up(session, customer, request, channel)
+    message = RequestMessage(
+        author=customer, body=body, internal=False, channel=channel, mail_message_id=mail_message_id
+    )
+    target.messages.append(message)
+    if limits is not None:
+        _store_files(target, checked, customer, limits, message)
+    if target.status == RequestStatus.WAITING_ON_CUSTOMER:
+        _set_status(target, customer, RequestStatus.OPEN)
+    target.updated_at = utcnow()
+    session.flush()
     return message
+
+
+def reopen_deadline(request: ServiceRequest, reopen_days: int) -> datetime | None:
+    """Until when a reply reopens this resolved request (None: it is not resolved)."""
+    resolved_at = as_aware(request.resolved_at)
+    if request.status != RequestStatus.RESOLVED or resolved_at is None:
+        return None
+    return resolved_at + timedelta(days=reopen_days)
+
+
+def _within_reopen_window(request: ServiceRequest, reopen_days: int) -> bool:
+    deadline = reopen_deadline(request, reopen_days)
+    return deadline is not None and utcnow() <= deadline
+
+
+def _follow_up(session: Session, customer: User, old: ServiceRequest, channel: str) -> ServiceRequest:
+    """A new request that continues `old` (resolved too long ago to reopen)."""
+    now = utcnow()
+    new = ServiceRequest(
+        reference=allocate_reference(session, now.year),
+        customer=customer,
+        subject=old.subject,
+        description=f"{old.reference}: {old.subject}",
+        category=old.category,
+        product=old.product,
+        customer_product=old.customer_product,
+        priority=old.priority,
+        status=RequestStatus.NEW,
+        created_at=now,
+        channel=channel,
+    )
+    session.add(new)
+    new.follows_up = old
+    set_due_times(session, new, now)
+    record_event(new, customer, "created", None, RequestStatus.NEW.value)
+    record_event(new, customer, "follows_up", None, old.reference)
+    session.flush()
+    record_event(old, customer, "followed_up", None, new.reference)
+    return new
 
 
 def customer_close(session: Session, customer: User, request: ServiceRequest) -> None:
@@ -259,6 +359,7 @@ class StaffChange:
     status: str = ""
     assignee: str = ""  # user id, "" for unchanged, "none" for unassigned
     priority: str = ""
+    uploads: list[files.Upload] = field(default_factory=list)
     add_tags: list[str] = field(default_factory=list)
     confirm_close: bool = False
 
@@ -286,14 +387,33 @@ def _check_version(request: ServiceRequest, change: StaffChange) -> None:
 
 
 def staff_update(
-    session: Session, agent: User, request: ServiceRequest, change: StaffChange, *, max_chars: int
+    session: Session,
+    agent: User,
+    request: ServiceRequest,
+    change: StaffChange,
+    *,
+    max_chars: int,
+    limits: Limits | None = None,
 ) -> list[str]:
-    """Apply an agent's reply, note, assignment, priority and status in one go; returns what changed."""
+    """Apply an agent's reply, note, files, assignment, priority and status in one go; returns what changed.
+
+    Files need `limits` and a message to go with (a reply or an internal note).
+    """
     _check_version(request, change)
     done = []
     body = check_length(change.body.strip(), max_chars, "body")
+    checked = []
+    if change.uploads:
+        if not body:
+            raise FieldError(_l("Write a message to go with the files."), field="body")
+        if limits is None:
+            raise ValueError("uploads need limits to be checked against")
+        checked = files.validate(change.uploads, limits.uploads)
     if body:
-        request.messages.append(RequestMessage(author=agent, body=body, internal=change.internal))
+        message = RequestMessage(author=agent, body=body, internal=change.internal)
+        request.messages.append(message)
+        if checked and limits is not None:
+            _store_files(request, checked, agent, limits, message)
         done.append("internal_note" if change.internal else "reply")
         if not change.internal:
             if request.first_responded_at is None:

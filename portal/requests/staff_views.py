@@ -16,14 +16,17 @@ from knowledge_base.errors import FieldError
 from portal import access, audit
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm
 from portal.db import get_session
+from portal.mail import external_url
+from portal.mailout import outbox, preferences
 from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, ServiceRequest, User
 from portal.pagination import paginate
 from portal.requests import canned as canned_responses
-from portal.requests import forms, notifications, queue, saved_views, services, tags
+from portal.requests import forms, notifications, on_behalf, queue, saved_views, services, staff_forms, tags
 from portal.requests import limits as rate_limits
+from portal.requests.customer_views import upload_hints, uploads_from
 from portal.requests.errors import ConflictError
 from portal.requests.sla import is_overdue
-from portal.requests.workflow import PRIORITY_LABELS, STAFF_STATUS_LABELS, STAFF_TRANSITIONS
+from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_STATUS_LABELS, STAFF_TRANSITIONS
 
 bp = Blueprint("staff_requests", __name__, url_prefix="/staff")
 bp.before_request(access.gate(access.Action.WORK_QUEUE))
@@ -127,6 +130,7 @@ def _render_detail(
         overdue=is_overdue(found, utcnow()),
         known_tags=tags.all_tags(db),
         **extra,
+        **upload_hints(),
     ), status_code
 
 
@@ -147,14 +151,21 @@ def detail(ref: str):
             assignee=form.assignee.data or "",
             priority=form.priority.data or "",
             confirm_close=bool(form.confirm_close.data),
+            uploads=uploads_from("attachments"),
         )
-        old_status = found.status
+        old_status, old_assignee = found.status, found.assignee_id
         try:
             change.add_tags = tags.split_tags(form.tags.data or "")
             services.require_close_confirmation(found, change)
             done = services.staff_update(
-                db, current_user, found, change, max_chars=current_app.config["MESSAGE_MAX_CHARS"]
+                db,
+                current_user,
+                found,
+                change,
+                max_chars=current_app.config["MESSAGE_MAX_CHARS"],
+                limits=services.Limits.from_config(current_app.config),
             )
+            _notify(db, found, done, old_status, old_assignee)
             db.commit()
         except ConflictError as exc:
             db.rollback()
@@ -172,19 +183,23 @@ def detail(ref: str):
             db.rollback()
             exc.attach_to(form, "tags" if exc.field == "tag" else "body")
             return _render_detail(found, form, status_code=400)
-        _notify(found, change, done, old_status)
+        outbox.dispatch(db)
         flash(_("Saved."), "success")
         return redirect(url_for("staff_requests.detail", ref=ref))
     return _render_detail(found, form)
 
 
-def _notify(found: ServiceRequest, change: services.StaffChange, done: list[str], old_status) -> None:
-    if "reply" in done:
-        notifications.customer_told_of_reply(found, change.body.strip())
-    if found.status != old_status:
-        notifications.customer_told_of_status(found)
-    if "assignee" in done and found.assignee is not None and found.assignee_id != current_user.id:
-        notifications.assignee_told_of_assignment(found)
+def _notify(db, found: ServiceRequest, done: list[str], old_status, old_assignee) -> None:
+    """Queue the mails of one save: at most one to the customer, one to a new assignee."""
+    reply = found.messages[-1] if "reply" in done else None
+    notifications.customer_told_of_staff_save(db, found, reply, old_status)
+    if (
+        "assignee" in done
+        and found.assignee is not None
+        and found.assignee_id != current_user.id
+        and found.assignee_id != old_assignee
+    ):
+        notifications.assignee_told_of_assignment(db, found)
 
 
 def _int(value: str | None) -> int:
@@ -243,6 +258,97 @@ def canned_delete(item_id: int):
         db.delete(access.load_staff_object(CannedResponse, item_id))
         db.commit()
     return redirect(url_for("staff_requests.canned"))
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@rate_limits.staff_saves
+def new_on_behalf():
+    """Open a request for a customer who phoned, wrote or came to the counter."""
+    db = get_session()
+    form = staff_forms.OnBehalfForm()
+    categories = db.scalars(select(Category).order_by(Category.name)).all()
+    form.category.choices = [("", _("— choose —"))] + [(c.slug, c.name) for c in categories]
+    form.priority.choices = [(p.value, PRIORITY_LABELS[p]) for p in PRIORITY_LABELS]
+    form.channel.choices = [(c, CHANNEL_LABELS[c]) for c in on_behalf.STAFF_CHANNELS]
+    if request.method == "GET":
+        form.priority.data, form.channel.data = "normal", "phone"
+    elif form.validate():
+        config = current_app.config
+        try:
+            customer, is_new = on_behalf.find_or_create_customer(
+                db,
+                current_user,
+                form.customer.data or "",
+                form.customer_name.data or "",
+                config["ARGON2_PARAMS"],
+            )
+            data = services.NewRequest(
+                subject=form.subject.data or "",
+                description=form.description.data or "",
+                category=form.category.data or "",
+                priority=form.priority.data or "",
+                uploads=uploads_from("attachments"),
+                channel=form.channel.data or "",
+            )
+            created = on_behalf.open_for_customer(
+                db, current_user, customer, data, services.Limits.from_config(config)
+            )
+            link = None
+            if is_new:
+                token = on_behalf.set_password_link_token(config, customer)
+                link = external_url("auth.reset_password", token=token)
+            notifications.new_request_announced(db, created, password_link=link)
+        except FieldError as exc:
+            db.rollback()
+            exc.attach_to(form, "subject")
+        else:
+            db.commit()
+            outbox.dispatch(db)
+            flash(
+                _("Request %(ref)s opened for %(email)s.", ref=created.reference, email=customer.email),
+                "success",
+            )
+            return redirect(url_for("staff_requests.detail", ref=created.reference))
+    return render_template(
+        "staff_requests/new.html", form=form, **upload_hints()
+    ), 400 if form.errors else 200
+
+
+@bp.route("/mail-preferences", methods=["POST"])
+def mail_preferences():
+    """Save which mails the agent wants (the form lives on the account page)."""
+    db = get_session()
+    form = preferences_form(db)
+    if form.validate_on_submit():
+        chosen = [key for key in (access.valid_id(v) for v in form.watched.data or []) if key is not None]
+        preferences.save(
+            db,
+            current_user,
+            preferences.AgentPreferences(
+                all_new_requests=bool(form.all_new_requests.data),
+                replies_on_assigned=bool(form.replies_on_assigned.data),
+                watched=chosen,
+            ),
+        )
+        db.commit()
+        flash(_("Your mail preferences are saved."), "success")
+    return redirect(url_for("auth.account"))
+
+
+def preferences_form(db, *, filled: bool = False) -> staff_forms.MailPreferencesForm:
+    """The agent's mail preferences form, with the categories to choose from (and their choices)."""
+    form = (
+        staff_forms.MailPreferencesForm(prefix="mail")
+        if not filled
+        else staff_forms.MailPreferencesForm(prefix="mail", formdata=None)
+    )
+    form.watched.choices = [(str(c.id), c.name) for c in db.scalars(select(Category).order_by(Category.name))]
+    if filled:
+        prefs = preferences.for_agent(db, current_user)
+        form.all_new_requests.data = prefs.all_new_requests
+        form.replies_on_assigned.data = prefs.replies_on_assigned
+        form.watched.data = [str(c) for c in prefs.watched]
+    return form
 
 
 from portal.requests import queue_views  # noqa: E402, F401  (routes on this blueprint)

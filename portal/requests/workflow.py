@@ -39,3 +39,12 @@ PRIORITY_LABELS = {
     Priority.HIGH: _l("High"),
     Priority.URGENT: _l("Urgent"),
 }
+
+#: How a request or message reached us (keys: portal.models.requests.CHANNELS).
+CHANNEL_LABELS = {
+    "web": _l("via the portal"),
+    "email": _l("by email"),
+    "phone": _l("by phone"),
+    "counter": _l("at the counter"),
+    "api": _l("via the API"),
+}

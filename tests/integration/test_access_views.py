@@ -108,7 +108,7 @@ def test_a_request_gone_during_a_conflicting_save_is_404(app, client_as, db, req
     agent = client_as("agent")
     form = handling_form(agent, req.reference)
 
-    def gone_meanwhile(session, user, found, change, max_chars):
+    def gone_meanwhile(session, user, found, change, max_chars, **_options):
         found.reference = "GONE-1"  # someone renumbered it meanwhile: the reload finds nothing
         session.commit()
         raise StaleDataError("concurrent save")

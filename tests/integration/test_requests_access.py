@@ -228,9 +228,7 @@ def test_admin_pages_are_for_admins_only(as_role, world, role, url):
 @pytest.mark.parametrize("role", ROLES)
 def test_only_admins_change_roles_and_deactivate(as_role, db, world, role):
     client = as_role(role)
-    changed = client.post(
-        f"/admin/users/{world.target}", data={"csrf_token": token(client), "role": "admin"}
-    )
+    changed = client.post(f"/admin/users/{world.target}", data={"csrf_token": token(client), "role": "admin"})
     toggled = client.post(f"/admin/users/{world.target}/active", data={"csrf_token": token(client)})
     expected = 302 if ADMIN[role] == 200 else ADMIN[role]
     assert_answer(changed, expected)

@@ -60,3 +60,18 @@ def test_the_report_of_a_plain_phrase_has_no_surprises():
 def test_the_report_refuses_an_unsupported_language():
     with pytest.raises(ValueError):
         phrase_report("de", "Router")
+
+
+def test_one_linkers_offer_words_do_not_change_another_linkers_reading(adopted):
+    # `adopted` reads "lina" as rope; a fishing shop's Linker in the same process must still
+    # read "lina" as the accusative of "lin" (tench), and the shared dictionary is unchanged
+    fishing = Linker([{"id": "tench", "url": "https://shop.example.com/tench", "phrases": {"pl": ["lin"]}}])
+    caught = fishing.scan("Złowiłem wczoraj lina w stawie.", lang="pl")
+    assert [link.offer for link in caught.links] == ["tench"]
+    assert adopted.models["pl"].words.lemma("lina") == "lina"
+    assert fishing.models["pl"].words.lemma("lina") == "lin"
+    from linker.lemmas import backend_for
+
+    assert backend_for("pl").lemma("lina") == "lin"
+    phrase_report("en", "gizmophone")
+    assert backend_for("en").lemma("gizmophones") == "gizmophones"

@@ -72,3 +72,18 @@ def test_a_longer_phrase_found_after_a_flush_still_wins(index, filler):
     prepared = TermIndex.prepare(fold(text))
     found = [text[h.start : h.end] for h in index.spans(prepared)]
     assert found == ["washing machine", "car wash"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=texts, slice_size=st.integers(1, 40), start=st.integers(0, 30))
+def test_searching_in_slices_finds_what_one_search_finds(index, text, slice_size, start):
+    import linker.termindex as termindex
+
+    prepared = TermIndex.prepare(fold(text))
+    whole = index.find(prepared, start)
+    saved = termindex.MATCH_SLICE
+    termindex.MATCH_SLICE = slice_size  # keys straddle the slice boundaries
+    try:
+        assert index.find(prepared, start) == whole
+    finally:
+        termindex.MATCH_SLICE = saved

@@ -1,0 +1,1 @@
+"""Outbound mail: the outbox, threaded request mails, agent preferences, request settings."""
