@@ -26,6 +26,7 @@ NAVIGATION = [
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.catalog", _l("Catalogue"), (Role.ADMIN,)),
     ("admin.sla", _l("SLA"), (Role.ADMIN,)),
+    ("admin.customer_priorities", _l("Priorities"), (Role.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
     ("admin.outbox_page", _l("Outgoing mail"), (Role.ADMIN,)),
     ("admin.mailboxes", _l("Mailboxes"), (Role.ADMIN,)),

@@ -18,8 +18,10 @@ ADMIN_PAGES = (
     ("admin.users", _l("Users")),
     ("admin.catalog", _l("Catalogue")),
     ("admin.sla", _l("SLA")),
+    ("admin.customer_priorities", _l("Priorities")),
     ("marketing.blocklist", _l("Blocklist")),
     ("admin.mailboxes", _l("Mailboxes")),
+    ("admin.outbox_page", _l("Outgoing mail")),
     ("admin.audit_log", _l("Audit log")),
 )
 

@@ -71,6 +71,15 @@ def world(app, db, users):
     return {"ref": request.reference, "slug": article.slug, "user_id": users["customer"].id}
 
 
+MAIL_ADMIN_PAGES = (
+    ("admin.mailboxes", "/admin/mailboxes"),
+    ("admin.mailboxes", "/admin/mailboxes/new"),
+    ("admin.mailboxes", "/admin/mailboxes/quarantine"),
+    ("admin.outbox_page", "/admin/outbox"),
+    ("admin.customer_priorities", "/admin/priorities"),
+)
+
+
 def pages_for(role, w, app):
     """The main pages of `role`."""
     if role == "customer":
@@ -90,6 +99,7 @@ def pages_for(role, w, app):
             "/staff/requests",
             f"/staff/requests/{w['ref']}",
             "/staff/canned",
+            "/staff/requests/new",
             "/staff/kb",
             "/staff/kb/new",
             f"/staff/kb/{w['slug']}/edit",
@@ -108,8 +118,9 @@ def pages_for(role, w, app):
         ]
     admin = ["/staff/", "/admin/users", f"/admin/users/{w['user_id']}", "/admin/catalog", "/admin/sla"]
     admin += ["/admin/audit", "/marketing/blocklist"]
-    if "admin.mailboxes" in app.view_functions:
-        admin.append("/admin/mailboxes")
+    for endpoint, path in MAIL_ADMIN_PAGES:
+        if endpoint in app.view_functions:
+            admin.append(path)
     return admin
 
 

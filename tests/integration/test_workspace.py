@@ -73,6 +73,7 @@ def test_every_admin_page_is_in_the_navigation(app, client_as):
     for path in ("/admin/sla", "/admin/catalog", "/marketing/blocklist", "/admin/users", "/admin/audit"):
         assert f'href="{path}"' in nav
     assert ('href="/admin/mailboxes"' in nav) == ("admin.mailboxes" in app.view_functions)
+    assert ('href="/admin/outbox"' in nav) == ("admin.outbox_page" in app.view_functions)
 
 
 # --- saved views ----------------------------------------------------------------------------
