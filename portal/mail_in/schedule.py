@@ -1,4 +1,5 @@
-"""Polling mailboxes from `portal worker`: a periodic fetch job on the RQ queue.
+"""Polling mailboxes from `portal worker`: a periodic mail job on the RQ queue that fetches
+every mailbox and sends the outbox mail that is due (retries of mail that failed before).
 
 Each worker runs a small ticker thread; a Redis key set with NX and an expiry lets one tick per
 interval through, however many workers run, so a fetch is queued once per interval.
@@ -17,11 +18,13 @@ TICK_KEY = "shopkeeper:mail-in:fetch-tick"
 
 
 def fetch_job() -> int:
-    """RQ job: fetch every active mailbox; returns the number of messages handled."""
+    """RQ job: fetch every active mailbox, then send the outbox mail that is due; returns the
+    number of inbound messages handled."""
     from portal import create_app
     from portal.db import get_session
     from portal.mail_in.commands import welcome_guests
     from portal.mail_in.fetch import fetch_all
+    from portal.mailout import outbox
 
     app = create_app()
     try:
@@ -29,6 +32,7 @@ def fetch_job() -> int:
             reports = fetch_all(get_session(), app.config)
             for report in reports:
                 welcome_guests(app, report.results)
+            outbox.flush(get_session(), app.config)
             return sum(len(r.results) for r in reports)
     finally:
         app.extensions["db_engine"].dispose()

@@ -63,3 +63,33 @@ def test_the_queued_fetch_takes_the_mail_in(app, db, users, imap_account, queue,
     db.expire_all()
     assert [r.subject for r in db.scalars(select(ServiceRequest))] == ["Polled by the worker"]
     assert imap_account.all_seen()
+
+
+def test_the_worker_tick_also_retries_outbox_mail_that_is_due(
+    app, db, users, queue, monkeypatch, mail_to_smtp
+):
+    from datetime import timedelta
+
+    from rq import SimpleWorker
+
+    from knowledge_base.db import utcnow
+    from portal.mail import build_message
+    from portal.mail_in.schedule import tick
+    from portal.mailout import outbox
+    from portal.models import OutboxMessage
+
+    message = build_message("support@example.com", "customer@example.com", "Waiting since yesterday", "Body")
+    outbox.enqueue(db, message, kind="test")
+    db.commit()
+    outbox.discard_pending(db)  # as if its first attempt had failed: only the tick sends it
+    db.execute(OutboxMessage.__table__.update().values(next_attempt_at=utcnow() - timedelta(minutes=1)))
+    db.commit()
+    for name in ("DATABASE_URL", "INSTANCE", "SECRET_KEY", "MAIL_URL"):
+        monkeypatch.setenv(f"PORTAL_{name}", app.config["INSTANCE_PATH" if name == "INSTANCE" else name])
+    key = f"mailin-test:tick:{secrets.token_hex(4)}"
+    try:
+        tick(queue, 60, key)
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    finally:
+        queue.connection.delete(key)
+    assert [m["Subject"] for m in mail_to_smtp.messages] == ["Waiting since yesterday"]
