@@ -49,8 +49,9 @@ def _check_selection(change: BulkChange) -> None:
         raise FieldError(_l("Choose what to change: assignee, status, priority or a tag."), field="ids")
 
 
-def apply_bulk(session: Session, agent: User, change: BulkChange) -> list[ServiceRequest]:
-    """Apply `change` to every selected request, each with its own history entries.
+def apply_bulk(session: Session, agent: User, change: BulkChange) -> list[tuple[ServiceRequest, list[str]]]:
+    """Apply `change` to every selected request, each with its own history entries; returns each
+    request with what changed on it (as `staff_update` names it).
 
     All or nothing: any request the agent may not handle, changed by someone else since the
     queue was loaded, or refusing the change (e.g. a forbidden status move) raises BulkError,
@@ -63,6 +64,7 @@ def apply_bulk(session: Session, agent: User, change: BulkChange) -> list[Servic
         )
     )
     failures: list[tuple[str, str]] = []
+    applied: list[tuple[ServiceRequest, list[str]]] = []
     missing = len(change.versions) - len(found)
     if missing:
         failures.append(("—", str(_l("%(n)d selected requests no longer exist.", n=missing))))
@@ -82,7 +84,7 @@ def apply_bulk(session: Session, agent: User, change: BulkChange) -> list[Servic
         )
         try:
             services.require_close_confirmation(request, one)
-            services.staff_update(session, agent, request, one, max_chars=0)
+            applied.append((request, services.staff_update(session, agent, request, one, max_chars=0)))
         except ConflictError:
             failures.append(
                 (request.reference, str(_l("Someone else changed it since you loaded the queue.")))
@@ -93,4 +95,4 @@ def apply_bulk(session: Session, agent: User, change: BulkChange) -> list[Servic
         raise BulkError(
             _l("Nothing was changed: %(n)d of the selected requests refused it.", n=len(failures)), failures
         )
-    return found
+    return applied

@@ -55,10 +55,10 @@ def bulk_update():
     )
     try:
         changed = bulk.apply_bulk(db, current_user, change)
-        for item in changed:  # queued in the same transaction, sent after commit
-            if change.status:
+        for item, done in changed:  # queued in the same transaction, sent after commit
+            if "status" in done:
                 notifications.customer_told_of_status(db, item)
-            if change.assignee and item.assignee is not None and item.assignee_id != current_user.id:
+            if "assignee" in done and item.assignee is not None and item.assignee_id != current_user.id:
                 notifications.assignee_told_of_assignment(db, item)
         db.commit()
     except bulk.BulkError as exc:

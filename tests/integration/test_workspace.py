@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.models import (
     Attachment,
@@ -391,3 +391,21 @@ def test_merges_macros_and_shared_views_are_audited(client_as, db, users, reqs):
     actions = {a.action: a.target for a in db.scalars(select(AuditLog))}
     assert actions["request.merge"] == second.reference
     assert actions["saved_view.share"] == "Team" and actions["canned.create"] == "T"
+
+
+def test_bulk_status_change_mails_each_customer_whose_request_changed(client_as, db, users, reqs):
+    from portal.models.outbox import OutboxMessage
+
+    first, second, other = reqs
+    for req in (first, second):
+        req.status = RequestStatus.OPEN
+    other.status = RequestStatus.WAITING_ON_CUSTOMER
+    db.commit()
+    agent = client_as("agent")
+    before = db.scalar(select(func.count()).select_from(OutboxMessage)) or 0
+    selected = [fresh(db, first), fresh(db, second), fresh(db, other)]
+    assert bulk(agent, selected, status="waiting_on_customer").status_code == 302
+    db.expire_all()
+    mails = db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "request_status")).all()
+    assert sorted(m.request_id for m in mails) == sorted([first.id, second.id])  # not `other`: unchanged
+    assert (db.scalar(select(func.count()).select_from(OutboxMessage)) or 0) - before == 2
