@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.requests.customer_views import bp as requests_bp
     from portal.requests.staff_views import bp as staff_requests_bp
     from portal.webhooks.views import bp as webhooks_bp
+    from portal.workspace.views import bp as workspace_bp
 
     blueprints = (
         main_bp,
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         kb_bp,
         staff_kb_bp,
         go_bp,
+        workspace_bp,
         mail_in_bp,
         webhooks_bp,
         privacy_bp,

@@ -67,8 +67,13 @@ def _area_rules() -> dict[Action, Callable[[User], bool]]:
 
 def _object_rule(user: User, action: Action, obj: Any) -> bool:
     """Rules per object type. Imported lazily: models import nothing from here."""
-    from portal.models import Attachment, ServiceRequest
+    from portal.models import Attachment, SavedView, ServiceRequest
 
+    if isinstance(obj, SavedView):  # personal views are their owner's; shared ones every agent's
+        works_queue = _area_rules()[Action.WORK_QUEUE](user)
+        if action == Action.VIEW:
+            return works_queue and (obj.owner_id == user.id or obj.shared)
+        return works_queue and action == Action.EDIT and obj.owner_id == user.id
     if isinstance(obj, Attachment):
         if obj.message is not None and obj.message.internal and not user.has_role(Role.AGENT):
             return False  # a file on an internal note is for staff only

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm, LanguageForm
 from portal.models import Role
-from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_STATUS_LABELS, STATUS_LABELS
 
 NAVIGATION = [
     # (endpoint, label, roles that see it; None = everyone)
     ("main.home", _l("Home"), None),
+    ("workspace.home", _l("Workspace"), (Role.AGENT, Role.MARKETER)),
     ("requests.index", _l("My requests"), (Role.CUSTOMER,)),
     ("staff_requests.index", _l("Queue"), (Role.AGENT,)),
     ("insights.index", _l("Insights"), (Role.AGENT,)),
@@ -22,7 +23,11 @@ NAVIGATION = [
     ("marketing.suggestions", _l("Link review"), (Role.MARKETER,)),
     ("marketing.offer_list", _l("Offers"), (Role.MARKETER,)),
     ("marketing.report", _l("Reports"), (Role.MARKETER,)),
+    ("marketing.blocklist", _l("Blocklist"), (Role.MARKETER,)),
     ("admin.users", _l("Users"), (Role.ADMIN,)),
+    ("admin.catalog", _l("Catalogue"), (Role.ADMIN,)),
+    ("admin.sla", _l("SLA"), (Role.ADMIN,)),
+    ("admin.customer_priorities", _l("Priorities"), (Role.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
     ("admin.outbox_page", _l("Outgoing mail"), (Role.ADMIN,)),
     ("admin.mailboxes", _l("Mailboxes"), (Role.ADMIN,)),
@@ -35,6 +40,8 @@ def navigation() -> list[tuple[str, object]]:
     """The navigation entries the current user may see (customer pages for customers only)."""
     entries = []
     for endpoint, label, roles in NAVIGATION:
+        if endpoint not in current_app.view_functions:
+            continue
         if roles is None:
             entries.append((endpoint, label))
         elif current_user.is_authenticated:
@@ -44,6 +51,16 @@ def navigation() -> list[tuple[str, object]]:
             elif current_user.has_role(*roles):
                 entries.append((endpoint, label))
     return entries
+
+
+def status_label(status: object, audience: str = "") -> object:
+    """The status as the reader sees it: "waiting on you" for customers, "on customer" for staff.
+
+    `audience="customer"` forces the customer's wording (mail to a customer sent by an agent's click).
+    """
+    staff = audience != "customer" and current_user.is_authenticated and current_user.role != Role.CUSTOMER
+    labels = STAFF_STATUS_LABELS if staff else STATUS_LABELS
+    return labels.get(status, status)  # type: ignore[call-overload]
 
 
 def init_app(app: Flask) -> None:
@@ -62,6 +79,6 @@ def init_app(app: Flask) -> None:
         }
 
     # globals, so that imported macros see them too
-    app.jinja_env.globals["status_label"] = lambda status: STATUS_LABELS.get(status, status)
+    app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["priority_label"] = lambda priority: PRIORITY_LABELS.get(priority, priority)
     app.jinja_env.globals["channel_label"] = lambda channel: CHANNEL_LABELS.get(channel, channel)

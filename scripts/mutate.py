@@ -52,6 +52,7 @@ AUTH_HARDENING = "tests/integration/test_auth_hardening.py"
 REQUEST_LIMITS = "tests/integration/test_requests_limits.py"
 MARKETING_HARDENING = "tests/integration/test_marketing_hardening.py"
 KB_REVIEW_TESTS = "tests/integration/test_kb_review.py"
+WORKSPACE_TESTS = "tests/integration/test_workspace.py"
 CUSTOMER_VIEWS = "portal/requests/customer_views.py"
 STAFF_VIEWS = "portal/requests/staff_views.py"
 KB_STAFF_VIEWS = "portal/kb/staff_views.py"
@@ -402,6 +403,34 @@ MUTATIONS: tuple[Mutation, ...] = (
         "db.delete(access.load_staff_object(CannedResponse, item_id))",
         "db.delete(db.get(CannedResponse, item_id))",
         (VIEW_TESTS,),
+    ),
+    Mutation(
+        "workspace: another agent's personal saved view is visible",
+        ACCESS,
+        "return works_queue and (obj.owner_id == user.id or obj.shared)",
+        "return works_queue",
+        (WORKSPACE_TESTS,),
+    ),
+    Mutation(
+        "workspace: requests of different customers merge",
+        "portal/requests/merge.py",
+        "if target.customer_id != source.customer_id:",
+        "if False:",
+        (WORKSPACE_TESTS,),
+    ),
+    Mutation(
+        "workspace: a bulk action skips the per-request access check",
+        "portal/requests/bulk.py",
+        "if not access.allows(agent, access.Action.HANDLE, request):",
+        "if False:",
+        (WORKSPACE_TESTS,),
+    ),
+    Mutation(
+        "workspace: staff close a request without confirming",
+        "portal/requests/services.py",
+        "and not change.confirm_close:",
+        "and False:",
+        (WORKSPACE_TESTS,),
     ),
     Mutation(
         "views: agents get into the admin area",

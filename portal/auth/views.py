@@ -67,7 +67,11 @@ def _confirm_tokens() -> services.ResetTokens:
 
 def _redirect_after_login():
     target = request.args.get("next") or request.form.get("next")
-    return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+    if is_safe_redirect(target):
+        return redirect(target)
+    from portal.workspace.views import is_staff
+
+    return redirect(url_for("workspace.home" if is_staff(current_user) else "main.home"))
 
 
 def _start_session(user, remember: bool = False) -> None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from knowledge_base import workflow
 from knowledge_base.errors import FieldError
@@ -19,8 +19,10 @@ from portal.db import get_session
 from portal.marketing import linking, offers, reports
 from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm, ReportPeriodForm
 from portal.marketing.phrase_check import phrase_checks
+from portal.marketing.reasons import explain
 from portal.marketing.review import review_suggestions
 from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, SuggestionState
+from portal.pagination import paginate
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
 bp.before_request(access.gate(access.Action.MARKETING))
@@ -124,31 +126,62 @@ def offer_export():
     )
 
 
+#: How the review list may be ordered (newest first by default).
+SUGGESTION_SORTS = {
+    "newest": (LinkSuggestion.created_at.desc(), LinkSuggestion.id.desc()),
+    "oldest": (LinkSuggestion.created_at.asc(), LinkSuggestion.id.asc()),
+    "offer": (Offer.code.asc(), LinkSuggestion.id.asc()),
+    "article": (LinkSuggestion.article_id.asc(), LinkSuggestion.start.asc(), LinkSuggestion.id.asc()),
+}
+SUGGESTIONS_PER_PAGE = 50
+SUGGESTION_FILTERS = ("state", "offer", "locale", "article", "sort")
+
+
+#: The most suggestions one "all matching" review touches.
+REVIEW_ALL_MAX = 1000
+
+
+def _suggestion_query(args) -> Select:
+    """The suggestions matching the review page's filters (`state` defaults to pending)."""
+    state = args.get("state", "pending")
+    query = select(LinkSuggestion).join(Offer, LinkSuggestion.offer_id == Offer.id)
+    if state in {s.value for s in SuggestionState}:
+        query = query.where(LinkSuggestion.state == SuggestionState(state))
+    if args.get("offer"):
+        query = query.where(Offer.code == args["offer"])
+    if args.get("locale"):
+        query = query.where(LinkSuggestion.locale == args["locale"])
+    if args.get("article"):
+        from knowledge_base.models import Article
+
+        query = query.join(Article, LinkSuggestion.article_id == Article.id).where(
+            Article.slug == args["article"]
+        )
+    return query
+
+
 @bp.route("/suggestions")
 def suggestions():
     db = get_session()
     state = request.args.get("state", "pending")
-    query = select(LinkSuggestion).order_by(LinkSuggestion.created_at.desc(), LinkSuggestion.id.desc())
-    if state in {s.value for s in SuggestionState}:
-        query = query.where(LinkSuggestion.state == SuggestionState(state))
-    if request.args.get("offer"):
-        query = query.join(Offer).where(Offer.code == request.args["offer"])
-    if request.args.get("locale"):
-        query = query.where(LinkSuggestion.locale == request.args["locale"])
-    if request.args.get("article"):
-        from knowledge_base.models import Article
-
-        query = query.join(Article, LinkSuggestion.article_id == Article.id).where(
-            Article.slug == request.args["article"]
-        )
-    items = db.scalars(query.limit(300)).all()
+    sort = request.args.get("sort", "newest")
+    sort = sort if sort in SUGGESTION_SORTS else "newest"
+    query = _suggestion_query(request.args)
+    number = request.args.get("page", 1, type=int)
+    page = paginate(db, query.order_by(*SUGGESTION_SORTS[sort]), number, SUGGESTIONS_PER_PAGE)
+    kept = {k: v for k, v in request.args.items() if k in SUGGESTION_FILTERS and v}
     return render_template(
         "marketing/suggestions.html",
-        items=items,
+        items=page.items,
+        page=page,
         state=state,
+        sort=sort,
+        sorts=SUGGESTION_SORTS,
         form=EmptyForm(),
         all_offers=db.scalars(select(Offer).order_by(Offer.code)).all(),
         args=request.args,
+        kept=kept,
+        explain=explain,
     )
 
 
@@ -173,11 +206,17 @@ def review_many():
     if not EmptyForm().validate_on_submit():
         abort(400)
     ids = [key for key in map(access.valid_id, request.form.getlist("ids")[:1000]) if key is not None]
+    if request.form.get("scope") == "matching":  # every page of the filtered list, not only the ticked rows
+        query = _suggestion_query(request.form).with_only_columns(LinkSuggestion.id)
+        ids = list(get_session().scalars(query.order_by(LinkSuggestion.id).limit(REVIEW_ALL_MAX)))
     action = request.form.get("action")
     if action not in ("approve", "reject"):
         abort(400)
     n = _review(ids, SuggestionState.APPROVED if action == "approve" else SuggestionState.REJECTED)
     flash(_("%(n)d suggestions updated.", n=n), "success")
+    back = request.form.get("next", "")
+    if back.startswith("/marketing/suggestions") and _local(back):
+        return redirect(back)
     return redirect(url_for("marketing.suggestions"))
 
 

@@ -24,6 +24,7 @@ from portal.models.requests import (
 )
 from portal.models.users import Role, User
 from portal.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from portal.models.workspace import SavedView, Tag, request_tags
 
 __all__ = [
     "AgentMailPreference",
@@ -61,6 +62,9 @@ __all__ = [
     "Priority",
     "Product",
     "ReferenceCounter",
+    "SavedView",
+    "Tag",
+    "request_tags",
     "RequestEvent",
     "RequestMessage",
     "RequestStatus",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from knowledge_base.db import Base, enum_type, utcnow
 from portal.models.calendars import Calendar
 from portal.models.catalog import Category, CustomerProduct, Product
 from portal.models.users import User
+
+if TYPE_CHECKING:
+    from portal.models.workspace import Tag
 
 
 class RequestStatus(enum.StrEnum):
@@ -101,6 +105,7 @@ class ServiceRequest(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="request", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+    tags: Mapped[list[Tag]] = relationship(secondary="request_tags", order_by="Tag.name")
 
     @property
     def is_open(self) -> bool:
@@ -196,15 +201,26 @@ class CannedResponse(Base):
     """A recommended scenario: a reply template per category with placeholders."""
 
     __tablename__ = "canned_responses"
-    __table_args__ = (UniqueConstraint("category_id", "title"),)
+    __table_args__ = (UniqueConstraint("category_id", "locale", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     title: Mapped[str] = mapped_column(String(120))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The language the text is written in; None: offered for every language.
+    locale: Mapped[str | None] = mapped_column(String(8))
+    #: A macro also sets these on save (None: leave as it is); tags are comma-separated names.
+    set_status: Mapped[str | None] = mapped_column(String(30))
+    set_priority: Mapped[str | None] = mapped_column(String(20))
+    set_tags: Mapped[str | None] = mapped_column(String(200))
 
     category: Mapped[Category | None] = relationship()
+
+    @property
+    def is_macro(self) -> bool:
+        """True if applying it changes more than the reply text."""
+        return bool(self.set_status or self.set_priority or self.set_tags)
 
 
 class SlaPolicy(Base):

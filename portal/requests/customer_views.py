@@ -253,6 +253,13 @@ def reply(ref: str):
 @bp.route("/requests/<ref>/close", methods=["POST"])
 @login_required
 def close(ref: str):
+    """Closing is final: the first post shows a confirmation step, the confirmed one closes."""
+    if request.form.get("confirm") != "yes":
+        found = access.request_by_reference(ref, access.Action.FOLLOW)
+        if not forms.ReplyForm().validate_on_submit():
+            abort(400)
+        confirm_form = forms.ReplyForm(formdata=None)
+        return render_template("requests/close_confirm.html", req=found, action_form=confirm_form)
     return _act(
         ref,
         lambda db, found: services.customer_close(db, current_user, found),

@@ -53,6 +53,8 @@ class StaffUpdateForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[], validate_choice=False)
     assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)
     priority = SelectField(_l("Priority"), choices=[], validate_choice=False)
+    tags = StringField(_l("Add tags (comma-separated)"), render_kw={"autocomplete": "off"})
+    confirm_close = BooleanField(_l("Yes, close it (closing cannot be undone)"))
     version = HiddenField()
     seen_event_id = HiddenField()
     seen_message_id = HiddenField()
@@ -61,6 +63,10 @@ class StaffUpdateForm(FlaskForm):
 class CannedResponseForm(FlaskForm):
     title = StringField(_l("Title"))
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    locale = SelectField(_l("Language"), choices=[], validate_choice=False)
+    set_status = SelectField(_l("Macro: set the status to"), choices=[], validate_choice=False)
+    set_priority = SelectField(_l("Macro: set the priority to"), choices=[], validate_choice=False)
+    set_tags = StringField(_l("Macro: add tags (comma-separated)"))
     body = TextAreaField(
         _l("Text ({customer_name}, {reference}, {subject}, {product} and {agent_name} are filled in)"),
         render_kw={"rows": 6},
@@ -81,3 +87,19 @@ class SlaForm(FlaskForm):
     normal_calendar = SelectField(choices=[], validate_choice=False)
     high_calendar = SelectField(choices=[], validate_choice=False)
     urgent_calendar = SelectField(choices=[], validate_choice=False)
+
+
+class TagForm(FlaskForm):
+    tag = StringField(_l("Tag"), render_kw={"autocomplete": "off", "list": "known-tags"})
+
+
+class MergeForm(FlaskForm):
+    into = StringField(_l("Merge into request (reference)"), render_kw={"autocomplete": "off"})
+    confirm = BooleanField(_l("Yes, merge and close this request"))
+    version = HiddenField()
+
+
+class SavedViewForm(FlaskForm):
+    name = StringField(_l("Name of the view"))
+    shared = BooleanField(_l("Share with every agent"))
+    query = HiddenField()

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest
+from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest, Tag
 from portal.models.requests import OPEN_STATUSES
 from portal.requests.sla import overdue_query
 
@@ -33,6 +33,7 @@ class QueueFilters:
     product: str = ""
     assignee: str = "any"  # me | unassigned | any
     overdue: bool = False
+    tag: str = ""
     sort: str = "due"
     me: int = 0
     error: str | None = None
@@ -40,7 +41,7 @@ class QueueFilters:
     @classmethod
     def from_args(cls, args, me: int) -> QueueFilters:
         """The filters from a query string; over-long text filters are dropped with an error."""
-        texts = {name: args.get(name, "").strip() for name in ("category", "product")}
+        texts = {name: args.get(name, "").strip() for name in ("category", "product", "tag")}
         error = None
         if any(len(value) > FILTER_MAX for value in texts.values()):
             error = _("Filter with at most %(n)d characters.", n=FILTER_MAX)
@@ -52,18 +53,21 @@ class QueueFilters:
             product=texts["product"],
             assignee=args.get("assignee", "any"),
             overdue=args.get("overdue") == "1",
+            tag=texts["tag"].lower(),
             sort=args.get("sort", "due") if args.get("sort") in SORTS else "due",
             me=me,
             error=error,
         )
 
     def as_args(self) -> dict[str, str]:
+        """The filters as query-string arguments (defaults left out where empty)."""
         out = {
             "status": self.status,
             "priority": self.priority,
             "category": self.category,
             "product": self.product,
             "assignee": self.assignee,
+            "tag": self.tag,
             "sort": self.sort,
         }
         if self.overdue:
@@ -90,6 +94,8 @@ def queue_query(f: QueueFilters, now: datetime) -> Select:
         query = query.where(ServiceRequest.assignee_id == f.me)
     elif f.assignee == "unassigned":
         query = query.where(ServiceRequest.assignee_id.is_(None))
+    if f.tag:
+        query = query.where(ServiceRequest.tags.any(Tag.name == f.tag))
     return query.order_by(*SORTS[f.sort])
 
 

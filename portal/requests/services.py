@@ -96,7 +96,10 @@ def check_length(text: str, max_chars: int, field: str) -> str:
     return text
 
 
-def _event(request: ServiceRequest, actor: User | None, kind: str, old: object, new: object) -> RequestEvent:
+def record_event(
+    request: ServiceRequest, actor: User | None, kind: str, old: object, new: object
+) -> RequestEvent:
+    """Append one history entry (kind, from, to) to `request`."""
     event = RequestEvent(
         kind=kind,
         actor=actor,
@@ -184,7 +187,7 @@ def create_request(
     )
     set_due_times(session, request, now)
     _store_files(request, checked, customer, limits)
-    _event(request, actor or customer, "created", None, RequestStatus.NEW.value)
+    record_event(request, actor or customer, "created", None, RequestStatus.NEW.value)
     session.add(request)
     session.flush()
     webhooks.request_created(session, request)
@@ -223,7 +226,7 @@ def _set_status(request: ServiceRequest, actor: User, status: RequestStatus) -> 
         request.closed_at = now
     elif status == RequestStatus.OPEN and old == RequestStatus.RESOLVED:
         request.resolved_at = None
-    _event(request, actor, "status", old.value, status.value)
+    record_event(request, actor, "status", old.value, status.value)
 
 
 def customer_reply(
@@ -311,10 +314,10 @@ def _follow_up(session: Session, customer: User, old: ServiceRequest, channel: s
     session.add(new)
     new.follows_up = old
     set_due_times(session, new, now)
-    _event(new, customer, "created", None, RequestStatus.NEW.value)
-    _event(new, customer, "follows_up", None, old.reference)
+    record_event(new, customer, "created", None, RequestStatus.NEW.value)
+    record_event(new, customer, "follows_up", None, old.reference)
     session.flush()
-    _event(old, customer, "followed_up", None, new.reference)
+    record_event(old, customer, "followed_up", None, new.reference)
     return new
 
 
@@ -350,7 +353,7 @@ def rate(session: Session, customer: User, request: ServiceRequest, rating: int,
         raise FieldError(_l("Choose a rating from 1 to 5."), field="rating")
     comment = check_length(comment.strip(), RATING_COMMENT_MAX, "comment")
     request.rating, request.rating_comment = rating, comment or None
-    _event(request, customer, "rating", None, str(rating))
+    record_event(request, customer, "rating", None, str(rating))
     webhooks.request_updated(session, request, ["rating"])
 
 
@@ -367,6 +370,17 @@ class StaffChange:
     assignee: str = ""  # user id, "" for unchanged, "none" for unassigned
     priority: str = ""
     uploads: list[files.Upload] = field(default_factory=list)
+    add_tags: list[str] = field(default_factory=list)
+    confirm_close: bool = False
+
+
+def require_close_confirmation(request: ServiceRequest, change: StaffChange) -> None:
+    """Closing is final for staff: refuse an allowed move to "closed" that was not confirmed."""
+    closing = change.status == RequestStatus.CLOSED.value and request.status != RequestStatus.CLOSED
+    if closing and can_staff_move(request.status, RequestStatus.CLOSED) and not change.confirm_close:
+        raise FieldError(
+            _l("Closing cannot be undone: tick “Yes, close it” to confirm."), field="confirm_close"
+        )
 
 
 def _check_version(request: ServiceRequest, change: StaffChange) -> None:
@@ -425,7 +439,7 @@ def staff_update(
         old = request.priority
         request.priority = Priority(change.priority)
         set_due_times(session, request, as_aware(request.created_at))
-        _event(request, agent, "priority", old.value, request.priority.value)
+        record_event(request, agent, "priority", old.value, request.priority.value)
         done.append("priority")
     if change.status and change.status != request.status.value:
         if change.status not in {s.value for s in RequestStatus}:
@@ -442,6 +456,11 @@ def staff_update(
             )
         _set_status(request, agent, target)
         done.append("status")
+    if change.add_tags:
+        from portal.requests.tags import add_tag
+
+        if any([add_tag(session, agent, request, name) for name in change.add_tags]):
+            done.append("tags")
     if done:
         request.updated_at = utcnow()  # any change bumps the version, so concurrent editors see it
         webhooks.request_updated(
@@ -470,5 +489,5 @@ def _assign(session: Session, agent: User, request: ServiceRequest, choice: str,
         return
     old = request.assignee.name if request.assignee else None
     request.assignee = new_assignee
-    _event(request, agent, "assignee", old, new_assignee.name if new_assignee else None)
+    record_event(request, agent, "assignee", old, new_assignee.name if new_assignee else None)
     done.append("assignee")

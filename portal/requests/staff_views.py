@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
-from portal import access
-from portal.auth.forms import EmptyForm
+from portal import access, audit
+from portal.auth.forms import LANGUAGE_NAMES, EmptyForm
 from portal.db import get_session
 from portal.mail import external_url
 from portal.mailout import outbox, preferences
 from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, ServiceRequest, User
 from portal.pagination import paginate
 from portal.requests import canned as canned_responses
-from portal.requests import forms, notifications, on_behalf, queue, services, staff_forms
+from portal.requests import forms, notifications, on_behalf, queue, saved_views, services, staff_forms, tags
 from portal.requests import limits as rate_limits
 from portal.requests.customer_views import upload_hints, uploads_from
 from portal.requests.errors import ConflictError
 from portal.requests.sla import is_overdue
-from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_TRANSITIONS, STATUS_LABELS
+from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_STATUS_LABELS, STAFF_TRANSITIONS
 
 bp = Blueprint("staff_requests", __name__, url_prefix="/staff")
 bp.before_request(access.gate(access.Action.WORK_QUEUE))
@@ -35,9 +38,20 @@ def index():
     filters = queue.QueueFilters.from_args(request.args, current_user.id)
     if filters.error:
         flash(filters.error, "error")
-    page = paginate(db, queue.queue_query(filters, utcnow()), request.args.get("page", 1, type=int), 25)
+    rows = queue.queue_query(filters, utcnow()).options(selectinload(ServiceRequest.tags))
+    page = paginate(db, rows, request.args.get("page", 1, type=int), 25)
+    args = filters.as_args()
     return render_template(
         "staff_requests/index.html",
+        views=saved_views.visible_views(db, current_user),
+        view_form=forms.SavedViewForm(
+            formdata=None, data={"query": saved_views.clean_query(urlencode(args))}
+        ),
+        current_query=saved_views.clean_query(urlencode(args)),
+        bulk_form=EmptyForm(formdata=None),
+        all_tags=tags.all_tags(db),
+        statuses=STAFF_STATUS_LABELS,
+        priorities=PRIORITY_LABELS,
         page=page,
         filters=filters,
         counts=queue.status_counts(db),
@@ -45,7 +59,7 @@ def index():
         agents=_agents(),
         now=utcnow(),
         is_overdue=is_overdue,
-        args=filters.as_args(),
+        args=args,
     )
 
 
@@ -58,9 +72,9 @@ def _handling_form(found: ServiceRequest, formdata=True) -> forms.StaffUpdateFor
     reachable = set(STAFF_TRANSITIONS[found.status])
     if found.status == RequestStatus.NEW:  # a public reply opens a new request first
         reachable |= STAFF_TRANSITIONS[RequestStatus.OPEN]
-    allowed = sorted(reachable, key=lambda s: list(STATUS_LABELS).index(s))
-    form.status.choices = [("", _("keep: %(s)s", s=STATUS_LABELS[found.status]))] + [
-        (s.value, STATUS_LABELS[s]) for s in allowed
+    allowed = sorted(reachable, key=lambda s: list(STAFF_STATUS_LABELS).index(s))
+    form.status.choices = [("", _("keep: %(s)s", s=STAFF_STATUS_LABELS[found.status]))] + [
+        (s.value, STAFF_STATUS_LABELS[s]) for s in allowed
     ]
     form.assignee.choices = (
         [("", _("keep"))] + [("none", _("nobody"))] + [(str(a.id), a.name) for a in _agents()]
@@ -74,13 +88,22 @@ def _handling_form(found: ServiceRequest, formdata=True) -> forms.StaffUpdateFor
     return form
 
 
-def _render_detail(found: ServiceRequest, form: forms.StaffUpdateForm, conflict=None, status_code=200):
+def _apply_macro(form: forms.StaffUpdateForm, chosen: CannedResponse, found: ServiceRequest) -> None:
+    """Fill the handling form from a canned response: its text, and a macro's status, priority, tags."""
+    form.body.data = canned_responses.fill_placeholders(chosen.body, found, current_user)
+    if chosen.set_status and chosen.set_status in {value for value, _label in form.status.choices}:
+        form.status.data = chosen.set_status
+    if chosen.set_priority:
+        form.priority.data = chosen.set_priority
+    if chosen.set_tags:
+        form.tags.data = chosen.set_tags
+
+
+def _render_detail(
+    found: ServiceRequest, form: forms.StaffUpdateForm, conflict=None, status_code=200, **extra
+):
     db = get_session()
-    canned = db.scalars(
-        select(CannedResponse)
-        .where((CannedResponse.category_id == found.category_id) | CannedResponse.category_id.is_(None))
-        .order_by(CannedResponse.title)
-    ).all()
+    canned = canned_responses.for_request(db, found)
     others = db.scalars(
         select(ServiceRequest)
         .where(ServiceRequest.customer_id == found.customer_id, ServiceRequest.id != found.id)
@@ -90,9 +113,11 @@ def _render_detail(found: ServiceRequest, form: forms.StaffUpdateForm, conflict=
     owned = db.scalars(select(CustomerProduct).where(CustomerProduct.user_id == found.customer_id)).all()
     canned_id = access.valid_id(request.args.get("canned", ""))
     if canned_id and request.method == "GET":
-        chosen = db.get(CannedResponse, canned_id)
+        chosen = next((c for c in canned if c.id == canned_id), None)
         if chosen is not None:
-            form.body.data = canned_responses.fill_placeholders(chosen.body, found, current_user)
+            _apply_macro(form, chosen, found)
+    extra.setdefault("tag_form", forms.TagForm(formdata=None))
+    extra.setdefault("merge_form", forms.MergeForm(formdata=None, data={"version": str(found.version)}))
     return render_template(
         "staff_requests/detail.html",
         req=found,
@@ -103,6 +128,8 @@ def _render_detail(found: ServiceRequest, form: forms.StaffUpdateForm, conflict=
         conflict=conflict,
         filled={c.id: canned_responses.fill_placeholders(c.body, found, current_user) for c in canned},
         overdue=is_overdue(found, utcnow()),
+        known_tags=tags.all_tags(db),
+        **extra,
         **upload_hints(),
     ), status_code
 
@@ -123,10 +150,13 @@ def detail(ref: str):
             status=form.status.data or "",
             assignee=form.assignee.data or "",
             priority=form.priority.data or "",
+            confirm_close=bool(form.confirm_close.data),
             uploads=uploads_from("attachments"),
         )
         old_status, old_assignee = found.status, found.assignee_id
         try:
+            change.add_tags = tags.split_tags(form.tags.data or "")
+            services.require_close_confirmation(found, change)
             done = services.staff_update(
                 db,
                 current_user,
@@ -151,7 +181,7 @@ def detail(ref: str):
             )
         except FieldError as exc:
             db.rollback()
-            exc.attach_to(form, "body")
+            exc.attach_to(form, "tags" if exc.field == "tag" else "body")
             return _render_detail(found, form, status_code=400)
         outbox.dispatch(db)
         flash(_("Saved."), "success")
@@ -185,23 +215,38 @@ def canned():
     form = forms.CannedResponseForm()
     categories = db.scalars(select(Category).order_by(Category.name)).all()
     form.category.choices = [("", _("any category"))] + [(str(c.id), c.name) for c in categories]
+    form.locale.choices = [("", _("every language"))] + list(LANGUAGE_NAMES.items())
+    form.set_status.choices = [("", _("leave as it is"))] + [
+        (s.value, label) for s, label in STAFF_STATUS_LABELS.items()
+    ]
+    form.set_priority.choices = [("", _("leave as it is"))] + [
+        (p.value, label) for p, label in PRIORITY_LABELS.items()
+    ]
     if form.validate_on_submit():
+        actions = canned_responses.MacroActions(
+            locale=form.locale.data or "",
+            set_status=form.set_status.data or "",
+            set_priority=form.set_priority.data or "",
+            set_tags=form.set_tags.data or "",
+        )
         try:
-            canned_responses.create(
+            item = canned_responses.create(
                 db,
                 form.title.data or "",
                 form.body.data or "",
                 form.category.data or "",
                 current_app.config["MESSAGE_MAX_CHARS"],
+                actions,
             )
         except FieldError as exc:
             db.rollback()
             exc.attach_to(form, "title")
         else:
+            audit.record(db, "canned.create", actor=current_user, target=item.title, macro=item.is_macro)
             db.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("staff_requests.canned"))
-    items = db.scalars(select(CannedResponse).order_by(CannedResponse.title)).all()
+    items = db.scalars(select(CannedResponse).order_by(CannedResponse.title, CannedResponse.locale)).all()
     return render_template("staff_requests/canned.html", form=form, items=items, delete_form=EmptyForm())
 
 
@@ -209,6 +254,7 @@ def canned():
 def canned_delete(item_id: int):
     db = get_session()
     if EmptyForm().validate_on_submit():
+        audit.record(db, "canned.delete", actor=current_user, target=str(item_id))
         db.delete(access.load_staff_object(CannedResponse, item_id))
         db.commit()
     return redirect(url_for("staff_requests.canned"))
@@ -303,3 +349,6 @@ def preferences_form(db, *, filled: bool = False) -> staff_forms.MailPreferences
         form.replies_on_assigned.data = prefs.replies_on_assigned
         form.watched.data = [str(c) for c in prefs.watched]
     return form
+
+
+from portal.requests import queue_views  # noqa: E402, F401  (routes on this blueprint)

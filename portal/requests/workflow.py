@@ -24,6 +24,9 @@ STATUS_LABELS = {
     S.CLOSED: _l("Closed"),
 }
 
+#: Staff read the same statuses from their side: the request waits on the customer, not on them.
+STAFF_STATUS_LABELS = {**STATUS_LABELS, S.WAITING_ON_CUSTOMER: _l("Waiting on customer")}
+
 
 def can_staff_move(current: S, target: S) -> bool:
     """True if staff may move a request from `current` to `target`."""

@@ -55,3 +55,29 @@ document.addEventListener("DOMContentLoaded", () => {
     }, 300);
   });
 });
+
+// "Select all" in a table header: ticks or clears every row checkbox of the same name.
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("input.js-select-all");
+  if (!all) return;
+  const table = all.closest("table");
+  for (const box of table.querySelectorAll(`input[type=checkbox][name="${all.dataset.name}"]`)) {
+    box.checked = all.checked;
+  }
+});
+
+// Canned responses that are macros also choose the status, priority and tags of the handling form.
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("select.js-canned");
+  if (!select) return;
+  const option = select.selectedOptions[0];
+  if (!option) return;
+  const form = select.form;
+  for (const [key, name] of [["status", "status"], ["priority", "priority"], ["tags", "tags"]]) {
+    const value = option.dataset[key];
+    const input = form && form.elements[name];
+    if (value && input && (input.tagName !== "SELECT" || [...input.options].some((o) => o.value === value))) {
+      input.value = value;
+    }
+  }
+});

@@ -92,7 +92,7 @@ def test_request_page_is_for_its_customer_only(as_role, world, role):
 
 CUSTOMER_ACTIONS = {
     "reply": {"body": "Any news?"},
-    "close": {},
+    "close": {"confirm": "yes"},
     "reopen": {},
     "rate": {"rating": "5", "comment": "Fine"},
 }
@@ -183,6 +183,7 @@ def test_only_staff_handle_a_request(as_role, db, world, role):
             "csrf_token": token(client),
             "body": "Handled",
             "status": "closed",
+            "confirm_close": "y",
             "assignee": "",
             "priority": "",
             "version": str(version),
@@ -251,3 +252,12 @@ def test_only_admins_set_sla_policies(as_role, db, world, role):
     assert_answer(client.post("/admin/sla", data=data), 302 if role == "admin" else ADMIN[role])
     db.expire_all()
     assert (db.scalar(select(func.count()).select_from(SlaPolicy)) == 4) == (role == "admin")
+
+
+def test_closing_without_confirmation_asks_first_and_changes_nothing(as_role, db, world):
+    client = as_role("customer")
+    before = request_state(db, world)
+    response = client.post(f"/requests/{world.ref}/close", data={"csrf_token": token(client)})
+    assert response.status_code == 200
+    assert 'name="confirm" value="yes"' in response.get_data(as_text=True)
+    assert request_state(db, world) == before

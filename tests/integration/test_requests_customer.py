@@ -173,7 +173,7 @@ def test_close_reopen_within_the_window_and_rate_once(app, client_as, db, users)
     client.post(f"/requests/{req.reference}/reopen", data={"csrf_token": token})
     db.expire_all()
     assert db.get(ServiceRequest, req.id).status == RequestStatus.OPEN
-    client.post(f"/requests/{req.reference}/close", data={"csrf_token": token})
+    client.post(f"/requests/{req.reference}/close", data={"csrf_token": token, "confirm": "yes"})
     db.expire_all()
     assert db.get(ServiceRequest, req.id).status == RequestStatus.CLOSED
 

@@ -1,0 +1,1 @@
+"""The staff workspace: each staff role's home page."""
