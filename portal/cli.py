@@ -23,6 +23,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from portal.customers.cli import customers_group
+
+    app.cli.add_command(customers_group)
 
 
 @click.group("db", help="Database schema migrations.")

@@ -15,12 +15,15 @@ NAVIGATION = [
     # (endpoint, label, roles that see it; None = everyone)
     ("main.home", _l("Home"), None),
     ("requests.index", _l("My requests"), (Role.CUSTOMER,)),
+    ("account_products.index", _l("My products"), (Role.CUSTOMER,)),
     ("staff_requests.index", _l("Queue"), (Role.AGENT,)),
+    ("customers.index", _l("Customers"), (Role.AGENT,)),
     ("kb.index", _l("Help articles"), None),
     ("staff_kb.index", _l("Articles"), (Role.AGENT,)),
     ("marketing.suggestions", _l("Link review"), (Role.MARKETER,)),
     ("marketing.offer_list", _l("Offers"), (Role.MARKETER,)),
     ("marketing.report", _l("Reports"), (Role.MARKETER,)),
+    ("segments.index", _l("Segments"), (Role.MARKETER,)),
     ("admin.users", _l("Users"), (Role.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
 ]

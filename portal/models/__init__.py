@@ -4,6 +4,16 @@ from knowledge_base.db import Base
 from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, ArticleStatus, DeflectionEvent
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.customer import (
+    ArticleRead,
+    ClassificationRun,
+    ClassSlaPolicy,
+    CustomerClass,
+    CustomerNote,
+    CustomerValue,
+    OrderTotal,
+    Segment,
+)
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
 from portal.models.requests import (
     Attachment,
@@ -19,6 +29,14 @@ from portal.models.requests import (
 from portal.models.users import Role, User
 
 __all__ = [
+    "ArticleRead",
+    "ClassificationRun",
+    "ClassSlaPolicy",
+    "CustomerClass",
+    "CustomerNote",
+    "CustomerValue",
+    "OrderTotal",
+    "Segment",
     "BlockTerm",
     "LinkEvent",
     "LinkSuggestion",

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from portal.customers.sla_policy import class_targets
 from portal.models import Priority, RequestEvent, ServiceRequest, SlaPolicy
 from portal.models.requests import OPEN_STATUSES
 
@@ -29,7 +30,7 @@ def targets(session: Session, priority: Priority) -> tuple[int, int]:
 
 def set_due_times(session: Session, request: ServiceRequest, start: datetime) -> None:
     """Compute the request's due times from `start` and its priority."""
-    first, resolution = targets(session, request.priority)
+    first, resolution = class_targets(session, request) or targets(session, request.priority)
     if request.first_responded_at is None:
         request.first_response_due = start + timedelta(minutes=first)
     request.resolution_due = start + timedelta(minutes=resolution)

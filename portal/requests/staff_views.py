@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,8 +14,9 @@ from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
 from portal import access
 from portal.auth.forms import EmptyForm
+from portal.customers import picture
 from portal.db import get_session
-from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, ServiceRequest, User
+from portal.models import CannedResponse, Category, RequestStatus, ServiceRequest, User
 from portal.pagination import paginate
 from portal.requests import canned as canned_responses
 from portal.requests import forms, notifications, queue, services
@@ -84,7 +87,7 @@ def _render_detail(found: ServiceRequest, form: forms.StaffUpdateForm, conflict=
         .order_by(ServiceRequest.created_at.desc())
         .limit(10)
     ).all()
-    owned = db.scalars(select(CustomerProduct).where(CustomerProduct.user_id == found.customer_id)).all()
+    owned = picture.owned_with_warranty(db, found.customer_id, date.today())
     canned_id = access.valid_id(request.args.get("canned", ""))
     if canned_id and request.method == "GET":
         chosen = db.get(CannedResponse, canned_id)
