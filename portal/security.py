@@ -40,6 +40,7 @@ UPLOAD_ENDPOINTS = frozenset(
         "staff_requests.detail",  # an agent's reply (attachments, when replies carry them)
         "marketing.offer_import",  # OFFERS.json import
         "marketing.blocklist_import",  # blocklist import
+        "account_products.index",  # a registered product's receipt
     }
 )
 

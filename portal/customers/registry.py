@@ -32,17 +32,21 @@ _FORBIDDEN = {sre_parse.GROUPREF, sre_parse.GROUPREF_EXISTS, sre_parse.ASSERT, s
 
 
 def _walk(items, inside_repeat: bool) -> None:
-    """Refuse nested quantifiers, back-references and look-arounds (the shapes that backtrack badly)."""
+    """Refuse the shapes that backtrack badly: inside a repetition (`+`, `*`, `{2,}`) no other
+    quantifier and no alternation; no back-references or look-arounds anywhere. An optional
+    part (`?`, `{0,1}`) outside a repetition may hold them (`[A-Z]+(-[0-9]+)?` is fine)."""
     for op, arg in items:
         if op in _FORBIDDEN:
             raise ValueError("back-references and look-arounds are not allowed")
         if op in _REPEATS:
             if inside_repeat:
-                raise ValueError("a repeated group may not contain another repetition")
-            _walk(arg[2], True)
+                raise ValueError("a repeated part may not contain another repetition")
+            _walk(arg[2], arg[1] > 1)
         elif op == sre_parse.SUBPATTERN:
             _walk(arg[-1], inside_repeat)
         elif op == sre_parse.BRANCH:
+            if inside_repeat:
+                raise ValueError("a repeated part may not contain alternatives")
             for branch in arg[1]:
                 _walk(branch, inside_repeat)
 

@@ -33,7 +33,9 @@ def customers_with_values(app, db, cents: list[int]) -> list[User]:
     for i, value in enumerate(cents):
         user = customer(app, db, f"Value {i}")
         if value:
-            db.add(OrderTotal(order_ref=f"O-{i}", user_id=user.id, total_cents=value, ordered_on=date.today()))
+            db.add(
+                OrderTotal(order_ref=f"O-{i}", user_id=user.id, total_cents=value, ordered_on=date.today())
+            )
         made.append(user)
     db.commit()
     return made

@@ -53,7 +53,9 @@ def test_old_orders_outside_the_window_do_not_count(app, db):
     users = customers_with_values(app, db, [10, 90])
     from portal.models import OrderTotal
 
-    db.scalar(select(OrderTotal).where(OrderTotal.user_id == users[1].id)).ordered_on = LONG_AGO - timedelta(days=1)
+    db.scalar(select(OrderTotal).where(OrderTotal.user_id == users[1].id)).ordered_on = LONG_AGO - timedelta(
+        days=1
+    )
     db.commit()
     run(db)
     assert classes_of(db, users) == "AC"
@@ -145,7 +147,10 @@ def test_a_customers_get_their_own_sla_policy(app, db, users):
     run(db)
     db.add(
         ClassSlaPolicy(
-            customer_class=CustomerClass.A, priority=Priority.NORMAL, first_response_minutes=30, resolution_minutes=240
+            customer_class=CustomerClass.A,
+            priority=Priority.NORMAL,
+            first_response_minutes=30,
+            resolution_minutes=240,
         )
     )
     db.commit()

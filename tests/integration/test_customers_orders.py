@@ -70,7 +70,9 @@ def test_an_order_of_another_customer_is_refused(app, db):
     customer(app, db, "Anna")
     customer(app, db, "Boris")
     db.commit()
-    import_orders(db, ["email,order_ref,total,ordered_on\n", "anna@example.com,O-1,1,2026-01-01\n"], date.today())
+    import_orders(
+        db, ["email,order_ref,total,ordered_on\n", "anna@example.com,O-1,1,2026-01-01\n"], date.today()
+    )
     db.commit()
     report = import_orders(
         db, ["email,order_ref,total,ordered_on\n", "boris@example.com,O-1,1,2026-01-01\n"], date.today()
@@ -122,7 +124,9 @@ def test_cli_reports_lines_and_exits_2_or_imports_with_partial(app, db, tmp_path
     assert f"{path}:3: no customer account" in refused.output and "nothing imported" in refused.output
     assert count(db) == 0
     partial = runner.invoke(args=["customers", "import-orders", str(path), "--partial"])
-    assert partial.exit_code == 1 and "2 order(s) imported" in partial.output and f"{path}:9:" in partial.output
+    assert (
+        partial.exit_code == 1 and "2 order(s) imported" in partial.output and f"{path}:9:" in partial.output
+    )
     assert count(db) == 2
     path.write_bytes(b"email,order_ref,total,ordered_on\n\xff\xfe\n")
     assert runner.invoke(args=["customers", "import-orders", str(path)]).exit_code == 1  # not UTF-8
