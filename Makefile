@@ -45,6 +45,7 @@ bench: install  ## linker and search benchmarks, CrisisLex link rates (figures p
 	$(BIN)/python benchmarks/crisislex_rates.py
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/kb_diff_bench.py
+	$(BIN)/python benchmarks/classify_bench.py
 
 loadtest: install  ## bounded load test with PostgreSQL/Redis outages on its own servers (not part of `make test`)
 	$(BIN)/python benchmarks/loadtest.py
