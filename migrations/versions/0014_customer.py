@@ -104,7 +104,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('receipt_stored_name', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('receipt_content_type', sa.String(length=100), nullable=True))
         batch_op.create_index(batch_op.f('ix_customer_products_serial_number'), ['serial_number'], unique=False)
-        batch_op.create_unique_constraint(batch_op.f('uq_customer_products_receipt_stored_name'), ['receipt_stored_name'])
 
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.add_column(sa.Column('warranty_months', sa.Integer(), server_default='24', nullable=False))
@@ -113,36 +112,31 @@ def upgrade() -> None:
 
 
 
+def _drop_columns(table: str, columns: list[str]) -> None:
+    """Drop plain columns. On SQLite natively (3.35+): a batch copy would drop the referenced table,
+    which the portal's `PRAGMA foreign_keys=ON` refuses as soon as rows point at it."""
+    if op.get_bind().dialect.name == 'sqlite':
+        for column in columns:
+            op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+    else:
+        for column in columns:
+            op.drop_column(table, column)
+
+
 def downgrade() -> None:
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.drop_column('serial_pattern')
-        batch_op.drop_column('price_cents')
-        batch_op.drop_column('warranty_months')
-
-    with op.batch_alter_table('customer_products', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_customer_products_receipt_stored_name'), type_='unique')
-        batch_op.drop_index(batch_op.f('ix_customer_products_serial_number'))
-        batch_op.drop_column('receipt_content_type')
-        batch_op.drop_column('receipt_stored_name')
-        batch_op.drop_column('receipt_name')
-        batch_op.drop_column('registered_at')
-
-    with op.batch_alter_table('article_reads', schema=None) as batch_op:
-        batch_op.drop_index('ix_article_reads_user_read')
-
+    _drop_columns('products', ['serial_pattern', 'price_cents', 'warranty_months'])
+    op.drop_index(op.f('ix_customer_products_serial_number'), table_name='customer_products')
+    _drop_columns(
+        'customer_products', ['receipt_content_type', 'receipt_stored_name', 'receipt_name', 'registered_at']
+    )
+    op.drop_index('ix_article_reads_user_read', table_name='article_reads')
     op.drop_table('article_reads')
-    with op.batch_alter_table('order_totals', schema=None) as batch_op:
-        batch_op.drop_index('ix_order_totals_user_ordered')
-
+    op.drop_index('ix_order_totals_user_ordered', table_name='order_totals')
     op.drop_table('order_totals')
-    with op.batch_alter_table('customer_values', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_customer_values_value_cents'))
-        batch_op.drop_index(batch_op.f('ix_customer_values_customer_class'))
-
+    op.drop_index(op.f('ix_customer_values_value_cents'), table_name='customer_values')
+    op.drop_index(op.f('ix_customer_values_customer_class'), table_name='customer_values')
     op.drop_table('customer_values')
-    with op.batch_alter_table('customer_notes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_customer_notes_customer_id'))
-
+    op.drop_index(op.f('ix_customer_notes_customer_id'), table_name='customer_notes')
     op.drop_table('customer_notes')
     op.drop_table('segments')
     op.drop_table('classification_runs')

@@ -44,6 +44,6 @@ class CustomerProduct(Base):
     registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The purchase receipt: shown name, random stored name, sniffed content type (all None without one).
     receipt_name: Mapped[str | None] = mapped_column(String(255))
-    receipt_stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    receipt_stored_name: Mapped[str | None] = mapped_column(String(64))
     receipt_content_type: Mapped[str | None] = mapped_column(String(100))
     product: Mapped[Product] = relationship()
