@@ -32,7 +32,8 @@ from knowledge_base.db import utcnow  # noqa: E402
 from portal import create_app, migrate  # noqa: E402
 
 #: A skewed order value in cents: the cube of a pseudo-random 1..1000, divided by 1000.
-CUBE = "((id * 7919) % 1000 + 1) * ((id * 7919) % 1000 + 1) * ((id * 7919) % 1000 + 1) / 1000"
+_DRAW = "((CAST(id AS BIGINT) * 7919) % 1000 + 1)"
+CUBE = f"{_DRAW} * {_DRAW} * {_DRAW} / 1000"
 USERS_COLUMNS = (
     "email, name, password_hash, role, locale, is_active, kb_editor, marketing_consent, notify_by_email, "
     "segment, security_stamp, created_at, updated_at"
