@@ -100,6 +100,7 @@ def _render_detail(found: ServiceRequest, form: forms.StaffUpdateForm, conflict=
         canned=canned,
         others=others,
         owned=owned,
+        customer_value=picture.value_of(db, found.customer_id),
         conflict=conflict,
         filled={c.id: canned_responses.fill_placeholders(c.body, found, current_user) for c in canned},
         overdue=is_overdue(found, utcnow()),

@@ -198,6 +198,7 @@ def test_agents_see_warranty_on_the_request_page(app, db, users, client_as, prod
     found = make_request(app, db, users["customer"], product=f"own:{owned.id}")
     page = client_as("agent").get(f"/staff/requests/{found.reference}").get_data(as_text=True)
     assert "out of warranty since" in page and "(this request)" in page
+    assert "not classified" in page  # the customer's class, once classified
     assert f"/staff/customers/{users['customer'].id}" in page
 
 
