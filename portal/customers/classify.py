@@ -63,16 +63,15 @@ def _take_lease(session: Session, run: ClassificationRun, owner: str, now: datet
 def begin(
     session: Session, spec: str, window_start: date, owner: str, now: datetime, *, restart: bool = False
 ) -> ClassificationRun:
-    """Resume the unfinished run (same source), or start a new one; the caller commits."""
+    """Resume the unfinished run (same source, its own window), or start a new one; the caller commits."""
     check_spec(spec)
     unfinished = session.scalar(
         select(ClassificationRun)
         .where(ClassificationRun.phase != "done")
         .order_by(ClassificationRun.id.desc())
     )
-    if unfinished is not None and (
-        restart or unfinished.source != spec or unfinished.window_start != window_start
-    ):
+    # a resumed run keeps its own window (it may resume the next day); another source starts afresh
+    if unfinished is not None and (restart or unfinished.source != spec):
         _take_lease(session, unfinished, owner, now)
         unfinished.phase, unfinished.finished_at = "done", now  # abandoned: superseded by a new run
         unfinished.lease_owner = None

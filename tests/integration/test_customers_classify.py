@@ -88,10 +88,10 @@ def test_an_interrupted_run_resumes_where_it_stopped(app, db):
     classify.step(db, first, 2, "cron-1", now)
     db.commit()
     position = first.last_user_id
-    # the process dies; its lease runs out; the next cron job resumes the same run
+    # the process dies; its lease runs out; the next cron job (the next day) resumes the same run
     later = now + classify.LEASE + timedelta(seconds=1)
-    resumed = classify.begin(db, "orders", LONG_AGO, "cron-2", later)
-    assert resumed.id == first.id and resumed.last_user_id == position
+    resumed = classify.begin(db, "orders", LONG_AGO + timedelta(days=1), "cron-2", later)
+    assert resumed.id == first.id and resumed.last_user_id == position and resumed.window_start == LONG_AGO
     while classify.step(db, resumed, 2, "cron-2", later):
         db.commit()
     db.commit()
