@@ -126,33 +126,41 @@ def delete_note(customer_id: int, note_id: int):
 def classes():
     db = get_session()
     points = classify.pareto_points(db)
+    counts = classify.class_counts(db)
     last_run = db.scalar(select(ClassificationRun).order_by(ClassificationRun.id.desc()).limit(1))
     return render_template(
         "customers/classes.html",
-        counts=classify.class_counts(db),
+        counts=counts,
         points=points,
-        chart=_pareto_svg(points),
+        chart=_pareto_svg(points, counts),
         last_run=last_run,
     )
 
 
-def _pareto_svg(points: list[tuple[float, float]]) -> dict:
-    """Coordinates for the server-side SVG Pareto chart (a 600×300 plot area)."""
+def _pareto_svg(points: list[tuple[float, float]], counts: dict[str, tuple[int, int]]) -> dict:
+    """Coordinates for the server-side SVG Pareto chart (a 600×300 plot area); the class borders
+    are drawn at the real shares of A and A+B customers."""
     width, height = 600, 300
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{x * width:.1f},{height - y * height:.1f}"
         for i, (x, y) in enumerate(points)
     )
-    a_cut = next((x for x, y in points if y >= classify.A_SHARE / 100), None)
-    b_cut = next((x for x, y in points if y >= classify.B_SHARE / 100), None)
+    customers = sum(n for n, _ in counts.values()) or 1
+    a_share = counts.get("A", (0, 0))[0] / customers
+    b_share = a_share + counts.get("B", (0, 0))[0] / customers
     return {
         "width": width,
         "height": height,
         "path": path,
-        "a_x": None if a_cut is None else a_cut * width,
-        "b_x": None if b_cut is None else b_cut * width,
+        "a_x": a_share * width,
+        "b_x": b_share * width,
         "a_y": height - classify.A_SHARE / 100 * height,
         "b_y": height - classify.B_SHARE / 100 * height,
+        "labels": [
+            ("A", a_share / 2 * width),
+            ("B", (a_share + b_share) / 2 * width),
+            ("C", (1 + b_share) / 2 * width),
+        ],
         "ticks": [(i / 10 * width, height - i / 10 * height, i * 10) for i in range(11)],
     }
 
