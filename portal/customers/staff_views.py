@@ -71,6 +71,7 @@ def _render_detail(customer: User, note_form: forms.NoteForm, status_code: int =
     db = get_session()
     now = utcnow()
     requests_page = paginate(db, picture.requests_of(customer.id), request.args.get("page", 1, type=int), 50)
+    notes = picture.notes_of(db, customer.id)
     return render_template(
         "customers/detail.html",
         customer=customer,
@@ -79,14 +80,10 @@ def _render_detail(customer: User, note_form: forms.NoteForm, status_code: int =
         sla={r.id: picture.sla_result(r, now) for r in requests_page.items},
         value=picture.value_of(db, customer.id),
         segments=picture.segment_names(db, customer, now),
-        notes=picture.notes_of(db, customer.id),
+        notes=notes,
         note_form=note_form,
         delete_form=EmptyForm(formdata=None),
-        can_delete={
-            n.id
-            for n in picture.notes_of(db, customer.id)
-            if access.allows(current_user, access.Action.EDIT, n)
-        },
+        can_delete={n.id for n in notes if access.allows(current_user, access.Action.EDIT, n)},
         reads=picture.reads_before_last_request(db, customer.id),
     ), status_code
 
