@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.customers.value_sources import check_spec, combined
@@ -99,11 +99,11 @@ def begin(
 def _upsert_values(
     session: Session, run: ClassificationRun, first_id: int, last_id: int, now: datetime
 ) -> None:
-    """Two join-free statements, so the plan stays an index walk whatever the table statistics say:
-    every customer of the batch gets a row with value 0, then the summed sources overwrite it."""
-    customers = select(User.id, literal(0), literal(run.id), literal(now)).where(
-        User.role == Role.CUSTOMER, User.id.between(first_id, last_id)
-    )
+    """One INSERT … ON CONFLICT per batch: each customer's summed sources (correlated index lookups);
+    a row whose value did not change is not rewritten (cheap re-runs from cron)."""
+    customers = select(
+        User.id, combined(run.source, run.window_start, User.id), literal(run.id), literal(now)
+    ).where(User.role == Role.CUSTOMER, User.id.between(first_id, last_id))
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -114,20 +114,13 @@ def _upsert_values(
     statement = statement.on_conflict_do_update(
         index_elements=[CustomerValue.user_id],
         set_={
-            "value_cents": 0,
+            "value_cents": statement.excluded.value_cents,
             "run_id": statement.excluded.run_id,
             "computed_at": statement.excluded.computed_at,
         },
+        where=CustomerValue.value_cents != statement.excluded.value_cents,
     )
     session.execute(statement)
-    rows = combined(run.source, run.window_start, first_id, last_id).subquery()
-    totals = select(rows.c.user_id, func.sum(rows.c.cents).label("cents")).group_by(rows.c.user_id).subquery()
-    session.execute(
-        update(CustomerValue)
-        .where(CustomerValue.user_id == totals.c.user_id)
-        .values(value_cents=totals.c.cents)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def thresholds(session: Session) -> Thresholds:
@@ -187,10 +180,15 @@ def step(session: Session, run: ClassificationRun, batch_size: int, owner: str, 
         return max(moved, 1)
     if run.phase == "classes":
         first, last = run.last_user_id + 1, run.last_user_id + batch_size
+        expression = class_expression(run.a_min_cents, run.b_min_cents)
         session.execute(
             update(CustomerValue)
-            .where(CustomerValue.user_id.between(first, last))
-            .values(customer_class=class_expression(run.a_min_cents, run.b_min_cents))
+            .where(
+                CustomerValue.user_id.between(first, last),
+                # only rows whose class changes are written (NULL: not classified yet)
+                or_(CustomerValue.customer_class.is_(None), CustomerValue.customer_class != expression),
+            )
+            .values(customer_class=expression)
             .execution_options(synchronize_session=False)
         )
         moved = min(last, run.max_user_id) - run.last_user_id

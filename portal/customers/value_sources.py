@@ -1,10 +1,11 @@
-"""Where a customer's value comes from: pluggable sources that each give one SQL aggregate per customer.
+"""Where a customer's value comes from: pluggable sources, each one SQL expression per customer.
 
-A source is a callable `(window_start, first_id, last_id) -> Select` returning rows
-`(user_id, cents)` for the users whose id is in `first_id..last_id` (the classifier works in
-batches of ids, so each source filters on its own user column and stays on its index; a user may
-appear several times: the classifier sums them). Register more with `register_source(name, fn)`
-from a plugin or the app factory, and pick them with PORTAL_CUSTOMER_VALUE_SOURCE ("a+b" sums).
+A source is a callable `(window_start, user_id) -> scalar SQL expression` giving the cents one
+customer is worth, correlated to the `user_id` column of the classifier's query (a `SELECT
+coalesce(sum(...), 0) ... WHERE <table>.user_id = user_id`). Correlated per customer, each source
+is an index lookup per row, so the plan stays the same whatever the table statistics say.
+Register more with `register_source(name, fn)` from a plugin or the app factory, and pick them
+with PORTAL_CUSTOMER_VALUE_SOURCE ("a+b" adds them up).
 """
 
 from __future__ import annotations
@@ -12,31 +13,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import Select, func, select, union_all
+from sqlalchemy import ColumnElement, func, select
 
 from portal.models import CustomerProduct, OrderTotal, Product
 
-ValueSource = Callable[[date, int, int], Select]
+ValueSource = Callable[[date, ColumnElement], ColumnElement]
 
 
-def registered_products(window_start: date, first_id: int, last_id: int) -> Select:
-    """The list price of each product a customer registered as bought inside the window."""
+def registered_products(window_start: date, user_id: ColumnElement) -> ColumnElement:
+    """The list price of each product the customer registered as bought inside the window."""
     return (
-        select(CustomerProduct.user_id.label("user_id"), func.sum(Product.price_cents).label("cents"))
-        .join(Product, Product.id == CustomerProduct.product_id)
-        .where(
-            CustomerProduct.purchased_on >= window_start, CustomerProduct.user_id.between(first_id, last_id)
-        )
-        .group_by(CustomerProduct.user_id)
+        select(func.coalesce(func.sum(Product.price_cents), 0))
+        .join(CustomerProduct, Product.id == CustomerProduct.product_id)
+        .where(CustomerProduct.user_id == user_id, CustomerProduct.purchased_on >= window_start)
+        .scalar_subquery()
     )
 
 
-def erp_orders(window_start: date, first_id: int, last_id: int) -> Select:
+def erp_orders(window_start: date, user_id: ColumnElement) -> ColumnElement:
     """Order totals imported from the ERP (goods and purchased services) inside the window."""
     return (
-        select(OrderTotal.user_id.label("user_id"), func.sum(OrderTotal.total_cents).label("cents"))
-        .where(OrderTotal.ordered_on >= window_start, OrderTotal.user_id.between(first_id, last_id))
-        .group_by(OrderTotal.user_id)
+        select(func.coalesce(func.sum(OrderTotal.total_cents), 0))
+        .where(OrderTotal.user_id == user_id, OrderTotal.ordered_on >= window_start)
+        .scalar_subquery()
     )
 
 
@@ -63,7 +62,10 @@ def check_spec(spec: str) -> list[str]:
     return names
 
 
-def combined(spec: str, window_start: date, first_id: int, last_id: int):
-    """Rows (user_id, cents) of every source named in `spec` for users first_id..last_id, not yet summed."""
-    parts = [_SOURCES[name](window_start, first_id, last_id) for name in check_spec(spec)]
-    return parts[0] if len(parts) == 1 else union_all(*parts)
+def combined(spec: str, window_start: date, user_id: ColumnElement) -> ColumnElement:
+    """The sum of every source named in `spec` for the customer `user_id`."""
+    parts = [_SOURCES[name](window_start, user_id) for name in check_spec(spec)]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
