@@ -41,6 +41,7 @@ UPLOAD_ENDPOINTS = frozenset(
         "marketing.offer_import",  # OFFERS.json import
         "marketing.blocklist_import",  # blocklist import
         "account_products.index",  # a registered product's receipt
+        "customers.import_orders",  # an ERP export of order totals (CSV)
     }
 )
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -47,6 +55,11 @@ class SegmentForm(FlaskForm):
         validate_choice=False,
     )
     active_days = IntegerField(_l("Active in the last … days (login or request)"), validators=[Optional()])
+
+
+class OrderImportForm(FlaskForm):
+    orders = FileField(_l("CSV file (email, order_ref, total, ordered_on)"))
+    partial = BooleanField(_l("Import the good rows even if some rows are bad"))
 
 
 class ProductSettingsForm(FlaskForm):

@@ -213,3 +213,51 @@ def class_sla():
         classes=list(CustomerClass),
         priorities=list(Priority),
     )
+
+
+#: The largest order CSV accepted on the web page (the CLI takes any size).
+ORDER_CSV_MAX_BYTES = 20_000_000
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_orders():
+    """Admins upload an ERP export of order totals; bad rows are listed with their lines."""
+    if not access.allows(current_user, access.Action.ADMINISTER):
+        abort(403)
+    from portal.customers.orders import import_orders as run_import
+
+    db = get_session()
+    form = forms.OrderImportForm()
+    report, error = None, None
+    if form.validate_on_submit():
+        upload = form.orders.data
+        data = upload.read(ORDER_CSV_MAX_BYTES + 1) if upload and upload.filename else b""
+        try:
+            if not data:
+                raise ValueError(_("Choose a CSV file."))
+            if len(data) > ORDER_CSV_MAX_BYTES:
+                raise ValueError(_("The file is larger than %(mb)s MB.", mb=ORDER_CSV_MAX_BYTES // 1_000_000))
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            error = _("The file is not UTF-8 text.")
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            report = run_import(
+                db, text.splitlines(keepends=True), date.today(), partial=bool(form.partial.data)
+            )
+            if report.written:
+                audit.record(
+                    db,
+                    "orders_imported",
+                    actor=current_user,
+                    created=report.created,
+                    updated=report.updated,
+                    bad_rows=len(report.errors),
+                )
+                db.commit()
+            else:
+                db.rollback()
+    return render_template("customers/import.html", form=form, report=report, error=error), (
+        400 if error or (report and report.errors and not report.written) else 200
+    )

@@ -130,3 +130,35 @@ def test_cli_reports_lines_and_exits_2_or_imports_with_partial(app, db, tmp_path
     assert count(db) == 2
     path.write_bytes(b"email,order_ref,total,ordered_on\n\xff\xfe\n")
     assert runner.invoke(args=["customers", "import-orders", str(path)]).exit_code == 1  # not UTF-8
+
+
+def upload(client, text: str, partial: bool = False):
+    import io
+
+    from tests.conftest import csrf_token
+
+    data = {
+        "csrf_token": csrf_token(client, "/staff/customers/import"),
+        "orders": (io.BytesIO(text.encode()), "o.csv"),
+    }
+    if partial:
+        data["partial"] = "y"
+    return client.post("/staff/customers/import", data=data, content_type="multipart/form-data")
+
+
+def test_admins_import_on_the_web_page_with_the_same_rules(app, db, users, client_as):
+    text = good_and_bad(app, db)
+    admin = client_as("admin")
+    refused = upload(admin, text)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Nothing was imported: 6 rows are bad." in page
+    assert "<td>3</td><td>no customer account with the email" in page.replace("&#39;", "'")
+    assert count(db) == 0
+    partial = upload(admin, text, partial=True)
+    assert partial.status_code == 200 and "2 orders imported, 0 updated." in partial.get_data(as_text=True)
+    assert count(db) == 2
+    from portal.models import AuditLog
+
+    assert db.scalar(select(AuditLog).where(AuditLog.action == "orders_imported")).details["created"] == 2
+    assert client_as("agent").get("/staff/customers/import").status_code == 403
+    assert client_as("customer").get("/staff/customers/import").status_code == 404
