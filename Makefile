@@ -46,6 +46,7 @@ bench: install  ## linker, search and dashboard (1M requests, needs PostgreSQL) 
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/kb_diff_bench.py
 	$(BIN)/python benchmarks/insights_bench.py
+	$(BIN)/python benchmarks/classify_bench.py
 
 loadtest: install  ## bounded load test with PostgreSQL/Redis outages on its own servers (not part of `make test`)
 	$(BIN)/python benchmarks/loadtest.py

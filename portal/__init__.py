@@ -111,6 +111,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
+    from portal.customers import account_views, catalog_views, segment_views
+    from portal.customers import staff_views as customer_staff_views
     from portal.insights.views import bp as insights_bp
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
@@ -139,6 +141,10 @@ def _register_blueprints(app: Flask) -> None:
         webhooks_bp,
         privacy_bp,
         insights_bp,
+        customer_staff_views.bp,
+        account_views.bp,
+        segment_views.bp,
+        catalog_views.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

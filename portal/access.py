@@ -41,6 +41,8 @@ class Action(enum.StrEnum):
     MARKETING = "marketing"  # offers, blocklists, link review, reports
     ADMINISTER = "administer"  # users, catalogue, SLA, audit log, mailboxes
     INSIGHTS = "insights"  # the service dashboard (agents: their team's figures; admins: all)
+    CUSTOMERS = "customers"  # the customer directory and each customer's whole picture (staff)
+    SEGMENTS = "segments"  # define customer segments (marketers and admins)
 
     # objects
     VIEW = "view"  # see the object at all (404 otherwise)
@@ -48,6 +50,7 @@ class Action(enum.StrEnum):
     HANDLE = "handle"  # staff work on a request (status, assignee, replies, internal notes)
     EDIT = "edit"  # change a staff-owned object (offer, canned response, article)
     REVIEW = "review"  # approve or send back (article revisions, link suggestions)
+    INSPECT = "inspect"  # staff see a customer's whole picture (products, requests, notes, class)
 
 
 def _is_admin(user: User) -> bool:
@@ -62,6 +65,8 @@ def _area_rules() -> dict[Action, Callable[[User], bool]]:
         Action.MARKETING: lambda u: u.has_role(Role.MARKETER),
         Action.ADMINISTER: _is_admin,
         Action.INSIGHTS: lambda u: u.has_role(Role.AGENT),
+        Action.CUSTOMERS: lambda u: u.has_role(Role.AGENT),
+        Action.SEGMENTS: lambda u: u.has_role(Role.MARKETER),
     }
 
 
@@ -90,7 +95,27 @@ def _object_rule(user: User, action: Action, obj: Any) -> bool:
             return staff
         return False
     if isinstance(obj, User):
+        if action == Action.INSPECT:
+            return obj.role == Role.CUSTOMER and user.has_role(Role.AGENT)
         return _is_admin(user) or (action == Action.VIEW and obj.id == user.id)
+    return _customer_rule(user, action, obj)
+
+
+def _customer_rule(user: User, action: Action, obj: Any) -> bool:
+    """Registered products (owner; staff see them) and notes about customers (staff; author or admin edit)."""
+    from portal.models import CustomerNote, CustomerProduct
+
+    if isinstance(obj, CustomerProduct):
+        owner = obj.user_id == user.id
+        if action == Action.VIEW:
+            return owner or user.has_role(Role.AGENT)
+        return action == Action.EDIT and owner
+    if isinstance(obj, CustomerNote):
+        if action == Action.VIEW:
+            return user.has_role(Role.AGENT)
+        return action == Action.EDIT and (
+            _is_admin(user) or (user.role == Role.AGENT and obj.author_id == user.id)
+        )
     return _kb_rule(user, action, obj)
 
 

@@ -30,6 +30,9 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(webhooks_group)
     app.cli.add_command(privacy_group)
+    from portal.customers.cli import customers_group
+
+    app.cli.add_command(customers_group)
 
 
 @click.group("db", help="Database schema migrations.")

@@ -137,6 +137,9 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REPLY_RATE_LIMIT": _env("PORTAL_REPLY_RATE_LIMIT", "10 per minute;200 per day"),
         "STAFF_RATE_LIMIT": _env("PORTAL_STAFF_RATE_LIMIT", "30 per minute;2000 per day"),
         "OFFER_SUPPRESSION_DAYS": int(_env("PORTAL_OFFER_SUPPRESSION_DAYS", "14")),
+        # customer classification: value sources joined with "+", and the window they sum over
+        "CUSTOMER_VALUE_SOURCE": _env("PORTAL_CUSTOMER_VALUE_SOURCE", "products+orders"),
+        "CUSTOMER_VALUE_WINDOW_DAYS": int(_env("PORTAL_CUSTOMER_VALUE_WINDOW_DAYS", "730")),
         "ANONYMOUS_OFFER_LINKS": _env("PORTAL_ANONYMOUS_OFFER_LINKS", "0") == "1",
         "KB_FOUR_EYES": _env("PORTAL_KB_FOUR_EYES", "0") == "1",
         "WEBHOOK_TIMEOUT": float(_env("PORTAL_WEBHOOK_TIMEOUT", "5")),

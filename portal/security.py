@@ -41,6 +41,8 @@ UPLOAD_ENDPOINTS = frozenset(
         "staff_requests.new_on_behalf",  # a request an agent opens for a customer, with files
         "marketing.offer_import",  # OFFERS.json import
         "marketing.blocklist_import",  # blocklist import
+        "account_products.index",  # a registered product's receipt
+        "customers.import_orders",  # an ERP export of order totals (CSV)
     }
 )
 

@@ -170,6 +170,10 @@ def seed_demo_data(session: Session, config: dict[str, Any], *, if_empty: bool =
     session.commit()
     _seed_offers_and_links(session, config)
     session.commit()
+    from portal.customers.demo import seed_customer_demo
+
+    seed_customer_demo(session, config)
+    session.commit()
     lines = [
         f"Demo data ready: {len(categories)} categories, {len(products)} products, "
         f"{request_count} new service requests, {len(kb_report.created)} new articles."

@@ -57,6 +57,9 @@ CUSTOMER_VIEWS = "portal/requests/customer_views.py"
 STAFF_VIEWS = "portal/requests/staff_views.py"
 KB_STAFF_VIEWS = "portal/kb/staff_views.py"
 MARKETING_VIEWS = "portal/marketing/views.py"
+CUSTOMER_PICTURE = "tests/integration/test_customers_picture.py"
+CUSTOMER_REGISTRY = "tests/integration/test_customers_registry.py"
+CUSTOMER_CLASSIFY = "tests/integration/test_customers_classify.py"
 
 
 @dataclass(frozen=True)
@@ -581,6 +584,91 @@ MUTATIONS: tuple[Mutation, ...] = (
         "    if endpoint in UPLOAD_ENDPOINTS:\n",
         "    if True:\n",
         (AUTH_HARDENING + "::test_large_bodies_are_refused_outside_upload_endpoints",),
+    ),
+    # --- customers (issue 14): the picture, the registry, classification, imports, segments ---
+    Mutation(
+        "customers: anyone logged in sees the customer directory",
+        ACCESS,
+        "Action.CUSTOMERS: lambda u: u.has_role(Role.AGENT)",
+        "Action.CUSTOMERS: lambda u: True",
+        (CUSTOMER_PICTURE,),
+    ),
+    Mutation(
+        "customers: staff accounts have a customer picture too",
+        ACCESS,
+        "return obj.role == Role.CUSTOMER and user.has_role(Role.AGENT)",
+        "return user.has_role(Role.AGENT)",
+        (CUSTOMER_PICTURE,),
+    ),
+    Mutation(
+        "customers: anyone sees a registered product and its receipt",
+        ACCESS,
+        "return owner or user.has_role(Role.AGENT)\n",
+        "return True\n",
+        (CUSTOMER_REGISTRY,),
+    ),
+    Mutation(
+        "customers: any agent deletes another agent's note",
+        ACCESS,
+        "_is_admin(user) or (user.role == Role.AGENT and obj.author_id == user.id)",
+        "user.has_role(Role.AGENT)",
+        (CUSTOMER_PICTURE,),
+    ),
+    Mutation(
+        "customers: serial patterns match anywhere instead of whole",
+        "portal/customers/registry.py",
+        "re.fullmatch(product.serial_pattern, serial)",
+        "re.search(product.serial_pattern, serial)",
+        (CUSTOMER_REGISTRY,),
+    ),
+    Mutation(
+        "customers: nested quantifiers are accepted in serial patterns",
+        "portal/customers/registry.py",
+        '                raise ValueError("a repeated part may not contain another repetition")',
+        "                pass",
+        (CUSTOMER_REGISTRY,),
+    ),
+    Mutation(
+        "customers: receipts skip the attachment checks",
+        "portal/customers/registry.py",
+        '            raise FieldError(exc.message, "receipt") from exc',
+        "            receipt = None",
+        (CUSTOMER_REGISTRY,),
+    ),
+    Mutation(
+        "customers: an import with bad rows writes the good ones without --partial",
+        "portal/customers/orders.py",
+        "    if errors and not partial:\n        return report",
+        "    if False:\n        return report",
+        ("tests/integration/test_customers_orders.py",),
+    ),
+    Mutation(
+        "customers: the customer crossing the 80 % line falls out of A",
+        "portal/customers/classify.py",
+        "running.c.ahead * 100 < total * share",
+        "running.c.ahead * 100 <= total * share",
+        (CUSTOMER_CLASSIFY,),
+    ),
+    Mutation(
+        "customers: a second job takes a live lease",
+        "portal/customers/classify.py",
+        "| (ClassificationRun.lease_until < now),",
+        "| (ClassificationRun.lease_until.is_not(None)),",
+        (CUSTOMER_CLASSIFY,),
+    ),
+    Mutation(
+        "customers: A customers get the general SLA targets",
+        "portal/customers/sla_policy.py",
+        "    return None if policy is None else (policy.first_response_minutes, policy.resolution_minutes)",
+        "    return None",
+        (CUSTOMER_CLASSIFY,),
+    ),
+    Mutation(
+        "customers: offers ignore rule segments",
+        "portal/marketing/linking.py",
+        "not viewer_segments(viewer) & set(offer.segments)",
+        "viewer.segment not in offer.segments",
+        ("tests/integration/test_customers_segments.py",),
     ),
     Mutation(
         "requests: attachments download under their original name",

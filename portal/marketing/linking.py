@@ -3,6 +3,7 @@ revisions, and which approved links a given reader may see."""
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from linker import Linker, Policy
 from linker.html import insert_links, parse_html
 from linker.result import Link
 from portal.cache import cache
+from portal.customers import segments
 from portal.models import (
     BlockTerm,
     LinkSuggestion,
@@ -165,6 +167,7 @@ def visible_suggestions(
             return []
         suppressed = suppressed_product_kinds(session, viewer, config["OFFER_SUPPRESSION_DAYS"])
     today = date.today()
+    viewer_segments = functools.cache(lambda user: segments.names_for(session, user, utcnow()))
     shown = []
     for suggestion in session.scalars(
         select(LinkSuggestion)
@@ -177,7 +180,7 @@ def visible_suggestions(
         offer = suggestion.offer
         if not offer.is_live(today) or (offer.product_kind and offer.product_kind in suppressed):
             continue
-        if viewer is not None and offer.segments and viewer.segment not in offer.segments:
+        if viewer is not None and offer.segments and not viewer_segments(viewer) & set(offer.segments):
             continue
         if any(s.offer_id == offer.id for s in shown):
             continue

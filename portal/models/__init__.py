@@ -6,6 +6,16 @@ from portal.models.api import ApiToken, IdempotencyKey
 from portal.models.audit import AuditLog
 from portal.models.calendars import Calendar, Holiday
 from portal.models.catalog import Category, CustomerProduct, Product
+from portal.models.customer import (
+    ArticleRead,
+    ClassificationRun,
+    ClassSlaPolicy,
+    CustomerClass,
+    CustomerNote,
+    CustomerValue,
+    OrderTotal,
+    Segment,
+)
 from portal.models.insights import SearchLog
 from portal.models.mail import InboundMail, InboundOutcome, MailBounce, Mailbox, MailSecurity, QuarantinedMail
 from portal.models.mailout import AgentMailPreference, CategoryWatch, PortalSetting
@@ -34,6 +44,14 @@ __all__ = [
     "PortalSetting",
     "ApiToken",
     "IdempotencyKey",
+    "ArticleRead",
+    "ClassificationRun",
+    "ClassSlaPolicy",
+    "CustomerClass",
+    "CustomerNote",
+    "CustomerValue",
+    "OrderTotal",
+    "Segment",
     "BlockTerm",
     "LinkEvent",
     "LinkSuggestion",

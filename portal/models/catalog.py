@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base
@@ -22,6 +22,12 @@ class Product(Base):
     kind: Mapped[str] = mapped_column(String(60))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     category: Mapped[Category | None] = relationship()
+    #: Months of manufacturer's warranty from the purchase date.
+    warranty_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
+    #: List price in cents: the default value source of the customer classification.
+    price_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: A regular expression every serial number of this product must match whole ('' = any).
+    serial_pattern: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class CustomerProduct(Base):
@@ -33,6 +39,11 @@ class CustomerProduct(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
-    serial_number: Mapped[str] = mapped_column(String(60), default="")
+    serial_number: Mapped[str] = mapped_column(String(60), default="", index=True)
     purchased_on: Mapped[date | None] = mapped_column(Date)
+    registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The purchase receipt: shown name, random stored name, sniffed content type (all None without one).
+    receipt_name: Mapped[str | None] = mapped_column(String(255))
+    receipt_stored_name: Mapped[str | None] = mapped_column(String(64))
+    receipt_content_type: Mapped[str | None] = mapped_column(String(100))
     product: Mapped[Product] = relationship()

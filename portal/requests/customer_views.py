@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -25,12 +26,12 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.errors import FieldError
 from portal import access
+from portal.customers import registry
 from portal.db import get_session
 from portal.mailout import outbox
 from portal.models import (
     Attachment,
     Category,
-    CustomerProduct,
     DeflectionEvent,
     Priority,
     Product,
@@ -61,11 +62,11 @@ def limits() -> services.Limits:
 def _fill_choices(form: forms.NewRequestForm, db: Session) -> None:
     categories = db.scalars(select(Category).order_by(Category.name)).all()
     form.category.choices = [("", _("— choose —"))] + [(c.slug, c.name) for c in categories]
-    owned = db.scalars(select(CustomerProduct).where(CustomerProduct.user_id == current_user.id)).all()
+    owned = registry.owned_products(db, current_user.id)
     catalog = db.scalars(select(Product).order_by(Product.name)).all()
     form.product.choices = (
         [("", _("— not about a product —"))]
-        + [(f"own:{o.id}", _("Mine: %(name)s", name=o.product.name)) for o in owned]
+        + [(f"own:{o.id}", registry.choice_label(o, date.today())) for o in owned]
         + [(f"catalog:{p.id}", p.name) for p in catalog]
     )
     allowed = priorities.customer_priorities(db, current_app.config)

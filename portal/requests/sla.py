@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from portal.customers.sla_policy import class_targets
 from portal.models import Calendar, Priority, RequestEvent, ServiceRequest, SlaPolicy
 from portal.models.requests import OPEN_STATUSES
 from portal.requests.business_time import Schedule, add_business_minutes
@@ -49,7 +50,7 @@ def due_after(start: datetime, minutes: int, schedule: Schedule | None) -> datet
 
 def set_due_times(session: Session, request: ServiceRequest, start: datetime) -> None:
     """Compute the request's due times from `start` and its priority."""
-    first, resolution = targets(session, request.priority)
+    first, resolution = class_targets(session, request) or targets(session, request.priority)
     schedule = schedule_for(session, request.priority)
     if request.first_responded_at is None:
         request.first_response_due = due_after(start, first, schedule)

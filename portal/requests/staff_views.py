@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -15,10 +16,11 @@ from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
 from portal import access, audit
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm
+from portal.customers import picture
 from portal.db import get_session
 from portal.mail import external_url
 from portal.mailout import outbox, preferences
-from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, ServiceRequest, User
+from portal.models import CannedResponse, Category, RequestStatus, ServiceRequest, User
 from portal.pagination import paginate
 from portal.requests import canned as canned_responses
 from portal.requests import forms, notifications, on_behalf, queue, saved_views, services, staff_forms, tags
@@ -110,7 +112,7 @@ def _render_detail(
         .order_by(ServiceRequest.created_at.desc())
         .limit(10)
     ).all()
-    owned = db.scalars(select(CustomerProduct).where(CustomerProduct.user_id == found.customer_id)).all()
+    owned = picture.owned_with_warranty(db, found.customer_id, date.today())
     canned_id = access.valid_id(request.args.get("canned", ""))
     if canned_id and request.method == "GET":
         chosen = next((c for c in canned if c.id == canned_id), None)
@@ -125,6 +127,7 @@ def _render_detail(
         canned=canned,
         others=others,
         owned=owned,
+        customer_value=picture.value_of(db, found.customer_id),
         conflict=conflict,
         filled={c.id: canned_responses.fill_placeholders(c.body, found, current_user) for c in canned},
         overdue=is_overdue(found, utcnow()),

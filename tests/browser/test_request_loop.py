@@ -40,7 +40,10 @@ def test_customer_raises_agent_resolves_customer_rates(
     customer.goto("/requests/new")
     customer.get_by_label("Subject").fill("Water under my washer")
     customer.get_by_label("Describe the problem").fill("A puddle appears after every wash.")
-    customer.get_by_label("Product").select_option(label="Mine: AquaClean washer")
+    serial = f"SN-{users['customer'].id}"  # registered products come first, with their warranty state
+    customer.get_by_label("Product").select_option(
+        label=f"Mine: AquaClean washer ({serial}), warranty unknown"
+    )
     customer.get_by_label("Attachments").set_input_files(str(photo))
     customer.get_by_role("button", name="Send the request").click()
     customer.wait_for_url(re.compile(r"/requests/SR-"))
