@@ -25,10 +25,11 @@ from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
 from portal import access
 from portal.mail_ids import referenced_request
-from portal.mail_in import loops
+from portal.mail_in import announce, loops
 from portal.mail_in.attachments import OVERFLOW_NAME, accept_files, attach, overflow_file
 from portal.mail_in.guests import guest_customer
 from portal.mail_in.parse import MailParseError, ParsedMail, parse_mail
+from portal.mailout import outbox
 from portal.models import (
     InboundMail,
     InboundOutcome,
@@ -185,7 +186,9 @@ def _reply(
     session: Session, customer: User, request: ServiceRequest, mail: ParsedMail, limits: services.Limits
 ) -> RequestMessage:
     body, uploads = _content(mail.reply_text, mail.files, limits)
-    message = services.customer_reply(session, customer, request, body, limits.message_max_chars)
+    message = services.customer_reply(
+        session, customer, request, body, limits.message_max_chars, reopen_days=limits.reopen_days
+    )
     message.channel = "email"
     message.mail_message_id = mail.message_id
     attach(message.request, customer, uploads, limits)
@@ -261,10 +264,12 @@ def _store(
         else:
             _log(session, mail, InboundOutcome.REPLY, mailbox, message.request)
             session.flush()
+            announce.reply(session, config, request, message)
             return IngestResult(InboundOutcome.REPLY.value, message.request.reference)
     created = _new_request(session, customer, mail, mailbox, limits)
     _log(session, mail, InboundOutcome.REQUEST, mailbox, created)
     session.flush()
+    announce.new_request(session, config, created, guest)
     return IngestResult(InboundOutcome.REQUEST.value, created.reference, guest.id if guest else None)
 
 
@@ -297,6 +302,7 @@ def process(
     try:
         result = ingest(session, raw, config, mailbox)
         session.commit()
+        outbox.dispatch(session)
         return result
     except IntegrityError:
         session.rollback()
