@@ -200,6 +200,10 @@ def ingest(
     session: Session, raw: bytes, config: Mapping[str, Any], mailbox: Mailbox | None = None
 ) -> IngestResult:
     """Take one message in (the caller commits). Bad mail is quarantined, never raised at the caller."""
+    if len(raw) > config["MAIL_MAX_BYTES"]:  # kept whole, but never parsed: size is a cost of its own
+        reason = f"The message is larger than {config['MAIL_MAX_BYTES'] // 1_000_000} MB."
+        quarantine(session, raw, reason, config, mailbox)
+        return IngestResult(InboundOutcome.QUARANTINED.value, detail=reason)
     try:
         mail = parse_mail(raw)
     except MailParseError as exc:
@@ -324,9 +328,11 @@ def process(
 
 
 def _try_parse(raw: bytes) -> ParsedMail | None:
+    """The parsed message for the quarantine's list, or None: this runs on the failure path and
+    must not raise again (that would stop the fetch and leave the message blocking every run)."""
     try:
         return parse_mail(raw)
-    except MailParseError:
+    except Exception:
         return None
 
 

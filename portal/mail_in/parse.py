@@ -27,6 +27,9 @@ FATAL_DEFECTS = (
 #: Charsets we try, in order, when a part declares none (or a wrong one) and is not UTF-8.
 FALLBACK_CHARSETS = ("windows-1250", "iso-8859-2", "koi8-r", "windows-1251")
 MESSAGE_ID_MAX = 255
+#: Hostile shapes (a bomb of nested or countless parts) are quarantined before anything walks them.
+MAX_DEPTH = 25
+MAX_PARTS = 500
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 
 
@@ -194,6 +197,22 @@ def _default_name(part: Message) -> str:
     return f"{stem}.{subtype}"
 
 
+def _shape_reason(message: Message) -> str | None:
+    """Why the MIME tree is too deep or too wide to read (walked without recursion), else None."""
+    stack, parts = [(message, 0)], 0
+    while stack:
+        part, depth = stack.pop()
+        parts += 1
+        if depth > MAX_DEPTH:
+            return f"MIME parts nested deeper than {MAX_DEPTH} levels."
+        if parts > MAX_PARTS:
+            return f"More than {MAX_PARTS} MIME parts."
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):
+            stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))
+    return None
+
+
 def _defect_reason(message: Message) -> str | None:
     for part in message.walk():
         for defect in getattr(part, "defects", []):
@@ -210,7 +229,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
         message = email.message_from_bytes(raw, policy=email.policy.default)
     except Exception as exc:  # the parser is lenient; anything it still raises is a broken message
         raise MailParseError(f"Unreadable message: {type(exc).__name__}: {exc}") from exc
-    reason = _defect_reason(message)
+    reason = _shape_reason(message) or _defect_reason(message)
     if reason:
         raise MailParseError(reason)
     name, address = parseaddr(_header(message, "From"))
