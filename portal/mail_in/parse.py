@@ -107,11 +107,9 @@ def decode_text(data: bytes, charset: str | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if (
-            (charset and _is_utf8_name(charset))
-            or _valid_utf8_share(data) > 0.5
-            or exc.start > len(data) // 2
-        ):
+        # mostly valid UTF-8 with a few stray bytes; a "utf-8" label alone proves nothing (mislabelled
+        # koi8-r or windows-1250 text is common and would otherwise come out as mojibake)
+        if _valid_utf8_share(data) > 0.5 or exc.start > len(data) // 2:
             return data.decode("utf-8", errors=_stray_bytes_handler(data))
     return _guess_legacy(data)
 
@@ -149,7 +147,22 @@ def _header(message: Message | None, name: str) -> str:
     except (ValueError, TypeError, IndexError, LookupError):
         raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
         value = raw[0] if raw else None
-    return " ".join(str(value).split()) if value is not None else ""
+    if value is None:
+        return ""
+    text = str(value)
+    if "\ufffd" in text:  # raw 8-bit bytes in the header (no RFC 2047): read them like a body
+        text = _raw_header(message, name) or text
+    return " ".join(text.split())
+
+
+def _raw_header(message: Message, name: str) -> str:
+    """The first `name` header's undecoded source, read as legacy-charset text ('' when absent)."""
+    for key, source in message.raw_items():
+        if key.lower() == name.lower() and isinstance(source, str):
+            data = source.encode("ascii", errors="surrogateescape")
+            if any(b >= 0x80 for b in data):
+                return decode_text(data, None)
+    return ""
 
 
 def _message_id(message: Message, raw: bytes) -> str:
@@ -232,7 +245,10 @@ def parse_mail(raw: bytes) -> ParsedMail:
     reason = _shape_reason(message) or _defect_reason(message)
     if reason:
         raise MailParseError(reason)
-    name, address = parseaddr(_header(message, "From"))
+    try:
+        name, address = parseaddr(_header(message, "From"))
+    except (ValueError, TypeError, IndexError, LookupError) as exc:  # e.g. an encoded CR/LF in the name
+        raise MailParseError(f"Unreadable sender (From): {type(exc).__name__}: {exc}") from exc
     if "@" not in address:
         raise MailParseError("The message has no sender address (From).")
     try:

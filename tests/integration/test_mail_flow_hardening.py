@@ -66,6 +66,17 @@ def test_hostile_mime_goes_to_quarantine_and_the_fetch_goes_on(app, db, users, i
     assert imap_account.all_seen()
 
 
+def test_a_sender_name_hiding_a_line_break_is_quarantined_not_raised(app, db, users):
+    from portal.db import get_session
+    from portal.mail_in.ingest import process
+
+    raw = b"From: =?utf-8?q?Jan=0D=0ABcc:_x@evil.example?= <a@example.org>\r\nSubject: x\r\n\r\nhi\r\n"
+    with app.app_context():
+        result = process(get_session(), raw, app.config)
+    assert result.outcome == "quarantined" and "sender" in result.detail
+    assert all_requests(db) == []
+
+
 def test_mail_over_the_size_limit_is_kept_whole_in_quarantine_unread(app, db, users):
     from portal.db import get_session
     from portal.mail_in.ingest import process, quarantine_folder
