@@ -26,7 +26,7 @@ from knowledge_base.errors import FieldError
 from portal import access
 from portal.mail_ids import referenced_request
 from portal.mail_in import announce, loops
-from portal.mail_in.attachments import OVERFLOW_NAME, accept_files, attach, overflow_file
+from portal.mail_in.attachments import OVERFLOW_NAME, accept_files, overflow_file
 from portal.mail_in.guests import guest_customer
 from portal.mail_in.parse import MailParseError, ParsedMail, parse_mail
 from portal.mailout import outbox
@@ -187,12 +187,17 @@ def _reply(
 ) -> RequestMessage:
     body, uploads = _content(mail.reply_text, mail.files, limits)
     message = services.customer_reply(
-        session, customer, request, body, limits.message_max_chars, reopen_days=limits.reopen_days
+        session,
+        customer,
+        request,
+        body,
+        limits.message_max_chars,
+        uploads=uploads,  # filed with the reply, not with the request's first message
+        limits=limits,
+        reopen_days=limits.reopen_days,
+        channel="email",
+        mail_message_id=mail.message_id,
     )
-    message.channel = "email"
-    message.mail_message_id = mail.message_id
-    attach(message.request, customer, uploads, limits)
-    message.request.updated_at = utcnow()
     return message
 
 

@@ -23,7 +23,7 @@ from portal.mail_ids import reference_from_message_id
 from portal.models import RequestStatus, ServiceRequest, User
 from tests.conftest import AuthActions, csrf_token
 from tests.integration.kb_helpers import publish_article
-from tests.integration.mail_builders import mail
+from tests.integration.mail_builders import PNG, mail
 from tests.integration.mail_fixtures import dovecot_server, imap_account  # noqa: F401 (fixtures)
 from tests.integration.mailout_helpers import text_of
 from tests.integration.requests_helpers import catalog, handling_form, submit
@@ -35,7 +35,7 @@ MANUAL = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\ntrailer<<>>\n%%EOF\n"
 CHANNEL_RE = re.compile(r'<span class="message__channel">([^<]+)</span>')
 
 
-def reply_from_mail_client(received, body: str, sender: str = GUEST) -> bytes:
+def reply_from_mail_client(received, body: str, sender: str = GUEST, photo: bytes | None = None) -> bytes:
     """The customer's answer as a mail client writes it: the whole mail quoted under "On … wrote:"."""
     answer = EmailMessage()
     answer["From"] = f"Jan Novak <{sender}>"
@@ -47,6 +47,8 @@ def reply_from_mail_client(received, body: str, sender: str = GUEST) -> bytes:
     answer["References"] = " ".join(filter(None, [received["References"], received["Message-ID"]]))
     quoted = "\n".join("> " + line if line else ">" for line in text_of(received).splitlines())
     answer.set_content(f"{body}\n\nOn {received['Date']}, {received['From']} wrote:\n{quoted}\n")
+    if photo is not None:
+        answer.add_attachment(photo, maintype="image", subtype="png", filename="filter.png")
     return answer.as_bytes()
 
 
@@ -129,7 +131,9 @@ def test_a_stranger_mails_support_and_the_whole_thread_reads_cleanly_on_both_sid
     assert attached.get_filename() == "manual.pdf" and attached.get_content() == MANUAL
 
     # the customer answers from their mail client, quoting everything
-    support.deliver(reply_from_mail_client(answer, "Thank you, the filter was blocked. It spins now!"))
+    support.deliver(
+        reply_from_mail_client(answer, "Thank you, the filter was blocked. It spins now!", photo=PNG)
+    )
     [report] = fetch(app)
     assert report.counts() == {"reply": 1}
     request = reload(db, request.reference)
@@ -137,6 +141,8 @@ def test_a_stranger_mails_support_and_the_whole_thread_reads_cleanly_on_both_sid
     last = request.messages[-1]
     assert last.body == "Thank you, the filter was blocked. It spins now!"
     assert last.channel == "email" and last.author_id == guest.id
+    [photo] = last.attachments  # filed with the reply it came with
+    assert photo.original_name == "filter.png" and photo.content_type == "image/png"
 
     # both sides read one clean thread and see every message's channel
     staff_page = agent.get(f"/staff/requests/{request.reference}").get_data(as_text=True)
@@ -153,7 +159,7 @@ def test_a_stranger_mails_support_and_the_whole_thread_reads_cleanly_on_both_sid
         assert "wrote:" not in page and "&gt; " not in page
         assert CHANNEL_RE.findall(page) == ["via the portal", "by email"]  # the replies
         assert page.count("by email") == 2  # and the request itself
-        assert "manual.pdf" in page
+        assert "manual.pdf" in page and "filter.png" in page
 
 
 def test_a_mail_reply_within_the_reopen_window_reopens_the_request(
