@@ -27,7 +27,7 @@ from portal import access
 from portal.mail_ids import referenced_request
 from portal.mail_in import announce, loops
 from portal.mail_in.attachments import OVERFLOW_NAME, accept_files, overflow_file
-from portal.mail_in.guests import guest_customer
+from portal.mail_in.guests import TooManyGuests, guest_customer
 from portal.mail_in.parse import MailParseError, ParsedMail, parse_mail
 from portal.mailout import outbox
 from portal.models import (
@@ -260,6 +260,9 @@ def _store(
         customer, guest = guest_customer(session, mail, config)
     except FieldError as exc:
         return _hold(session, raw, mail, config, mailbox, f"Sender address refused: {exc.message}")
+    except TooManyGuests:
+        reason = "Rate limit: too many new senders in an hour (PORTAL_MAIL_GUESTS_MAX_PER_HOUR)."
+        return _hold(session, raw, mail, config, mailbox, reason)
     if customer.is_staff:
         return _hold(session, raw, mail, config, mailbox, "Mail from a staff account: answer in the portal.")
     if not customer.is_active:

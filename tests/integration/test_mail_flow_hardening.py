@@ -104,3 +104,23 @@ def test_a_message_that_breaks_the_parser_itself_is_still_quarantined(app, db, u
         result = ingest.process(get_session(), mail(), app.config)
     assert result.outcome == "quarantined" and "RecursionError" in result.detail
     assert db.scalar(select(QuarantinedMail)) is not None
+
+
+def test_new_guests_from_mail_are_capped_per_hour_so_forged_senders_cannot_spam(
+    app, db, users, imap_account, mail_to_smtp
+):
+    app.config["MAIL_GUESTS_MAX_PER_HOUR"] = 2
+    add_mailbox(db, imap_account)
+    for n in range(3):
+        imap_account.deliver(mail(sender=f"stranger{n}@example.org"))
+    imap_account.deliver(mail())  # a known customer is not a new guest
+
+    [report] = fetch(app)
+
+    assert [r.outcome for r in report.results] == ["request", "request", "quarantined", "request"]
+    assert "too many new senders" in report.results[2].detail
+    assert sorted(m["To"] for m in mail_to_smtp.messages) == [
+        "customer@example.com",
+        "stranger0@example.org",
+        "stranger1@example.org",
+    ]
