@@ -45,6 +45,7 @@ from portal.requests import services
 
 log = logging.getLogger("portal.mail_in")
 _SUBJECT_REFERENCE = re.compile(r"\[(SR-\d{4}-\d{6})\]", re.IGNORECASE)
+_PLUS_REFERENCE = re.compile(r"\+(SR-\d{4}-\d{6})@", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(
     r"^\s*((re|fw|fwd|aw|wg|odp|pd|sv|vs|ответ|отв|пересл)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
 )
@@ -145,6 +146,9 @@ def _answered_request(session: Session, mail: ParsedMail, secret: str) -> Servic
     if reference is None:
         found = _SUBJECT_REFERENCE.search(mail.subject)
         reference = found.group(1).upper() if found else None
+    if reference is None:  # Reply-To support+SR-…@ (PORTAL_SUPPORT_PLUS_ADDRESS) kept by the client
+        addressed = (_PLUS_REFERENCE.search(r) for r in mail.recipients)
+        reference = next((m.group(1).upper() for m in addressed if m), None)
     if reference is None:
         return None
     return session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))

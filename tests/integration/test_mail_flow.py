@@ -172,6 +172,9 @@ def test_a_mail_reply_within_the_reopen_window_reopens_the_request(
     )
     assert reload(db, request.reference).status == RequestStatus.RESOLVED
     resolved_mail = messages_to(mail_to_smtp, GUEST)[-1]
+    stored = reload(db, request.reference)
+    stored.assignee_id = users["agent"].id
+    db.commit()
 
     support.deliver(reply_from_mail_client(resolved_mail, "Sorry, it stopped spinning again."))
     [report] = fetch(app)
@@ -179,6 +182,8 @@ def test_a_mail_reply_within_the_reopen_window_reopens_the_request(
     assert report.counts() == {"reply": 1}
     request = reload(db, request.reference)
     assert request.status == RequestStatus.OPEN and request.resolved_at is None
+    [told] = messages_to(mail_to_smtp, "agent@example.com")  # the assignee hears of the mailed reply
+    assert "stopped spinning again" in text_of(told)
     assert request.messages[-1].body == "Sorry, it stopped spinning again."
     assert db.scalar(select(ServiceRequest).where(ServiceRequest.id != request.id)) is None
 
@@ -208,3 +213,15 @@ def test_a_mail_reply_after_the_reopen_window_starts_a_new_linked_request(
     # the customer is told of the new request, threaded on its own reference
     follow_up_ack = messages_to(mail_to_smtp, GUEST)[-1]
     assert f"[{new.reference}]" in follow_up_ack["Subject"]
+
+
+def test_a_reply_that_lost_subject_and_headers_still_threads_by_the_plus_address(
+    app, db, users, support, mail_to_smtp
+):
+    app.config["SUPPORT_PLUS_ADDRESS"] = True
+    request, ack = first_request_by_mail(app, db, support, mail_to_smtp)
+    assert f"+{request.reference}@" in ack["Reply-To"]
+    support.deliver(mail(sender=GUEST, to=ack["Reply-To"], subject="the photo", body="Here it is.\n"))
+    [report] = fetch(app)
+    assert report.counts() == {"reply": 1}
+    assert reload(db, request.reference).messages[-1].body == "Here it is."
