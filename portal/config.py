@@ -128,6 +128,8 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "REOPEN_DAYS": int(_env("PORTAL_REOPEN_DAYS", "14")),
         "MESSAGE_MAX_CHARS": int(_env("PORTAL_MESSAGE_MAX_CHARS", "20000")),
         "MAIL_SENDER_MAX_PER_HOUR": _int_setting("PORTAL_MAIL_SENDER_MAX_PER_HOUR", "30"),
+        "MAIL_GUESTS_MAX_PER_HOUR": _int_setting("PORTAL_MAIL_GUESTS_MAX_PER_HOUR", "100"),
+        "MAIL_MAX_BYTES": max(_int_setting("PORTAL_MAIL_MAX_MB", "50"), 1) * 1_000_000,
         "MAIL_POLL_SECONDS": max(_int_setting("PORTAL_MAIL_POLL_SECONDS", "60"), 10),
         "MAIL_GUEST_LINK_DAYS": max(_int_setting("PORTAL_MAIL_GUEST_LINK_DAYS", "7"), 1),
         "MAIL_IMAP_CA_FILE": _env("PORTAL_MAIL_IMAP_CA_FILE"),

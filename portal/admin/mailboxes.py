@@ -17,9 +17,9 @@ from portal.admin.views import bp
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.mail_in import mailboxes as services
-from portal.mail_in.commands import welcome_guests
 from portal.mail_in.fetch import MailboxError, check_connection
 from portal.mail_in.ingest import quarantine_folder
+from portal.mailout import outbox
 from portal.models import Category, MailBounce, Mailbox, MailSecurity, Priority, QuarantinedMail
 from portal.pagination import paginate
 from portal.requests.workflow import PRIORITY_LABELS
@@ -183,7 +183,7 @@ def quarantine_retry(record_id: int):
     if EmptyForm().validate_on_submit():
         result = services.retry_quarantined(db, current_user, record, current_app.config)
         db.commit()
-        welcome_guests(current_app._get_current_object(), [result])
+        outbox.dispatch(db)
         if result.outcome in ("request", "reply"):
             flash(_("The message was taken in: %(reference)s.", reference=result.reference), "success")
         elif result.outcome == "duplicate":

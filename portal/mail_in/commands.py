@@ -5,25 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 
 from portal.db import get_session
 from portal.mail_in.fetch import fetch_all
-from portal.mail_in.ingest import IngestResult, process
+from portal.mail_in.ingest import process
 from portal.models import Mailbox
-
-
-def welcome_guests(app: Flask, results: list[IngestResult]) -> None:
-    """Send the set-password mail to every guest customer these results created (after their commit)."""
-    from portal.mail_in.mailing import send_guest_mail
-
-    for result in results:
-        if result.guest_user_id and result.reference:
-            with app.test_request_context("/", base_url=app.config["BASE_URL"]):
-                try:
-                    send_guest_mail(result.guest_user_id, result.reference)
-                except Exception:  # the request is stored; the guest can still ask for a reset link
-                    app.logger.exception("Could not mail guest %s", result.guest_user_id)
 
 
 def fetch_command(mailbox: str | None) -> int:
@@ -34,7 +21,6 @@ def fetch_command(mailbox: str | None) -> int:
         raise click.ClickException(f"No mailbox named {mailbox!r}.")
     failed = False
     for report in reports:
-        welcome_guests(app, report.results)
         counts = (
             ", ".join(f"{n} {outcome}" for outcome, n in sorted(report.counts().items())) or "no new mail"
         )
@@ -63,6 +49,5 @@ def ingest_command(mailbox: str | None) -> int:
     except Exception as exc:  # not even the quarantine could be written: let the MTA retry
         click.echo(f"temporary failure: {type(exc).__name__}: {exc}", err=True)
         return 75
-    welcome_guests(app, [result])
     click.echo(" ".join(p for p in (result.outcome, result.reference or "", result.detail) if p))
     return 0

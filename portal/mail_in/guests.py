@@ -5,14 +5,24 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from knowledge_base.db import utcnow
 from portal import audit
 from portal.auth.services import create_user, find_user_by_email, normalise_email
 from portal.mail_in.parse import ParsedMail
-from portal.models import Role, User
+from portal.models import AuditLog, Role, User
+
+GUEST_CREATED = "user.guest_created"
+
+
+class TooManyGuests(Exception):
+    """More new guests were made from mail in the last hour than PORTAL_MAIL_GUESTS_MAX_PER_HOUR."""
+
 
 _POLISH = re.compile(r"[ąęłńśźżĄĘŁŃŚŹŻ]")
 _CZECH = re.compile(r"[ěščřžůťďňĚŠČŘŽŮŤĎŇ]")
@@ -35,12 +45,19 @@ def guest_customer(session: Session, mail: ParsedMail, config: Mapping[str, Any]
     """The sender's account, and the same account again when it was created just now (else None).
 
     A guest gets an unusable random password and an unconfirmed address: the mailed set-password
-    link proves the mailbox and lets them in. Raises FieldError for an address we refuse.
+    link proves the mailbox and lets them in. Raises FieldError for an address we refuse,
+    TooManyGuests past the hourly cap (PORTAL_MAIL_GUESTS_MAX_PER_HOUR).
     """
     email = normalise_email(mail.sender)
     user = find_user_by_email(session, email)
     if user is not None:
         return user, None
+    since = utcnow() - timedelta(hours=1)
+    made = session.scalar(
+        select(func.count(AuditLog.id)).where(AuditLog.action == GUEST_CREATED, AuditLog.created_at >= since)
+    )
+    if (made or 0) >= config["MAIL_GUESTS_MAX_PER_HOUR"]:
+        raise TooManyGuests()
     name = (mail.sender_name or email.split("@", 1)[0]).strip()[:120] or email
     user = create_user(
         session,
@@ -52,5 +69,5 @@ def guest_customer(session: Session, mail: ParsedMail, config: Mapping[str, Any]
         confirmed=False,
         locale=guess_locale(mail, tuple(config.get("SUPPORTED_LOCALES") or ())),
     )
-    audit.record(session, "user.guest_created", target=email, via="email")
+    audit.record(session, GUEST_CREATED, target=email, via="email")
     return user, user

@@ -25,10 +25,11 @@ from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
 from portal import access
 from portal.mail_ids import referenced_request
-from portal.mail_in import loops
-from portal.mail_in.attachments import OVERFLOW_NAME, accept_files, attach, overflow_file
-from portal.mail_in.guests import guest_customer
+from portal.mail_in import announce, loops
+from portal.mail_in.attachments import OVERFLOW_NAME, accept_files, overflow_file
+from portal.mail_in.guests import TooManyGuests, guest_customer
 from portal.mail_in.parse import MailParseError, ParsedMail, parse_mail
+from portal.mailout import outbox
 from portal.models import (
     InboundMail,
     InboundOutcome,
@@ -44,6 +45,7 @@ from portal.requests import services
 
 log = logging.getLogger("portal.mail_in")
 _SUBJECT_REFERENCE = re.compile(r"\[(SR-\d{4}-\d{6})\]", re.IGNORECASE)
+_PLUS_REFERENCE = re.compile(r"\+(SR-\d{4}-\d{6})@", re.IGNORECASE)
 _REPLY_PREFIX = re.compile(
     r"^\s*((re|fw|fwd|aw|wg|odp|pd|sv|vs|ответ|отв|пересл)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE
 )
@@ -144,6 +146,9 @@ def _answered_request(session: Session, mail: ParsedMail, secret: str) -> Servic
     if reference is None:
         found = _SUBJECT_REFERENCE.search(mail.subject)
         reference = found.group(1).upper() if found else None
+    if reference is None:  # Reply-To support+SR-…@ (PORTAL_SUPPORT_PLUS_ADDRESS) kept by the client
+        addressed = (_PLUS_REFERENCE.search(r) for r in mail.recipients)
+        reference = next((m.group(1).upper() for m in addressed if m), None)
     if reference is None:
         return None
     return session.scalar(select(ServiceRequest).where(ServiceRequest.reference == reference))
@@ -185,11 +190,18 @@ def _reply(
     session: Session, customer: User, request: ServiceRequest, mail: ParsedMail, limits: services.Limits
 ) -> RequestMessage:
     body, uploads = _content(mail.reply_text, mail.files, limits)
-    message = services.customer_reply(session, customer, request, body, limits.message_max_chars)
-    message.channel = "email"
-    message.mail_message_id = mail.message_id
-    attach(message.request, customer, uploads, limits)
-    message.request.updated_at = utcnow()
+    message = services.customer_reply(
+        session,
+        customer,
+        request,
+        body,
+        limits.message_max_chars,
+        uploads=uploads,  # filed with the reply, not with the request's first message
+        limits=limits,
+        reopen_days=limits.reopen_days,
+        channel="email",
+        mail_message_id=mail.message_id,
+    )
     return message
 
 
@@ -197,6 +209,10 @@ def ingest(
     session: Session, raw: bytes, config: Mapping[str, Any], mailbox: Mailbox | None = None
 ) -> IngestResult:
     """Take one message in (the caller commits). Bad mail is quarantined, never raised at the caller."""
+    if len(raw) > config["MAIL_MAX_BYTES"]:  # kept whole, but never parsed: size is a cost of its own
+        reason = f"The message is larger than {config['MAIL_MAX_BYTES'] // 1_000_000} MB."
+        quarantine(session, raw, reason, config, mailbox)
+        return IngestResult(InboundOutcome.QUARANTINED.value, detail=reason)
     try:
         mail = parse_mail(raw)
     except MailParseError as exc:
@@ -248,6 +264,9 @@ def _store(
         customer, guest = guest_customer(session, mail, config)
     except FieldError as exc:
         return _hold(session, raw, mail, config, mailbox, f"Sender address refused: {exc.message}")
+    except TooManyGuests:
+        reason = "Rate limit: too many new senders in an hour (PORTAL_MAIL_GUESTS_MAX_PER_HOUR)."
+        return _hold(session, raw, mail, config, mailbox, reason)
     if customer.is_staff:
         return _hold(session, raw, mail, config, mailbox, "Mail from a staff account: answer in the portal.")
     if not customer.is_active:
@@ -261,10 +280,12 @@ def _store(
         else:
             _log(session, mail, InboundOutcome.REPLY, mailbox, message.request)
             session.flush()
+            announce.reply(session, config, request, message)
             return IngestResult(InboundOutcome.REPLY.value, message.request.reference)
     created = _new_request(session, customer, mail, mailbox, limits)
     _log(session, mail, InboundOutcome.REQUEST, mailbox, created)
     session.flush()
+    announce.new_request(session, config, created, guest)
     return IngestResult(InboundOutcome.REQUEST.value, created.reference, guest.id if guest else None)
 
 
@@ -297,6 +318,7 @@ def process(
     try:
         result = ingest(session, raw, config, mailbox)
         session.commit()
+        outbox.dispatch(session)
         return result
     except IntegrityError:
         session.rollback()
@@ -318,9 +340,11 @@ def process(
 
 
 def _try_parse(raw: bytes) -> ParsedMail | None:
+    """The parsed message for the quarantine's list, or None: this runs on the failure path and
+    must not raise again (that would stop the fetch and leave the message blocking every run)."""
     try:
         return parse_mail(raw)
-    except MailParseError:
+    except Exception:
         return None
 
 

@@ -27,6 +27,9 @@ FATAL_DEFECTS = (
 #: Charsets we try, in order, when a part declares none (or a wrong one) and is not UTF-8.
 FALLBACK_CHARSETS = ("windows-1250", "iso-8859-2", "koi8-r", "windows-1251")
 MESSAGE_ID_MAX = 255
+#: Hostile shapes (a bomb of nested or countless parts) are quarantined before anything walks them.
+MAX_DEPTH = 25
+MAX_PARTS = 500
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 
 
@@ -104,11 +107,9 @@ def decode_text(data: bytes, charset: str | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if (
-            (charset and _is_utf8_name(charset))
-            or _valid_utf8_share(data) > 0.5
-            or exc.start > len(data) // 2
-        ):
+        # mostly valid UTF-8 with a few stray bytes; a "utf-8" label alone proves nothing (mislabelled
+        # koi8-r or windows-1250 text is common and would otherwise come out as mojibake)
+        if _valid_utf8_share(data) > 0.5 or exc.start > len(data) // 2:
             return data.decode("utf-8", errors=_stray_bytes_handler(data))
     return _guess_legacy(data)
 
@@ -146,7 +147,22 @@ def _header(message: Message | None, name: str) -> str:
     except (ValueError, TypeError, IndexError, LookupError):
         raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
         value = raw[0] if raw else None
-    return " ".join(str(value).split()) if value is not None else ""
+    if value is None:
+        return ""
+    text = str(value)
+    if "\ufffd" in text:  # raw 8-bit bytes in the header (no RFC 2047): read them like a body
+        text = _raw_header(message, name) or text
+    return " ".join(text.split())
+
+
+def _raw_header(message: Message, name: str) -> str:
+    """The first `name` header's undecoded source, read as legacy-charset text ('' when absent)."""
+    for key, source in message.raw_items():
+        if key.lower() == name.lower() and isinstance(source, str):
+            data = source.encode("ascii", errors="surrogateescape")
+            if any(b >= 0x80 for b in data):
+                return decode_text(data, None)
+    return ""
 
 
 def _message_id(message: Message, raw: bytes) -> str:
@@ -194,6 +210,22 @@ def _default_name(part: Message) -> str:
     return f"{stem}.{subtype}"
 
 
+def _shape_reason(message: Message) -> str | None:
+    """Why the MIME tree is too deep or too wide to read (walked without recursion), else None."""
+    stack, parts = [(message, 0)], 0
+    while stack:
+        part, depth = stack.pop()
+        parts += 1
+        if depth > MAX_DEPTH:
+            return f"MIME parts nested deeper than {MAX_DEPTH} levels."
+        if parts > MAX_PARTS:
+            return f"More than {MAX_PARTS} MIME parts."
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):
+            stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))
+    return None
+
+
 def _defect_reason(message: Message) -> str | None:
     for part in message.walk():
         for defect in getattr(part, "defects", []):
@@ -210,10 +242,13 @@ def parse_mail(raw: bytes) -> ParsedMail:
         message = email.message_from_bytes(raw, policy=email.policy.default)
     except Exception as exc:  # the parser is lenient; anything it still raises is a broken message
         raise MailParseError(f"Unreadable message: {type(exc).__name__}: {exc}") from exc
-    reason = _defect_reason(message)
+    reason = _shape_reason(message) or _defect_reason(message)
     if reason:
         raise MailParseError(reason)
-    name, address = parseaddr(_header(message, "From"))
+    try:
+        name, address = parseaddr(_header(message, "From"))
+    except (ValueError, TypeError, IndexError, LookupError) as exc:  # e.g. an encoded CR/LF in the name
+        raise MailParseError(f"Unreadable sender (From): {type(exc).__name__}: {exc}") from exc
     if "@" not in address:
         raise MailParseError("The message has no sender address (From).")
     try:

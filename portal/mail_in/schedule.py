@@ -22,7 +22,6 @@ def fetch_job() -> int:
     number of inbound messages handled."""
     from portal import create_app
     from portal.db import get_session
-    from portal.mail_in.commands import welcome_guests
     from portal.mail_in.fetch import fetch_all
     from portal.mailout import outbox
 
@@ -30,8 +29,6 @@ def fetch_job() -> int:
     try:
         with app.app_context():
             reports = fetch_all(get_session(), app.config)
-            for report in reports:
-                welcome_guests(app, report.results)
             outbox.flush(get_session(), app.config)
             return sum(len(r.results) for r in reports)
     finally:

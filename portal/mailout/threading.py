@@ -25,8 +25,11 @@ REFERENCES_MAX = 10
 
 
 def tagged_subject(reference: str, text: str) -> str:
-    """`[SR-2026-000123] text` (the reference is what inbound mail is matched by)."""
-    return f"[{reference}] {text}"
+    """`[SR-2026-000123] text` on one line (the reference is what inbound mail is matched by).
+
+    Line breaks in a subject would make the mail library refuse the header (and the save with it).
+    """
+    return f"[{reference}] {' '.join(text.split())}"
 
 
 def reply_to(config: Mapping[str, Any], reference: str) -> str:

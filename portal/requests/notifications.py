@@ -95,7 +95,10 @@ def _staff_link(request: ServiceRequest) -> str:
 
 
 def new_request_announced(
-    session: Session, request: ServiceRequest, password_link: str | None = None
+    session: Session,
+    request: ServiceRequest,
+    password_link: str | None = None,
+    template: str = "request_acknowledged",
 ) -> None:
     """Queue the customer's acknowledgement (with suggested articles) and the watching agents' mails.
 
@@ -105,14 +108,21 @@ def new_request_announced(
 
     locale = request.customer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     articles = search_service.suggest(request.subject, locale, limit=ACK_SUGGESTIONS)
-    request_acknowledged(session, request, articles, password_link=password_link)
+    request_acknowledged(session, request, articles, password_link=password_link, template=template)
     watchers_told_of_new_request(session, request)
 
 
 def request_acknowledged(
-    session: Session, request: ServiceRequest, articles: list | None = None, password_link: str | None = None
+    session: Session,
+    request: ServiceRequest,
+    articles: list | None = None,
+    password_link: str | None = None,
+    template: str = "request_acknowledged",
 ) -> None:
-    """The customer learns their request arrived, with up to three articles that may answer it."""
+    """The customer learns their request arrived, with up to three articles that may answer it.
+
+    `template` "guest_welcome" is the acknowledgement of a guest made from their mail.
+    """
     if not request.customer.notify_by_email and password_link is None:
         return
     suggestions = [
@@ -122,12 +132,13 @@ def request_acknowledged(
     _queue(
         session,
         request.customer,
-        "request_acknowledged",
+        template,
         _l("We received your request: %(subject)s", subject=request.subject),
         request,
         _customer_link(request),
         articles=suggestions,
         password_link=password_link,
+        days=current_app.config["MAIL_GUEST_LINK_DAYS"],
     )
 
 

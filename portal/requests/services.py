@@ -133,7 +133,7 @@ def _resolve_product(
 
 
 def _validate_text(data: NewRequest, max_chars: int) -> tuple[str, str]:
-    subject, description = data.subject.strip(), data.description.strip()
+    subject, description = " ".join(data.subject.split()), data.description.strip()  # a subject is one line
     if not subject:
         raise FieldError(_l("Tell us in a few words what the request is about."), field="subject")
     if len(subject) > SUBJECT_MAX:

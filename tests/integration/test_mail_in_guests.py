@@ -18,14 +18,10 @@ NEW_PASSWORD = "a-long-guest-password-42"
 
 def fetch_and_welcome(app):
     from portal.db import get_session
-    from portal.mail_in.commands import welcome_guests
     from portal.mail_in.fetch import fetch_all
 
     with app.app_context():
-        reports = fetch_all(get_session(), app.config)
-        for report in reports:
-            welcome_guests(app, report.results)
-        return reports
+        return fetch_all(get_session(), app.config)
 
 
 def test_unknown_sender_becomes_a_guest_who_sets_a_password_and_sees_the_request(
@@ -72,12 +68,16 @@ def test_unknown_sender_becomes_a_guest_who_sets_a_password_and_sees_the_request
     assert page.status_code == 200 and "zmywarka cieknie od wczoraj" in page.get_data(as_text=True)
 
 
-def test_a_known_customer_gets_no_guest_mail(app, db, users, imap_account, mail_to_smtp):
+def test_a_known_customer_gets_the_acknowledgement_without_a_password_link(
+    app, db, users, imap_account, mail_to_smtp
+):
     add_mailbox(db, imap_account)
     imap_account.deliver(mail())
     fetch_and_welcome(app)
-    assert len(all_requests(db)) == 1
-    assert mail_to_smtp.messages == []
+    [request] = all_requests(db)
+    [sent] = mail_to_smtp.messages
+    assert sent["To"] == "customer@example.com" and f"[{request.reference}]" in sent["Subject"]
+    assert "/welcome/" not in sent.get_body(("plain",)).get_content()
 
 
 def test_a_staff_address_writing_in_is_held_for_an_admin(app, db, users, imap_account):

@@ -28,3 +28,11 @@ def test_backoff_grows_and_is_capped():
     waits = [backoff(n, 30) for n in range(1, 6)]
     assert waits == [timedelta(seconds=s) for s in (30, 60, 120, 240, 480)]
     assert backoff(50, 30) == MAX_BACKOFF
+
+
+def test_a_subject_is_always_one_header_line():
+    from portal.mailout.threading import tagged_subject
+
+    assert tagged_subject("SR-2026-000001", "Washer\r\nBcc: x@evil.example\n") == (
+        "[SR-2026-000001] Washer Bcc: x@evil.example"
+    )

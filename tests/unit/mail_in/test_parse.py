@@ -110,3 +110,23 @@ def test_files_keep_inline_images_and_strip_folders_from_names():
     )
     assert [u.filename for u in accepted] == ["photo.png"]
     assert len(notes) == 1 and "x.exe" in notes[0]
+
+
+def test_legacy_text_mislabelled_as_utf8_is_read_in_its_real_charset():
+    russian = "Привет, стиральная машина не работает"
+    czech = "Dobrý den, pračka se rozbila, prosím o opravu"
+    assert decode_text(russian.encode("koi8-r"), "utf-8") == russian
+    assert decode_text(czech.encode("windows-1250"), "utf-8") == czech
+
+
+def test_raw_8bit_headers_are_read_like_legacy_text():
+    raw = "From: a@example.org\r\nSubject: Стиральная машина сломалась\r\n\r\nhi\r\n".encode("koi8-r")
+    assert parse_mail(raw).subject == "Стиральная машина сломалась"
+    raw = "From: a@example.org\r\nSubject: Zażółć gęślą jaźń\r\n\r\nhi\r\n".encode("windows-1250")
+    assert parse_mail(raw).subject == "Zażółć gęślą jaźń"
+
+
+def test_a_sender_name_hiding_a_line_break_is_a_parse_error():
+    raw = b"From: =?utf-8?q?Jan=0D=0ABcc:_x@evil.example?= <a@example.org>\r\nSubject: x\r\n\r\nhi\r\n"
+    with pytest.raises(MailParseError, match="Unreadable sender"):
+        parse_mail(raw)
