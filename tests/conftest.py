@@ -95,12 +95,18 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
-    """Empty every table and the rate-limit counters after each test that used the app."""
-    yield
+    """Empty every table and the rate-limit counters after each test that used the app, and put
+    back any setting the test changed."""
     if "app" not in request.fixturenames:
+        yield
         return
     application = request.getfixturevalue("app")
+    settings = dict(application.config)
+    yield
     wait_for_deferred(application)  # no mail thread may still be writing to the tables
+    application.config.update(settings)
+    for name in set(application.config) - set(settings):
+        del application.config[name]
     with application.app_context():
         limiter.reset()
     engine = application.extensions["db_engine"]
