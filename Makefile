@@ -39,12 +39,13 @@ lint: install
 test: lint  ## the whole suite (SQLite; PostgreSQL with PORTAL_TEST_DATABASE_URL)
 	$(BIN)/pytest
 
-bench: install  ## linker and search benchmarks, CrisisLex link rates (figures printed, never asserted)
+bench: install  ## linker, search and page benchmarks, CrisisLex link rates (figures printed, never asserted)
 	$(BIN)/python benchmarks/linker_bench.py
 	$(BIN)/python benchmarks/linker_size_bench.py
 	$(BIN)/python benchmarks/crisislex_rates.py
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/kb_diff_bench.py
+	$(BIN)/python benchmarks/pages_bench.py
 
 loadtest: install  ## bounded load test with PostgreSQL/Redis outages on its own servers (not part of `make test`)
 	$(BIN)/python benchmarks/loadtest.py
