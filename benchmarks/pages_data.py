@@ -28,7 +28,15 @@ from portal import migrate
 from portal.db import get_session
 from portal.kb import search_service
 from portal.marketing import linking
-from portal.models import LinkSuggestion, Priority, RequestStatus, ServiceRequest, SuggestionState, User
+from portal.models import (
+    ArticleTag,
+    LinkSuggestion,
+    Priority,
+    RequestStatus,
+    ServiceRequest,
+    SuggestionState,
+    User,
+)
 from portal.seed import demo_articles_folder, seed_demo_data
 
 CUSTOMER = "customer@example.com"
@@ -217,6 +225,8 @@ def _add_articles(db: Session, app: Flask, count: int, rng: random.Random) -> No
 
 def _insert_articles(db: Session, rows: list[dict], slugs: dict[int, str]) -> list[SearchDocument]:
     ids = db.scalars(insert(Article).returning(Article.id, sort_by_parameter_order=True), rows).all()
+    tag_rows = [{"article_id": i, "tag": t} for i, row in zip(ids, rows, strict=True) for t in row["tags"]]
+    db.execute(insert(ArticleTag), tag_rows)
     return [
         SearchDocument(
             article_id=article_id,

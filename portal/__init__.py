@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import config, db, errors, security
+from portal import cache_events, config, db, errors, security
 from portal.extensions import babel, csrf, limiter, login_manager
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -45,6 +45,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _trust_proxies(app)
 
     db.init_app(app)
+    cache_events.init_app(app)
+    from portal.kb import tags
+
+    tags.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     _init_extensions(app)

@@ -98,6 +98,7 @@ def _clean_state(request):
     application = request.getfixturevalue("app")
     with application.app_context():
         limiter.reset()
+    application.extensions.pop("cache", None)  # cached pages must not outlive their rows
     engine = application.extensions["db_engine"]
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from knowledge_base.db import utcnow
 from knowledge_base.locales import LOCALES
@@ -172,6 +172,7 @@ def visible_suggestions(
             LinkSuggestion.revision_id == article.published_revision_id,
             LinkSuggestion.state == SuggestionState.APPROVED,
         )
+        .options(joinedload(LinkSuggestion.offer))  # one query, not one per link
         .order_by(LinkSuggestion.start)
     ):
         offer = suggestion.offer

@@ -5,6 +5,7 @@ from knowledge_base.models import Article, ArticleFeedback, ArticleRevision, Art
 from portal.models.audit import AuditLog
 from portal.models.catalog import Category, CustomerProduct, Product
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
+from portal.models.perf import ArticleTag
 from portal.models.requests import (
     Attachment,
     CannedResponse,
@@ -26,6 +27,7 @@ __all__ = [
     "OfferStatus",
     "SuggestionState",
     "Article",
+    "ArticleTag",
     "ArticleFeedback",
     "ArticleRevision",
     "ArticleStatus",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
@@ -46,6 +46,8 @@ class ServiceRequest(Base):
     """A customer's request for help, followed from creation to closure."""
 
     __tablename__ = "service_requests"
+    # a customer's list, newest first, reads one index range at any table size
+    __table_args__ = (Index("ix_service_requests_customer_id_created_at", "customer_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

@@ -14,7 +14,6 @@ from portal import access
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.models import CannedResponse, Category, CustomerProduct, RequestStatus, ServiceRequest, User
-from portal.pagination import paginate
 from portal.requests import canned as canned_responses
 from portal.requests import forms, notifications, queue, services
 from portal.requests import limits as rate_limits
@@ -32,12 +31,12 @@ def index():
     filters = queue.QueueFilters.from_args(request.args, current_user.id)
     if filters.error:
         flash(filters.error, "error")
-    page = paginate(db, queue.queue_query(filters, utcnow()), request.args.get("page", 1, type=int), 25)
+    page = queue.queue_page(db, filters, utcnow(), request.args.get("page", 1, type=int), 25)
     return render_template(
         "staff_requests/index.html",
         page=page,
         filters=filters,
-        counts=queue.status_counts(db),
+        counts=queue.cached_status_counts(db),
         categories=db.scalars(select(Category).order_by(Category.name)).all(),
         agents=_agents(),
         now=utcnow(),
