@@ -73,11 +73,13 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from portal import i18n
     from portal.access import load_user
     from portal.i18n import select_locale
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

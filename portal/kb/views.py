@@ -73,7 +73,7 @@ def article(slug: str):
         abort(404)
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
-    found.views += 1
+    reading.count_view(db, found)
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     shown = linking.visible_suggestions(db, found, viewer, current_app.config)
     events.record_impressions(db, shown)
