@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,16 +25,6 @@ def article_for_reader(session: Session, slug: str, locale: str) -> Article | No
     candidates = session.scalars(published(session).where(Article.slug == slug)).all()
     by_locale = {a.locale: a for a in candidates}
     return by_locale.get(locale) or by_locale.get(FALLBACK_LOCALE) or (candidates[0] if candidates else None)
-
-
-def count_view(session: Session, article: Article) -> None:
-    """One more view, added in SQL (concurrent views are not lost; `updated_at` stays)."""
-    session.execute(
-        update(Article)
-        .where(Article.id == article.id)
-        .values(views=Article.views + 1, updated_at=Article.updated_at)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def translations(session: Session, article: Article) -> list[Article]:

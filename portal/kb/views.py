@@ -29,7 +29,7 @@ from knowledge_base.models import Article, Category, DeflectionEvent
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.extensions import csrf, limiter
-from portal.kb import fragments, reading, search_service
+from portal.kb import fragments, reading, search_service, view_counts
 from portal.marketing import events, linking
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
@@ -73,7 +73,7 @@ def article(slug: str):
         abort(404)
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
-    reading.count_view(db, found)
+    view_counts.count_view(db, found)
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     shown = linking.visible_suggestions(db, found, viewer, current_app.config)
     events.record_impressions(db, shown)
@@ -90,7 +90,6 @@ def article(slug: str):
             "kb/article.html",
             article=found,
             parts=fragments.article_parts(db, found, shown, locale),
-            form=FeedbackForm(),
             voted=voted,
         )
     )

@@ -216,3 +216,30 @@ def test_logged_in_readers_get_no_etag(app, client_as, db, users):
     page = client_as("customer").get("/kb/a/router-tips")
     assert page.status_code == 200 and "ETag" not in page.headers
     assert page.headers["Cache-Control"] == "no-store"
+
+
+# Views are counted in memory and written now and then ----------------------------------------
+
+
+def test_anonymous_article_page_writes_nothing_until_views_are_due(app, client, db):
+    from knowledge_base.models import Article
+    from tests.integration.kb_helpers import publish_article
+    from tests.integration.perf_helpers import counting_queries
+
+    article = publish_article(app, db)
+    app.extensions.pop("kb_view_counts", None)
+    app.config["VIEW_FLUSH_SECONDS"] = 3600
+    try:
+        client.get("/kb/a/router-tips")
+        with counting_queries(app) as reading:
+            client.get("/kb/a/router-tips")
+        assert not [s for s in reading.statements if s.startswith(("UPDATE", "INSERT"))]
+        app.config["VIEW_FLUSH_SECONDS"] = 0
+        app.extensions.pop("kb_view_counts")
+        client.get("/kb/a/router-tips")  # due at once: this view is written
+        client.get("/kb/a/router-tips")
+    finally:
+        app.config["VIEW_FLUSH_SECONDS"] = 30
+        app.extensions.pop("kb_view_counts", None)
+    db.expire_all()
+    assert db.get(Article, article.id).views == 2
