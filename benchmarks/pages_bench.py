@@ -158,6 +158,7 @@ def prepare(size: str, instance: Path) -> pages_data.Seeded:
     sizes = pages_data.SMALL if size == "small" else pages_data.LARGE
     started = time.monotonic()
     seeded = pages_data.seed(app, sizes, random.Random(16))
+    IN_PROCESS[size] = cpu_per_request(app, pages_for(seeded))
     app.extensions["db_engine"].dispose()
     print(
         f"[{size}] seeded {seeded.articles} articles, {seeded.requests} requests "
@@ -166,6 +167,41 @@ def prepare(size: str, instance: Path) -> pages_data.Seeded:
         flush=True,
     )
     return seeded
+
+
+#: CPU milliseconds per request in-process (Flask test client), per size and page; "hello" too.
+IN_PROCESS: dict[str, dict[str, float]] = {}
+
+
+def cpu_per_request(app, pages: list[Page], count: int = 200) -> dict[str, float]:
+    """Process CPU time per request of each page and of hello-world, in this process.
+
+    Unlike req/s, CPU time per request hardly moves when other programs load the machine.
+    """
+    from benchmarks.hello_app import app as hello
+
+    def client_for(who: str):
+        client = app.test_client()
+        if who != "anonymous":
+            form = client.get("/login").get_data(as_text=True)
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+            email = pages_data.CUSTOMER if who == "customer" else pages_data.AGENT
+            client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+        return client
+
+    def cost(client, path: str) -> float:
+        for _ in range(10):
+            client.get(path)
+        started = time.process_time()
+        for _ in range(count):
+            client.get(path)
+        return (time.process_time() - started) / count * 1000
+
+    clients = {who: client_for(who) for who in ("customer", "agent", "anonymous")}
+    out = {"hello": cost(hello.test_client(), "/")}
+    for page in pages:
+        out[page.name] = cost(clients[page.who], page.path)
+    return out
 
 
 def pages_for(seeded: pages_data.Seeded) -> list[Page]:
@@ -239,6 +275,18 @@ def report(pages: list[Page], sizes: list[str]) -> None:
         print(line)
 
 
+def report_in_process(sizes: list[str]) -> None:
+    print()
+    print("in-process CPU ms per request (Flask test client, no HTTP server), ratio = hello / page")
+    print(f"{'page':22}" + "".join(f"{'ms ' + s:>11}{'ratio ' + s:>13}" for s in sizes))
+    for name in IN_PROCESS[sizes[0]]:
+        line = f"{name:22}"
+        for size in sizes:
+            ms = IN_PROCESS[size][name]
+            line += f"{ms:11.3f}{IN_PROCESS[size]['hello'] / ms:13.3f}"
+        print(line)
+
+
 def main() -> None:
     hello, hello_url = start_server("benchmarks.hello_app:app", {**os.environ, "PYTHONPATH": str(ROOT)})
     pages: list[Page] | None = None
@@ -248,6 +296,7 @@ def main() -> None:
     finally:
         stop(hello)
     report(pages or [], SIZES)
+    report_in_process(SIZES)
 
 
 if __name__ == "__main__":

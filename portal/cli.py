@@ -51,6 +51,16 @@ def db_downgrade(revision: str) -> None:
     migrate.downgrade(current_app, revision)
 
 
+@db_group.command("analyze")
+@with_appcontext
+def db_analyze() -> None:
+    """Refresh the planner statistics (run after bulk loads, or nightly from cron)."""
+    from portal import migrate
+
+    migrate.analyze(current_app)
+    click.echo("Planner statistics refreshed.")
+
+
 @click.group("users", help="Manage accounts.")
 def users_group() -> None:
     pass
@@ -233,9 +243,7 @@ def backup_command(dest: Path, portable: bool) -> None:
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     db = get_session()
-    audit.record(
-        db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"]
-    )
+    audit.record(db, "backup.created", target=str(dest), via="cli", format=manifest["database"]["format"])
     db.commit()
 
 

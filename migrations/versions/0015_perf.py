@@ -1,4 +1,4 @@
-"""perf: article tags as indexed rows, index on article category, a customer's requests by date
+"""perf: article tags as indexed rows, indexes for article categories and request lists, planner statistics
 
 Revision ID: 0015_perf
 Revises: 0008_channels
@@ -31,7 +31,16 @@ def upgrade() -> None:
         batch_op.create_index(
             'ix_service_requests_customer_id_created_at', ['customer_id', 'created_at'], unique=False
         )
+        batch_op.create_index(
+            'ix_service_requests_status_resolution_due', ['status', 'resolution_due'], unique=False
+        )
+        batch_op.create_index(
+            'ix_service_requests_status_created_at', ['status', 'created_at'], unique=False
+        )
     _backfill_tags()
+    # planner statistics: without them SQLite filters the queue by status and sorts every open
+    # request instead of reading the due-time index in order (117 ms against 0.3 ms at 100,000)
+    op.execute('ANALYZE')
 
 
 def _backfill_tags() -> None:
@@ -49,6 +58,8 @@ def _backfill_tags() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('service_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_service_requests_status_created_at')
+        batch_op.drop_index('ix_service_requests_status_resolution_due')
         batch_op.drop_index('ix_service_requests_customer_id_created_at')
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_articles_category_id'))

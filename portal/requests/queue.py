@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from portal.cache import cache, generation
 from portal.cache_events import REQUESTS
@@ -79,6 +79,15 @@ class QueueFilters:
         return {k: v for k, v in out.items() if v}
 
 
+#: How list pages load requests: people in one query each, long texts left in the database.
+LIST_LOADING = (
+    selectinload(ServiceRequest.customer),
+    selectinload(ServiceRequest.assignee),
+    defer(ServiceRequest.description),
+    defer(ServiceRequest.rating_comment),
+)
+
+
 def queue_query(f: QueueFilters, now: datetime) -> Select:
     """The requests matching the filters, sorted."""
     query = overdue_query(now) if f.overdue else select(ServiceRequest)
@@ -132,9 +141,7 @@ def cached_status_counts(session: Session) -> dict[str, int]:
 
 def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_page: int = 25) -> Page:
     """One page of the queue: customers and assignees loaded with it, the total from the cache."""
-    query = queue_query(f, now).options(
-        selectinload(ServiceRequest.customer), selectinload(ServiceRequest.assignee)
-    )
+    query = queue_query(f, now).options(*LIST_LOADING)
     filters = json.dumps([f.as_args(), f.me if f.assignee == "me" else 0], sort_keys=True)
     total = _cached("total:" + filters, lambda: count(session, query))
     return paginate(session, query, page, per_page, total=total)
