@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -39,6 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(resource_dir("static")),
     )
     app.config.update(settings)
+    _compile_templates_once(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
     # Ids in URLs past the INTEGER column range are 404s, not database errors.
     app.url_map.converters["int"] = BoundedIntConverter
@@ -59,6 +61,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _compile_templates_once(app: Flask) -> None:
+    """Keep compiled templates in the instance folder (workers start without compiling them).
+
+    Jinja checks each cached template against its source's checksum; templates are re-read from
+    disk only in debug mode or with TEMPLATES_AUTO_RELOAD (Flask's default: never in production).
+    """
+    folder = Path(app.instance_path) / "jinja-cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": FileSystemBytecodeCache(str(folder))}
 
 
 def _trust_proxies(app: Flask) -> None:
