@@ -8,6 +8,9 @@ seeded, the portal is started with gunicorn (2 sync workers) on a free port besi
 app, a consenting customer and an agent log in through the login form, and `wrk -t2 -c16`
 measures hello-world and each page alternately, ROUNDS times. The table shows the median req/s
 per page and size, the median of the per-round ratios page / hello-world, and large / small.
+A second table gives each page's CPU time per request in-process (Flask test client, measured
+in the seeding process) against hello-world's: on a machine shared with other work, req/s mostly
+measures the share of CPU each server gets, CPU time per request does not.
 Figures are printed, never asserted. Goals (issue #16): article >= 0.25, the list pages >= 0.15,
 large/small within 20 %.
 """
