@@ -39,7 +39,7 @@ lint: install
 test: lint  ## the whole suite (SQLite; PostgreSQL with PORTAL_TEST_DATABASE_URL)
 	$(BIN)/pytest
 
-bench: install  ## linker, search and dashboard (1M requests, needs PostgreSQL) benchmarks, CrisisLex link rates (figures printed, never asserted)
+bench: install  ## linker, search, page and dashboard (1M requests, needs PostgreSQL) benchmarks, CrisisLex link rates (figures printed, never asserted)
 	$(BIN)/python benchmarks/linker_bench.py
 	$(BIN)/python benchmarks/linker_size_bench.py
 	$(BIN)/python benchmarks/crisislex_rates.py
@@ -47,6 +47,7 @@ bench: install  ## linker, search and dashboard (1M requests, needs PostgreSQL) 
 	$(BIN)/python benchmarks/kb_diff_bench.py
 	$(BIN)/python benchmarks/insights_bench.py
 	$(BIN)/python benchmarks/classify_bench.py
+	$(BIN)/python benchmarks/pages_bench.py
 
 loadtest: install  ## bounded load test with PostgreSQL/Redis outages on its own servers (not part of `make test`)
 	$(BIN)/python benchmarks/loadtest.py

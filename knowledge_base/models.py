@@ -41,7 +41,7 @@ class Article(Base):
     slug: Mapped[str] = mapped_column(String(120), index=True)
     locale: Mapped[str] = mapped_column(String(8), default=DEFAULT_LOCALE)
     translation_key: Mapped[str] = mapped_column(String(120), index=True)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     status: Mapped[ArticleStatus] = mapped_column(
         enum_type(ArticleStatus, 20), default=ArticleStatus.DRAFT, index=True
     )

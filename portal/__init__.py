@@ -7,10 +7,11 @@ from typing import Any
 
 from apiflask import APIFlask
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import config, db, errors, security
+from portal import cache_events, config, db, errors, security
 from portal.extensions import babel, csrf, limiter, login_manager
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,12 +58,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(resource_dir("static")),
     )
     app.config.update(settings)
+    _compile_templates_once(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(PACKAGE_DIR / "translations")
     # Ids in URLs past the INTEGER column range are 404s, not database errors.
     app.url_map.converters["int"] = BoundedIntConverter
     _trust_proxies(app)
 
     db.init_app(app)
+    cache_events.init_app(app)
+    from portal.kb import tags
+
+    tags.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     _init_extensions(app)
@@ -80,6 +86,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _compile_templates_once(app: Flask) -> None:
+    """Keep compiled templates in the instance folder (workers start without compiling them).
+
+    Jinja checks each cached template against its source's checksum; templates are re-read from
+    disk only in debug mode or with TEMPLATES_AUTO_RELOAD (Flask's default: never in production).
+    """
+    folder = Path(app.instance_path) / "jinja-cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": FileSystemBytecodeCache(str(folder))}
+
+
 def _trust_proxies(app: Flask) -> None:
     """Behind PORTAL_PROXY_HOPS reverse proxies, take the client address, scheme and host they forward.
 
@@ -92,11 +109,13 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from portal import i18n
     from portal.access import load_user
     from portal.i18n import select_locale
 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

@@ -10,8 +10,10 @@ for a connection timeout each time).
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
+from collections import OrderedDict
 
 from flask import Flask, current_app
 
@@ -25,16 +27,41 @@ log = logging.getLogger("portal.cache")
 
 
 class MemoryCache:
-    def __init__(self) -> None:
-        self._items: dict[str, str] = {}
+    """A bounded in-process LRU with per-key expiry (one per app, never shared between workers)."""
+
+    def __init__(self, limit: int = MEMORY_LIMIT, clock=time.monotonic) -> None:
+        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._limit = limit
+        self._clock = clock
+        self._lock = threading.Lock()
 
     def get(self, key: str) -> str | None:
-        return self._items.get(key)
+        """The value under `key`, or None when missing or expired."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            if found[0] < self._clock():
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return found[1]
 
-    def set(self, key: str, value: str) -> None:
-        if len(self._items) >= MEMORY_LIMIT:
-            self._items.clear()
-        self._items[key] = value
+    def set(self, key: str, value: str, ttl: float = TTL_SECONDS) -> None:
+        """Store `value` for `ttl` seconds; the least recently used entry goes when full."""
+        with self._lock:
+            self._items[key] = (self._clock() + ttl, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self._limit:
+                self._items.popitem(last=False)
+
+    def delete(self, key: str) -> None:
+        """Forget `key`."""
+        with self._lock:
+            self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 class Breaker:
@@ -92,13 +119,25 @@ class RedisCache:
         self.breaker.succeeded()
         return value.decode() if value is not None else None
 
-    def set(self, key: str, value: str) -> None:
+    def set(self, key: str, value: str, ttl: float = TTL_SECONDS) -> None:
         import redis
 
         if self.breaker.down:
             return
         try:
-            self._redis.set(key, value, ex=TTL_SECONDS)
+            self._redis.set(key, value, ex=max(1, int(ttl)))
+        except redis.RedisError as exc:
+            self.breaker.failed(exc, "pages are served without the cache until it is back")
+            return
+        self.breaker.succeeded()
+
+    def delete(self, key: str) -> None:
+        import redis
+
+        if self.breaker.down:
+            return
+        try:
+            self._redis.delete(key)
         except redis.RedisError as exc:
             self.breaker.failed(exc, "pages are served without the cache until it is back")
             return
@@ -112,3 +151,24 @@ def cache(app: Flask | None = None) -> MemoryCache | RedisCache:
         url = app.config.get("REDIS_URL")
         app.extensions["cache"] = RedisCache(url) if url else MemoryCache()
     return app.extensions["cache"]
+
+
+def generation(name: str, app: Flask | None = None) -> str:
+    """The current generation of a family of cached entries (part of their keys).
+
+    `bump_generation(name)` retires every entry keyed with the old value at once. With Redis
+    every worker sees the new value; in-process each worker has its own, so entries that
+    depend on other workers' writes must also carry a short TTL.
+    """
+    store = cache(app)
+    key = f"shopkeeper:generation:{name}"
+    value = store.get(key)
+    if value is None:
+        value = secrets.token_hex(6)
+        store.set(key, value)
+    return value
+
+
+def bump_generation(name: str, app: Flask | None = None) -> None:
+    """Start a new generation of `name` (after a commit that changes what its entries show)."""
+    cache(app).set(f"shopkeeper:generation:{name}", secrets.token_hex(6))

@@ -61,6 +61,16 @@ def db_downgrade(revision: str) -> None:
     migrate.downgrade(current_app, revision)
 
 
+@db_group.command("analyze")
+@with_appcontext
+def db_analyze() -> None:
+    """Refresh the planner statistics (run after bulk loads, or nightly from cron)."""
+    from portal import migrate
+
+    migrate.analyze(current_app)
+    click.echo("Planner statistics refreshed.")
+
+
 @click.group("users", help="Manage accounts.")
 def users_group() -> None:
     pass

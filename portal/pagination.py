@@ -31,9 +31,16 @@ class Page:
         return self.page < self.pages
 
 
-def paginate(session: Session, query: Select, page: int, per_page: int = 25) -> Page:
-    """Run `query` for one page; out-of-range pages are clamped."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+def count(session: Session, query: Select) -> int:
+    """How many rows `query` matches."""
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def paginate(
+    session: Session, query: Select, page: int, per_page: int = 25, total: int | None = None
+) -> Page:
+    """Run `query` for one page; out-of-range pages are clamped. `total`: its count, if known."""
+    total = count(session, query) if total is None else total
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))

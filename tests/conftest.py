@@ -109,6 +109,7 @@ def _clean_state(request):
         del application.config[name]
     with application.app_context():
         limiter.reset()
+    application.extensions.pop("cache", None)  # cached pages must not outlive their rows
     engine = application.extensions["db_engine"]
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):

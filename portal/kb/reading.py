@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
 from knowledge_base.locales import DEFAULT_LOCALE
 from knowledge_base.models import Article, ArticleFeedback, ArticleStatus, Category, DeflectionEvent
+from portal.models import ArticleTag
 
 FALLBACK_LOCALE = DEFAULT_LOCALE
 
@@ -62,18 +63,49 @@ def category_tree(session: Session) -> list[tuple[Category, list[Category]]]:
     return [(top, [c for c in categories if c.parent_id == top.id]) for top in tops]
 
 
+def most_helpful(session: Session, locale: str, limit: int = 6) -> list[Article]:
+    """The reader's articles with the most "helpful" votes, then the most read."""
+    query = articles_for_locale(session, locale).order_by(Article.helpful_yes.desc(), Article.views.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
+def recently_updated(session: Session, locale: str, limit: int = 6) -> list[Article]:
+    """The reader's articles published last."""
+    query = articles_for_locale(session, locale).order_by(Article.published_at.desc())
+    return list(session.scalars(query.limit(limit)))
+
+
 def related(session: Session, article: Article, locale: str, limit: int = 5) -> list[Article]:
-    """Articles of the same category (or sharing a tag)."""
+    """Articles of the same category, then those sharing the most tags; two indexed queries.
+
+    Replaces a Python walk over up to 200 articles comparing tag sets (~4 ms, growing with the
+    knowledge base): the category comes from `ix_articles_category_id`, shared tags from the
+    `article_tags` rows (`ix_article_tags_tag_article_id`).
+    """
     query = articles_for_locale(session, locale).where(
         Article.id != article.id, Article.translation_key != article.translation_key
     )
-    same = list(session.scalars(query.where(Article.category_id == article.category_id).limit(limit)))
+    same: list[Article] = []
+    if article.category_id is not None:
+        same = list(
+            session.scalars(
+                query.where(Article.category_id == article.category_id).order_by(Article.id).limit(limit)
+            )
+        )
     if len(same) < limit and article.tags:
-        for other in session.scalars(query.limit(200)):
-            if other not in same and set(other.tags or []) & set(article.tags):
-                same.append(other)
-            if len(same) >= limit:
-                break
+        shared = (
+            select(ArticleTag.article_id, func.count().label("shared"))
+            .where(ArticleTag.tag.in_([str(t) for t in article.tags]))
+            .group_by(ArticleTag.article_id)
+            .subquery()
+        )
+        by_tags = (
+            query.join(shared, shared.c.article_id == Article.id)
+            .where(Article.id.not_in([a.id for a in same]) if same else true())
+            .order_by(shared.c.shared.desc(), Article.id)
+            .limit(limit - len(same))
+        )
+        same += list(session.scalars(by_tags))
     return same
 
 

@@ -7,6 +7,9 @@ database (safe to run at any time, e.g. after a crash or from cron).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -15,8 +18,12 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.models import Article, ArticleStatus
 from knowledge_base.render import plain_text
-from knowledge_base.search import SearchBackend, SearchDocument
+from knowledge_base.search import SearchBackend, SearchDocument, SearchHit, SearchPage
+from portal.cache import bump_generation, cache, generation
+from portal.cache_events import KB
 from portal.models.insights import SEARCH_LOG_MAX, SearchLog
+
+SEARCH_TTL = 300
 
 
 def backend(app: Flask | None = None) -> SearchBackend:
@@ -32,6 +39,27 @@ def backend(app: Flask | None = None) -> SearchBackend:
 
             app.extensions["kb_search"] = WhooshBackend(Path(app.config["INSTANCE_PATH"]) / "kb-index")
     return app.extensions["kb_search"]
+
+
+def cached_search(query: str, locale: str, *, category: str = "", page: int = 1) -> SearchPage:
+    """A search results page, kept until the knowledge base changes (or SEARCH_TTL seconds pass).
+
+    Replaces one index search per request: popular queries are asked again and again, and the
+    answer changes only when articles do (the `kb` cache generation).
+    """
+    key = (
+        "shopkeeper:kb:search:"
+        + hashlib.sha256(json.dumps([query, locale, category, page, generation(KB)]).encode()).hexdigest()
+    )
+    store = cache()
+    found = store.get(key)
+    if found is not None:
+        data = json.loads(found)
+        data["hits"] = [SearchHit(**hit) for hit in data["hits"]]
+        return SearchPage(**data)
+    results = backend().search(query, locale, category=category, page=page)
+    store.set(key, json.dumps(dataclasses.asdict(results)), ttl=SEARCH_TTL)
+    return results
 
 
 def document_for(article: Article) -> SearchDocument:
@@ -54,6 +82,7 @@ def sync(articles: list[Article]) -> None:
     for article in articles:
         if article.status != ArticleStatus.PUBLISHED:
             search.remove(article.id)
+    bump_generation(KB)  # results cached between the commit and this update are retired
 
 
 def reindex(session: Session, app: Flask | None = None) -> int:
@@ -63,6 +92,7 @@ def reindex(session: Session, app: Flask | None = None) -> int:
     articles = list(session.scalars(select(Article).where(Article.status == ArticleStatus.PUBLISHED)))
     for start in range(0, len(articles), 500):
         search.index([document_for(a) for a in articles[start : start + 500]])
+    bump_generation(KB, app)
     return len(articles)
 
 

@@ -7,10 +7,12 @@ import re
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -29,7 +31,7 @@ from portal.auth.forms import EmptyForm
 from portal.customers import picture
 from portal.db import get_session
 from portal.extensions import csrf, limiter
-from portal.kb import reading, search_service
+from portal.kb import fragments, reading, search_service, view_counts
 from portal.marketing import events, linking
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
@@ -48,12 +50,7 @@ def _locale() -> str:
 
 @bp.route("")
 def index():
-    db = get_session()
-    locale = _locale()
-    base = reading.articles_for_locale(db, locale)
-    helpful = db.scalars(base.order_by(Article.helpful_yes.desc(), Article.views.desc()).limit(6)).all()
-    recent = db.scalars(base.order_by(Article.published_at.desc()).limit(6)).all()
-    return render_template("kb/index.html", tree=reading.category_tree(db), helpful=helpful, recent=recent)
+    return render_template("kb/index.html", parts=fragments.kb_index_parts(get_session(), _locale()))
 
 
 @bp.route("/c/<path:slug>")
@@ -72,28 +69,46 @@ def category(slug: str):
 @bp.route("/a/<path:slug>")
 def article(slug: str):
     db = get_session()
-    found = reading.article_for_reader(db, slug[:120], _locale())
+    locale = _locale()
+    found = reading.article_for_reader(db, slug[:120], locale)
     if found is None:
         abort(404)
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
-    found.views += 1
+    view_counts.count_view(db, found)
     if current_user.is_authenticated:
         picture.record_read(db, current_user, found, utcnow())
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     shown = linking.visible_suggestions(db, found, viewer, current_app.config)
     events.record_impressions(db, shown)
     db.commit()
-    voted = session.get("kb_voted", [])
-    return render_template(
-        "kb/article.html",
-        article=found,
-        article_html=linking.render_with_links(found, shown),
-        translations=reading.translations(db, found),
-        related=reading.related(db, found, _locale()),
-        form=FeedbackForm(),
-        voted=found.id in voted,
+    voted = found.id in session.get("kb_voted", [])
+    if viewer is None and not session.get("_flashes"):
+        # Anonymous readers revalidate: the page depends only on these values (and the session's
+        # CSRF secret, which its forms carry), so an unchanged page answers 304 without rendering.
+        tag = fragments.etag(fragments.article_key(found, shown, locale), voted, session.get("csrf_token"))
+        if tag in request.if_none_match:
+            return _revalidated(Response(status=304), tag)
+    response = make_response(
+        render_template(
+            "kb/article.html",
+            article=found,
+            parts=fragments.article_parts(db, found, shown, locale),
+            voted=voted,
+        )
     )
+    if viewer is None and not session.get("_flashes"):
+        tag = fragments.etag(fragments.article_key(found, shown, locale), voted, session.get("csrf_token"))
+        return _revalidated(response, tag)
+    return response
+
+
+def _revalidated(response: Response, tag: str) -> Response:
+    """An anonymous article page: private to this browser, revalidated with its ETag every time."""
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
 
 
 def _voter() -> str:
@@ -140,18 +155,12 @@ def search():
     category = request.args.get("category", "")[:80]
     page_number = max(1, min(request.args.get("page", 1, type=int), 1000))
     results = (
-        search_service.backend().search(query, _locale(), category=category, page=page_number)
-        if query
-        else None
+        search_service.cached_search(query, _locale(), category=category, page=page_number) if query else None
     )
     db = get_session()
     if results is not None and page_number == 1:
         search_service.log_search(db, query, _locale(), results.total)
         db.commit()
-    articles = {}
-    if results:
-        ids = [hit.article_id for hit in results.hits]
-        articles = {a.id: a for a in db.scalars(select(Article).where(Article.id.in_(ids)))}
     categories = db.scalars(select(Category).order_by(Category.name)).all()
     return render_template(
         "kb/search.html",
@@ -159,7 +168,6 @@ def search():
         results=results,
         category=category,
         categories=categories,
-        articles=articles,
     )
 
 

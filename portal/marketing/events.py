@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
@@ -50,24 +50,30 @@ def visitor_key() -> str:
     return f"session:{session_key()}"
 
 
+def _event_row(suggestion: LinkSuggestion, kind: str, visitor: str) -> dict:
+    return {
+        "suggestion_id": suggestion.id,
+        "offer_id": suggestion.offer_id,
+        "article_id": suggestion.article_id,
+        "matched_text": suggestion.matched_text,
+        "kind": kind,
+        "user_id": current_user.id if current_user.is_authenticated else None,
+        "session_key": session_key(),
+        "visitor": visitor,
+    }
+
+
 def _event(suggestion: LinkSuggestion, kind: str, visitor: str) -> LinkEvent:
-    return LinkEvent(
-        suggestion_id=suggestion.id,
-        offer_id=suggestion.offer_id,
-        article_id=suggestion.article_id,
-        matched_text=suggestion.matched_text,
-        kind=kind,
-        user_id=current_user.id if current_user.is_authenticated else None,
-        session_key=session_key(),
-        visitor=visitor,
-    )
+    return LinkEvent(**_event_row(suggestion, kind, visitor))
 
 
 def record_impressions(db: Session, shown: list[LinkSuggestion]) -> None:
     """One impression per link shown to the current visitor (the caller commits)."""
+    if not shown:
+        return
     visitor = visitor_key()
-    for suggestion in shown:
-        db.add(_event(suggestion, "impression", visitor))
+    # one INSERT statement for all links, without the unit of work's per-object bookkeeping
+    db.execute(insert(LinkEvent), [_event_row(s, "impression", visitor) for s in shown])
 
 
 def _latest(db: Session, suggestion: LinkSuggestion, visitor: str, kind: str, since) -> int | None:

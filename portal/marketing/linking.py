@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from knowledge_base.db import utcnow
 from knowledge_base.locales import LOCALES
@@ -158,25 +158,26 @@ def visible_suggestions(
     """Approved links of the live revision that this reader may see (at most LINKS_PER_PAGE)."""
     if article.published_revision_id is None:
         return []
-    if viewer is None:
-        if not config["ANONYMOUS_OFFER_LINKS"]:
-            return []
-        suppressed: set[str] = set()
-    else:
-        if viewer.role == Role.CUSTOMER and not viewer.marketing_consent:
-            return []
-        suppressed = suppressed_product_kinds(session, viewer, config["OFFER_SUPPRESSION_DAYS"])
-    today = date.today()
-    viewer_segments = functools.cache(lambda user: segments.names_for(session, user, utcnow()))
-    shown = []
-    for suggestion in session.scalars(
+    if viewer is None and not config["ANONYMOUS_OFFER_LINKS"]:
+        return []
+    if viewer is not None and viewer.role == Role.CUSTOMER and not viewer.marketing_consent:
+        return []
+    approved = session.scalars(
         select(LinkSuggestion)
         .where(
             LinkSuggestion.revision_id == article.published_revision_id,
             LinkSuggestion.state == SuggestionState.APPROVED,
         )
+        .options(joinedload(LinkSuggestion.offer))  # one query, not one per link
         .order_by(LinkSuggestion.start)
-    ):
+    ).all()
+    suppressed: set[str] = set()
+    if viewer is not None and any(s.offer.product_kind for s in approved):  # most articles: no query
+        suppressed = suppressed_product_kinds(session, viewer, config["OFFER_SUPPRESSION_DAYS"])
+    today = date.today()
+    viewer_segments = functools.cache(lambda user: segments.names_for(session, user, utcnow()))
+    shown: list[LinkSuggestion] = []
+    for suggestion in approved:
         offer = suggestion.offer
         if not offer.is_live(today) or (offer.product_kind and offer.product_kind in suppressed):
             continue

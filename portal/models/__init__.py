@@ -21,6 +21,7 @@ from portal.models.mail import InboundMail, InboundOutcome, MailBounce, Mailbox,
 from portal.models.mailout import AgentMailPreference, CategoryWatch, PortalSetting
 from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
 from portal.models.outbox import OutboxMessage, OutboxState
+from portal.models.perf import ArticleTag
 from portal.models.requests import (
     Attachment,
     CannedResponse,
@@ -59,6 +60,7 @@ __all__ = [
     "OfferStatus",
     "SuggestionState",
     "Article",
+    "ArticleTag",
     "ArticleFeedback",
     "ArticleRevision",
     "ArticleStatus",

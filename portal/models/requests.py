@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
@@ -51,6 +51,13 @@ class ServiceRequest(Base):
     """A customer's request for help, followed from creation to closure."""
 
     __tablename__ = "service_requests"
+    # list pages read one index range at any table size: a customer's requests newest first,
+    # the queue filtered by one status and sorted by due time or age
+    __table_args__ = (
+        Index("ix_service_requests_customer_id_created_at", "customer_id", "created_at"),
+        Index("ix_service_requests_status_resolution_due", "status", "resolution_due"),
+        Index("ix_service_requests_status_created_at", "status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)

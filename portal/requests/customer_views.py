@@ -22,7 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from knowledge_base.errors import FieldError
 from portal import access
@@ -102,7 +102,9 @@ def index():
                 func.lower(ServiceRequest.reference).like(pattern),
             )
         )
-    query = query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+    query = query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc()).options(
+        defer(ServiceRequest.description), defer(ServiceRequest.rating_comment)
+    )
     page = paginate(db, query, request.args.get("page", 1, type=int), 20)
     return render_template(
         "requests/index.html",

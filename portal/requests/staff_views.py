@@ -9,7 +9,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from knowledge_base.db import utcnow
@@ -21,7 +20,6 @@ from portal.db import get_session
 from portal.mail import external_url
 from portal.mailout import outbox, preferences
 from portal.models import CannedResponse, Category, RequestStatus, ServiceRequest, User
-from portal.pagination import paginate
 from portal.requests import canned as canned_responses
 from portal.requests import forms, notifications, on_behalf, queue, saved_views, services, staff_forms, tags
 from portal.requests import limits as rate_limits
@@ -40,8 +38,7 @@ def index():
     filters = queue.QueueFilters.from_args(request.args, current_user.id)
     if filters.error:
         flash(filters.error, "error")
-    rows = queue.queue_query(filters, utcnow()).options(selectinload(ServiceRequest.tags))
-    page = paginate(db, rows, request.args.get("page", 1, type=int), 25)
+    page = queue.queue_page(db, filters, utcnow(), request.args.get("page", 1, type=int), 25)
     args = filters.as_args()
     return render_template(
         "staff_requests/index.html",
@@ -56,7 +53,7 @@ def index():
         priorities=PRIORITY_LABELS,
         page=page,
         filters=filters,
-        counts=queue.status_counts(db),
+        counts=queue.cached_status_counts(db),
         categories=db.scalars(select(Category).order_by(Category.name)).all(),
         agents=_agents(),
         now=utcnow(),

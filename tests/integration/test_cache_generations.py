@@ -1,0 +1,53 @@
+"""Commits that change what cached pages show start a new cache generation; reading does not."""
+
+from sqlalchemy import select
+
+from knowledge_base.models import Article
+from portal.cache import generation
+from portal.cache_events import KB, REQUESTS
+from portal.models import ArticleTag
+from tests.integration.kb_helpers import publish_article
+from tests.integration.perf_helpers import add_requests
+
+
+def _generations(app) -> tuple[str, str]:
+    with app.app_context():
+        return generation(KB), generation(REQUESTS)
+
+
+def test_editing_an_article_starts_a_new_kb_generation_but_counting_views_does_not(app, client, db):
+    article = publish_article(app, db)
+    kb, requests = _generations(app)
+    client.get("/kb/a/router-tips")  # one more view
+    article.helpful_yes += 1
+    db.commit()
+    assert _generations(app) == (kb, requests)
+    article.title = "Router tips, revised"
+    db.commit()
+    assert _generations(app)[0] != kb and _generations(app)[1] == requests
+
+
+def test_a_new_request_starts_a_new_requests_generation(app, db, users):
+    kb, requests = _generations(app)
+    add_requests(db, [users["customer"]], start=0)
+    assert _generations(app)[0] == kb and _generations(app)[1] != requests
+
+
+def test_tag_rows_follow_the_article_tags(app, db):
+    article = publish_article(app, db, tags=("router", "wifi"))
+
+    def rows() -> set[str]:
+        return set(db.scalars(select(ArticleTag.tag).where(ArticleTag.article_id == article.id)))
+
+    assert rows() == {"router", "wifi"}
+    article.tags = ["wifi", "mesh"]
+    db.commit()
+    assert rows() == {"wifi", "mesh"}
+    article.tags = ["mesh"]
+    db.flush()
+    article.tags = ["cable"]  # changed twice before one commit
+    db.commit()
+    assert rows() == {"cable"}
+    db.delete(db.get(Article, article.id))
+    db.commit()
+    assert rows() == set()
