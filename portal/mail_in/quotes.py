@@ -128,6 +128,17 @@ def _history_start(lines: list[str]) -> int | None:
     return None
 
 
+def _bottom_posted(lines: list[str]) -> list[str]:
+    """The text below the quote of a bottom-posted reply (attribution, `>` lines, then the answer).
+
+    Empty when the quote is not followed by unquoted text.
+    """
+    last_quoted = max((i for i, line in enumerate(lines) if _is_quoted(line)), default=None)
+    if last_quoted is None:
+        return []
+    return lines[last_quoted + 1 :]
+
+
 def _looks_like_name(text: str) -> bool:
     """Empty or capitalised words ("Jane", "Jan Kowalski"): a sign-off, not a sentence."""
     words = re.findall(r"\w[\w.'-]*", text)
@@ -174,7 +185,8 @@ def latest_reply(text: str) -> str:
     lines = lines[_leading_headers_end(lines) :]
     start = _history_start(lines)
     if start is not None:
-        lines = lines[:start]
+        before = lines[:start]
+        lines = before if any(line.strip() for line in before) else _bottom_posted(lines[start:])
     lines = _cut_signature(lines)
     own_cut = "\n".join(lines).strip()
     parsed = EmailMessage(text=own_cut, languages=list(PARSER_LANGUAGES), keep_hyphen_lists=True).read()
