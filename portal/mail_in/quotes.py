@@ -39,6 +39,8 @@ _ATTRIBUTION = re.compile(
 #: Sign-offs the parser does not know (Russian). The parser's own lists serve en/pl/cs, but only as a
 #: whole line ("Thanks," or "Thanks, Jane"): the parser cuts at any line that merely starts with one,
 #: so "Thanks, that fixed it." would lose the customer's answer.
+#: Polish sign-offs missing from the parser's list (the plural "we greet" of offices and companies).
+POLISH_SIGN_OFFS = ("Pozdrawiamy", "Z pozdrowieniami", "Łączę pozdrowienia")
 RUSSIAN_SIGN_OFFS = ("С уважением", "С наилучшими пожеланиями", "Всего доброго", "Спасибо заранее", "Спасибо")
 _ADDRESS = re.compile(r"<\s*[^<>\s@]+@[^<>\s]+>")
 _NAME = r"(?:\s*,?\s*\w[\w.'-]*(?:\s+\w[\w.'-]*){0,2})?"
@@ -46,7 +48,7 @@ _NAME = r"(?:\s*,?\s*\w[\w.'-]*(?:\s+\w[\w.'-]*){0,2})?"
 
 def _sign_off_pattern() -> re.Pattern[str]:
     openers = [o for lang in PARSER_LANGUAGES for o in MAIL_LANGUAGES[lang].get("signatures", [])]
-    openers = [o.rstrip(",. ") for o in [*openers, *RUSSIAN_SIGN_OFFS]]
+    openers = [o.rstrip(",. ") for o in [*openers, *POLISH_SIGN_OFFS, *RUSSIAN_SIGN_OFFS]]
     alternatives = "|".join(re.escape(o) for o in sorted(set(openers), key=len, reverse=True))
     return re.compile(rf"^\s*(?:{alternatives})[,.!]?(?P<name>{_NAME})[,.!]?\s*$", re.IGNORECASE)
 

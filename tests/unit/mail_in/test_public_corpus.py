@@ -94,6 +94,19 @@ def test_talon_html_reply_becomes_the_reply_text(name):
     assert latest_reply(html_to_text(html)) == "Hi. I am fine."
 
 
+WATCHDOG = PUBLIC / "watchdog-imap-to-webhook"
+
+
+def test_a_real_polish_gmail_reply_parses_to_the_new_text():
+    """Gmail, wrapped `pt., 27 cze 2025 o 09:36 … <` / `…> napisał(a):`, plural sign-off "Pozdrawiamy"."""
+    parsed = parse_mail((WATCHDOG / "quote_and_pl_characters.eml").read_bytes())
+    assert parsed.reply_text == (
+        "Odpowiedź z polskimi znakami:\nĄą Cć Eę Ńń Łł Żż Źź\n\n"
+        "Bez załącznika za to z emotikonakami:\n👍😉🫡😃🤔🤣"
+    )
+    assert "MIT License" in (WATCHDOG / "LICENSE").read_text(encoding="utf-8")
+
+
 def test_talons_iphone_expectation_is_the_reply_and_the_device_line_the_portal_cuts():
     expected = (TALON / "standard_replies" / "iphone_reply_text").read_text(encoding="utf-8").strip()
     assert expected == "Hello\n\nSent from my iPhone"
