@@ -39,13 +39,16 @@ _ATTRIBUTION = re.compile(
 #: Sign-offs the parser does not know (Russian). The parser's own lists serve en/pl/cs, but only as a
 #: whole line ("Thanks," or "Thanks, Jane"): the parser cuts at any line that merely starts with one,
 #: so "Thanks, that fixed it." would lose the customer's answer.
+#: Polish sign-offs missing from the parser's list (the plural "we greet" of offices and companies).
+POLISH_SIGN_OFFS = ("Pozdrawiamy", "Z pozdrowieniami", "Łączę pozdrowienia")
 RUSSIAN_SIGN_OFFS = ("С уважением", "С наилучшими пожеланиями", "Всего доброго", "Спасибо заранее", "Спасибо")
+_ADDRESS = re.compile(r"<\s*[^<>\s@]+@[^<>\s]+>")
 _NAME = r"(?:\s*,?\s*\w[\w.'-]*(?:\s+\w[\w.'-]*){0,2})?"
 
 
 def _sign_off_pattern() -> re.Pattern[str]:
     openers = [o for lang in PARSER_LANGUAGES for o in MAIL_LANGUAGES[lang].get("signatures", [])]
-    openers = [o.rstrip(",. ") for o in [*openers, *RUSSIAN_SIGN_OFFS]]
+    openers = [o.rstrip(",. ") for o in [*openers, *POLISH_SIGN_OFFS, *RUSSIAN_SIGN_OFFS]]
     alternatives = "|".join(re.escape(o) for o in sorted(set(openers), key=len, reverse=True))
     return re.compile(rf"^\s*(?:{alternatives})[,.!]?(?P<name>{_NAME})[,.!]?\s*$", re.IGNORECASE)
 
@@ -69,22 +72,51 @@ def _next_content(lines: list[str], start: int) -> int:
     return index
 
 
+def _is_header_block(lines: list[str], index: int) -> bool:
+    return bool(_HEADER_FROM.match(lines[index])) and any(
+        _HEADER_NEXT.match(n) for n in lines[index + 1 : index + 4]
+    )
+
+
+def _leading_headers_end(lines: list[str]) -> int:
+    """Index after a header block (From/Sent/To/Subject) the mail itself starts with, or 0.
+
+    Some clients and forwarding gateways put the message's own Outlook-style header block above its
+    text; with nothing before it, it is not quoted history but a preamble to skip.
+    """
+    start = _next_content(lines, 0)
+    if start >= len(lines) or not _is_header_block(lines, start):
+        return 0
+    end = start
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return end
+
+
 def _history_start(lines: list[str]) -> int | None:
     """Index of the first line of quoted history, or None."""
     for index, line in enumerate(lines):
         if _ORIGINAL_MESSAGE.match(line):
             return index
-        if _HEADER_FROM.match(line) and any(_HEADER_NEXT.match(n) for n in lines[index + 1 : index + 4]):
+        if _is_header_block(lines, index):
             return index
         if _is_quoted(line):
             continue
         following = lines[index + 1] if index + 1 < len(lines) else ""
         # Gmail wraps a long attribution line in two; join them, unless the second is one on its own
-        wrapped = bool(following) and not _ATTRIBUTION.search(following)
-        for joined, width in ((line, 1), (line + " " + following if wrapped else "", 2)):
+        # (but always when the first ends inside an address: "… Engine <" + "name@host> wrote:")
+        wrapped = bool(following) and (line.rstrip().endswith("<") or not _ATTRIBUTION.search(following))
+        for joined, width in (
+            (line, 1),
+            (line + ("" if line.rstrip().endswith("<") else " ") + following if wrapped else "", 2),
+        ):
             if joined and _ATTRIBUTION.search(joined):
                 after = _next_content(lines, index + width)
                 if after >= len(lines) or _is_quoted(lines[after]):
+                    return index
+                # Clients that quote without ">" (Gmail/Outlook plain-text history, mobile apps): an
+                # attribution naming an address, after some text of the reply, still starts history
+                if index > 0 and _ADDRESS.search(joined) and any(n.strip() for n in lines[:index]):
                     return index
     # a trailing block of `>` lines with nothing after it is history too
     end = len(lines)
@@ -98,13 +130,40 @@ def _history_start(lines: list[str]) -> int | None:
     return None
 
 
+def _bottom_posted(lines: list[str]) -> list[str]:
+    """The text below the quote of a bottom-posted reply (attribution, `>` lines, then the answer).
+
+    Empty when the quote is not followed by unquoted text.
+    """
+    last_quoted = max((i for i, line in enumerate(lines) if _is_quoted(line)), default=None)
+    if last_quoted is None:
+        return []
+    return lines[last_quoted + 1 :]
+
+
 def _looks_like_name(text: str) -> bool:
     """Empty or capitalised words ("Jane", "Jan Kowalski"): a sign-off, not a sentence."""
     words = re.findall(r"\w[\w.'-]*", text)
     return all(word[0].isupper() for word in words)
 
 
+#: A dash signature as the last line after a blank one: "-Abhishek Kona", "— Jan".
+_DASH_NAME = re.compile(r"^\s*[-–—]\s?(?P<name>\w[\w.'-]*(?:\s+\w[\w.'-]*){0,2})\s*$")
+
+
+def _cut_dash_name(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    if end >= 3 and not lines[end - 2].strip():
+        found = _DASH_NAME.match(lines[end - 1])
+        if found and _looks_like_name(found.group("name")):
+            return lines[: end - 1]
+    return lines
+
+
 def _cut_signature(lines: list[str]) -> list[str]:
+    lines = _cut_dash_name(lines)
     for index, line in enumerate(lines):
         if _SENT_FROM.match(line):
             return lines[:index]
@@ -125,9 +184,11 @@ def latest_reply(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     lines = text.split("\n")
+    lines = lines[_leading_headers_end(lines) :]
     start = _history_start(lines)
     if start is not None:
-        lines = lines[:start]
+        before = lines[:start]
+        lines = before if any(line.strip() for line in before) else _bottom_posted(lines[start:])
     lines = _cut_signature(lines)
     own_cut = "\n".join(lines).strip()
     parsed = EmailMessage(text=own_cut, languages=list(PARSER_LANGUAGES), keep_hyphen_lists=True).read()
