@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import Schema
+from apiflask.fields import File
 from marshmallow import ValidationError, fields, validate
 
 from portal.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -154,6 +155,16 @@ class MessageList(Schema):
 class MessageIn(Schema):
     body = Text(required=True, validate=validate.Length(min=1))
     internal = fields.Boolean(load_default=False, metadata={"description": "an internal note (staff only)"})
+
+
+class MessageFilesIn(Schema):
+    body = Text(required=True, validate=validate.Length(min=1))
+    internal = fields.Boolean(load_default=False, metadata={"description": "an internal note (staff only)"})
+    files = fields.List(
+        File(),
+        required=True,
+        metadata={"description": "the files (repeat the part); the web's limits on count, size and type"},
+    )
 
 
 class AttachmentOut(Schema):
@@ -408,3 +419,9 @@ class KpiOut(Schema):
     unassigned_open = fields.Integer()
     created_last_7_days = fields.Integer()
     average_rating = fields.Float(allow_none=True)
+
+
+class MessageWithFilesOut(MessageOut):
+    """A reply and the files filed with it."""
+
+    attachments = fields.List(fields.Nested(AttachmentItem))
