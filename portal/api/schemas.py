@@ -216,6 +216,19 @@ class CustomerDetail(CustomerOut):
     products = fields.List(fields.Nested(OwnedProductOut))
 
 
+class CustomerIn(Schema):
+    email = Text(required=True, max_length=254, validate=validate.Length(min=3))
+    name = Text(
+        max_length=120, load_default="", metadata={"description": "default: the address's local part"}
+    )
+
+
+class RegistrationIn(Schema):
+    product_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    serial_number = Text(required=True, max_length=80)
+    purchased_on = fields.Date(required=True)
+
+
 class CustomerPage(PageOut):
     items = fields.List(fields.Nested(CustomerOut))
 
@@ -425,3 +438,11 @@ class MessageWithFilesOut(MessageOut):
     """A reply and the files filed with it."""
 
     attachments = fields.List(fields.Nested(AttachmentItem))
+
+
+class CustomerCreated(CustomerOut):
+    """A customer just created (a schema of its own, so the document names it once)."""
+
+
+class OwnedProductCreated(OwnedProductOut):
+    """A product just registered (a schema of its own, so the document names it once)."""
