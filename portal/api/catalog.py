@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -20,17 +21,23 @@ from portal.api.schemas import (
     ArticlePage,
     ArticleQuery,
     CategoryList,
+    CustomerCreated,
     CustomerDetail,
+    CustomerIn,
     CustomerOut,
     CustomerPage,
     CustomerQuery,
+    OwnedProductCreated,
     ProductList,
+    RegistrationIn,
     RevisionIn,
     RevisionList,
     RevisionOut,
 )
+from portal.customers import registry
 from portal.db import get_session
 from portal.models import Category, CustomerProduct, Role, User
+from portal.requests import on_behalf
 
 
 def _require(action: access.Action) -> None:
@@ -99,6 +106,49 @@ def get_customer(customer_id: int):
 def list_customer_products(customer_id: int):
     """The products a customer owns."""
     return {"items": _products(_customer(customer_id))}
+
+
+@bp.post("/customers")
+@idempotent
+@bp.input(CustomerIn, location="json")
+@bp.output(CustomerCreated, status_code=201)
+@bp.doc(tags=["Customers"], responses={403: "Staff only", 409: "The address is taken", 422: "Invalid input"})
+@scope("customers:write")
+def create_customer(json_data: dict[str, Any]):
+    """Create a customer on their behalf, as /staff/requests/new does (unconfirmed, random password)."""
+    _require(access.Action.WORK_QUEUE)
+    db = get_session()
+    customer, is_new = on_behalf.find_or_create_customer(
+        db, current_user, json_data["email"], json_data["name"], current_app.config["ARGON2_PARAMS"]
+    )
+    if not is_new:
+        db.rollback()
+        raise api_error(409, "A customer with this address exists already.")
+    db.commit()
+    return customer, 201, {"Location": f"/api/v1/customers/{customer.id}"}
+
+
+@bp.post("/customers/<int:customer_id>/products")
+@idempotent
+@bp.input(RegistrationIn, location="json")
+@bp.output(OwnedProductCreated, status_code=201)
+@bp.doc(tags=["Customers"], responses={403: "Staff only", 422: "Invalid input"})
+@scope("customers:write")
+def register_customer_product(customer_id: int, json_data: dict[str, Any]):
+    """Register a product for a customer: the account page's checks (serial pattern, dates, duplicates)."""
+    from datetime import date
+
+    customer = _customer(customer_id)
+    db = get_session()
+    data = registry.Registration(
+        product_id=json_data["product_id"],
+        serial_number=json_data["serial_number"],
+        purchased_on=json_data["purchased_on"],
+    )
+    folder = registry.receipt_folder(current_app.config["INSTANCE_PATH"])
+    owned = registry.register(db, customer, data, folder, date.today())
+    db.commit()
+    return owned, 201
 
 
 # -- knowledge base ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import Schema
+from apiflask.fields import File
 from marshmallow import ValidationError, fields, validate
 
 from portal.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -156,6 +157,16 @@ class MessageIn(Schema):
     internal = fields.Boolean(load_default=False, metadata={"description": "an internal note (staff only)"})
 
 
+class MessageFilesIn(Schema):
+    body = Text(required=True, validate=validate.Length(min=1))
+    internal = fields.Boolean(load_default=False, metadata={"description": "an internal note (staff only)"})
+    files = fields.List(
+        File(),
+        required=True,
+        metadata={"description": "the files (repeat the part); the web's limits on count, size and type"},
+    )
+
+
 class AttachmentOut(Schema):
     id = fields.Integer()
     request = fields.String(attribute="request.reference")
@@ -203,6 +214,19 @@ class CustomerOut(Schema):
 
 class CustomerDetail(CustomerOut):
     products = fields.List(fields.Nested(OwnedProductOut))
+
+
+class CustomerIn(Schema):
+    email = Text(required=True, max_length=254, validate=validate.Length(min=3))
+    name = Text(
+        max_length=120, load_default="", metadata={"description": "default: the address's local part"}
+    )
+
+
+class RegistrationIn(Schema):
+    product_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    serial_number = Text(required=True, max_length=80)
+    purchased_on = fields.Date(required=True)
 
 
 class CustomerPage(PageOut):
@@ -408,3 +432,17 @@ class KpiOut(Schema):
     unassigned_open = fields.Integer()
     created_last_7_days = fields.Integer()
     average_rating = fields.Float(allow_none=True)
+
+
+class MessageWithFilesOut(MessageOut):
+    """A reply and the files filed with it."""
+
+    attachments = fields.List(fields.Nested(AttachmentItem))
+
+
+class CustomerCreated(CustomerOut):
+    """A customer just created (a schema of its own, so the document names it once)."""
+
+
+class OwnedProductCreated(OwnedProductOut):
+    """A product just registered (a schema of its own, so the document names it once)."""

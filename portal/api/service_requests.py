@@ -18,9 +18,11 @@ from portal.api.pagination import Sort, paginate
 from portal.api.schemas import (
     AttachmentList,
     AttachmentOut,
+    MessageFilesIn,
     MessageIn,
     MessageList,
     MessageOut,
+    MessageWithFilesOut,
     RequestIn,
     RequestOut,
     RequestPage,
@@ -213,21 +215,51 @@ def list_messages(ref: str):
 @scope("requests:write")
 def create_message(ref: str, json_data: dict[str, Any]):
     """Reply on a request (customers: their own; staff: a reply or, with `internal`, a note)."""
-    db = get_session()
+    return _reply(_load(ref), json_data["body"], json_data["internal"], []), 201
+
+
+@bp.post("/requests/<ref>/attachments")
+@idempotent
+@reply_limit
+@bp.input(MessageFilesIn, location="form_and_files")
+@bp.output(MessageWithFilesOut, status_code=201)
+@bp.doc(
+    tags=[TAG],
+    responses={403: "Internal notes are for staff", 409: "Conflict", 422: "A file was refused"},
+)
+@scope("requests:write")
+def create_message_with_files(ref: str, form_and_files_data: dict[str, Any]):
+    """Reply with files (multipart/form-data): the web's checks and limits on names, types and sizes.
+
+    `files` may be repeated; a refused file answers 422 with the reason on the `attachments` field.
+    """
     found = _load(ref)
+    uploads = [
+        files.Upload(f.filename or "", f.read()) for f in form_and_files_data.get("files", []) if f.filename
+    ]
+    if not uploads:
+        raise api_error(422, "Attach at least one file (or post the reply to /messages).")
+    data = form_and_files_data
+    return _reply(found, data["body"], data["internal"], uploads), 201
+
+
+def _reply(found: ServiceRequest, body: str, internal: bool, uploads: list[files.Upload]):
+    """A customer's or agent's reply (with `uploads`) through the web's services; commits and notifies."""
+    db = get_session()
     old_status = found.status
-    max_chars = _limits().message_max_chars
+    limits = _limits()
+    max_chars = limits.message_max_chars
     if access.allows(current_user, access.Action.FOLLOW, found):
-        if json_data["internal"]:
+        if internal:
             raise api_error(403, "Only staff write internal notes.")
-        message = services.customer_reply(db, current_user, found, json_data["body"], max_chars)
+        message = services.customer_reply(
+            db, current_user, found, body, max_chars, uploads=uploads, limits=limits
+        )
         tell = notifications.assignee_told_of_customer_reply
     elif access.allows(current_user, access.Action.HANDLE, found):
         before = {m.id for m in found.messages}
-        change = services.StaffChange(
-            version=found.version, body=json_data["body"], internal=json_data["internal"]
-        )
-        if not services.staff_update(db, current_user, found, change, max_chars=max_chars):
+        change = services.StaffChange(version=found.version, body=body, internal=internal, uploads=uploads)
+        if not services.staff_update(db, current_user, found, change, max_chars=max_chars, limits=limits):
             raise api_error(422, "Write a message first.")
         db.flush()
         message = next(m for m in found.messages if m.id not in before)
@@ -239,7 +271,7 @@ def create_message(ref: str, json_data: dict[str, Any]):
     db.commit()
     if not message.internal:
         tell(found, message.body)
-    return message, 201
+    return message
 
 
 def _tell_customer(old_status: RequestStatus):
@@ -258,8 +290,9 @@ def _tell_customer(old_status: RequestStatus):
 @bp.doc(tags=[TAG])
 @scope("requests:read")
 def list_attachments(ref: str):
-    """The files attached to a request."""
-    return {"items": list(_load(ref).attachments)}
+    """The files attached to a request (a customer never sees those on internal notes)."""
+    found = _load(ref)
+    return {"items": [a for a in found.attachments if access.allows(current_user, access.Action.VIEW, a)]}
 
 
 @bp.get("/attachments/<int:attachment_id>")

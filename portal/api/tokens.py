@@ -33,6 +33,7 @@ SCOPES = {
     "kb:read": _l("Read knowledge-base articles and categories"),
     "kb:write": _l("Write article revisions"),
     "customers:read": _l("Read customers and their products"),
+    "customers:write": _l("Create customers and register their products"),
     "marketing:read": _l("Read offers and link suggestions, scan texts with the linker"),
     "marketing:write": _l("Approve and reject link suggestions"),
     "kpis:read": _l("Read the support figures"),
@@ -40,6 +41,7 @@ SCOPES = {
 #: The area a scope belongs to; a person may only pick scopes of areas their role may use.
 _SCOPE_AREAS = {
     "customers:read": access.Action.WORK_QUEUE,
+    "customers:write": access.Action.WORK_QUEUE,
     "kpis:read": access.Action.WORK_QUEUE,
     "kb:write": access.Action.CURATE_KB,
     "marketing:read": access.Action.MARKETING,
