@@ -332,19 +332,16 @@ def normalized_document(parsed: ParsedHtml) -> tuple[Document, OffsetMap]:
     text, offsets = normalize(content.text, parsed.separators())
     if offsets.identity:
         return content, offsets
-    forward = offsets.forward(
-        [
-            *parsed.breaks,
-            *(p for zone in content.zones for p in zone[:2]),
-            *(p for run in content.runs or () for p in run),
-        ]
-    )
-    cuts = sorted(dict.fromkeys([0, *(forward[p] for p in parsed.breaks), len(text)]))
+    breaks = offsets.forward_sorted(parsed.breaks)
+    zones = offsets.forward([p for zone in content.zones for p in zone[:2]])
+    runs = content.runs or []
+    run_edges = offsets.forward_sorted([p for run in runs for p in run])  # runs are in document order
+    cuts = sorted(dict.fromkeys([0, *breaks, len(text)]))
     paragraphs = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
     document = Document(
         text=text,
         paragraphs=paragraphs or [(0, len(text))],
-        zones=[(forward[a], forward[b], name) for a, b, name in content.zones],
-        runs=[(forward[a], forward[b]) for a, b in content.runs or ()],
+        zones=[(zones[a], zones[b], name) for a, b, name in content.zones],
+        runs=list(zip(run_edges[::2], run_edges[1::2], strict=True)),
     )
     return document, offsets

@@ -67,17 +67,23 @@ class OffsetMap:
 
     def forward(self, offsets: Iterable[int]) -> dict[int, int]:
         """`to_normalized` of many offsets in one walk over the segments (linear, not n log n)."""
-        result: dict[int, int] = {}
-        k, count = 0, len(self.points)
         # the offsets are a few sorted runs: Timsort merges them in linear time (a set would not)
-        for offset in sorted(dict.fromkeys(offsets)):
+        ordered = sorted(dict.fromkeys(offsets))
+        return dict(zip(ordered, self.forward_sorted(ordered), strict=True))
+
+    def forward_sorted(self, offsets: list[int]) -> list[int]:
+        """`to_normalized` of each of `offsets` (ascending), in one walk and without a dict: the
+        large lists of an HTML document (block breaks, runs) stay compact."""
+        result: list[int] = []
+        k, count = 0, len(self.points)
+        for offset in offsets:
             # advance to the segment whose last character starts at or after `offset`
             while k < count:
                 last = (self.points[k + 1] if k + 1 < count else self.length) - 1
                 if last >= self.points[k] and last + self.starts[k] >= offset:
                     break
                 k += 1
-            result[offset] = self.length if k == count else max(self.points[k], offset - self.starts[k])
+            result.append(self.length if k == count else max(self.points[k], offset - self.starts[k]))
         return result
 
     def _segment(self, at: int, start_shift: int, end_shift: int) -> None:
