@@ -9,8 +9,9 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from knowledge_base import workflow
+from knowledge_base.errors import FieldError
 from knowledge_base.models import Article, ArticleRevision, ArticleStatus
-from portal import access
+from portal import access, categories
 from portal.api.auth import scope
 from portal.api.blueprint import bp
 from portal.api.errors import api_error
@@ -20,7 +21,10 @@ from portal.api.schemas import (
     ArticleOut,
     ArticlePage,
     ArticleQuery,
+    CategoryIn,
     CategoryList,
+    CategoryOut,
+    CategoryPatch,
     CustomerCreated,
     CustomerDetail,
     CustomerIn,
@@ -30,12 +34,14 @@ from portal.api.schemas import (
     OwnedProductCreated,
     ProductList,
     RegistrationIn,
+    ReviewIn,
     RevisionIn,
     RevisionList,
     RevisionOut,
 )
 from portal.customers import registry
 from portal.db import get_session
+from portal.kb import review
 from portal.models import Category, CustomerProduct, Role, User
 from portal.requests import on_behalf
 
@@ -163,6 +169,45 @@ def list_categories():
     return {"items": list(get_session().scalars(select(Category).order_by(Category.slug)))}
 
 
+_CATEGORY_ERRORS = {403: "Admins only", 409: "The slug is taken", 422: "Invalid input"}
+
+
+@bp.post("/categories")
+@idempotent
+@bp.input(CategoryIn, location="json")
+@bp.output(CategoryOut, status_code=201)
+@bp.doc(tags=["Knowledge base"], responses=_CATEGORY_ERRORS)
+@scope("catalog:write")
+def create_category(json_data: dict[str, Any]):
+    """Create a category (admins): a unique slug, and a parent that is a top-level category."""
+    _require(access.Action.ADMINISTER)
+    db = get_session()
+    change = categories.CategoryChange(json_data["slug"], json_data["name"], json_data["parent"])
+    category = categories.create_category(db, current_user, change)
+    db.commit()
+    return category, 201, {"Location": f"/api/v1/categories/{category.id}"}
+
+
+@bp.patch("/categories/<int:category_id>")
+@idempotent
+@bp.input(CategoryPatch, location="json")
+@bp.output(CategoryOut)
+@bp.doc(tags=["Knowledge base"], responses=_CATEGORY_ERRORS)
+@scope("catalog:write")
+def update_category(category_id: int, json_data: dict[str, Any]):
+    """Change a category's slug, name or parent (admins); the fields left out stay as they are."""
+    _require(access.Action.ADMINISTER)
+    db = get_session()
+    key = access.valid_id(category_id)
+    category = db.get(Category, key) if key else None
+    if category is None:
+        raise api_error(404, "No such category.")
+    change = categories.CategoryChange(json_data.get("slug"), json_data.get("name"), json_data.get("parent"))
+    categories.update_category(db, current_user, category, change)
+    db.commit()
+    return category
+
+
 def _curator() -> bool:
     return access.allows(current_user, access.Action.CURATE_KB)
 
@@ -256,3 +301,69 @@ def create_revision(article_id: int, json_data: dict[str, Any]):
     revision = workflow.save_revision(db, article, draft, current_user.id)
     db.commit()
     return revision, 201
+
+
+def _revision_of(article_id: int, revision_id: int) -> ArticleRevision:
+    """A revision of an article the curator may edit (404 for another article's revision)."""
+    article = _article(article_id, access.Action.EDIT)
+    key = access.valid_id(revision_id)
+    revision = get_session().get(ArticleRevision, key) if key else None
+    if revision is None or revision.article_id != article.id:
+        raise api_error(404, "No such revision of this article.")
+    return revision
+
+
+@bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/submit")
+@idempotent
+@bp.output(RevisionOut)
+@bp.doc(tags=["Knowledge base"], responses={403: "Curators only", 404: "No such revision", 422: "Not draft"})
+@scope("kb:write")
+def submit_revision(article_id: int, revision_id: int):
+    """Send a draft (or sent-back) revision for review, as the staff page's Submit button does."""
+    _require(access.Action.CURATE_KB)
+    db = get_session()
+    revision = _revision_of(article_id, revision_id)
+    workflow.submit_for_review(db, revision)
+    db.commit()
+    return revision
+
+
+def _reviewed(revision: ArticleRevision, comment: str, decide) -> ArticleRevision:
+    db = get_session()
+    try:
+        article = decide(db, revision, current_user, comment)
+    except FieldError as exc:
+        db.rollback()
+        if exc.field == "review_comment":
+            exc.field = "comment"
+        raise
+    db.commit()
+    review.after_commit(article, revision)
+    return revision
+
+
+@bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/approve")
+@idempotent
+@bp.input(ReviewIn, location="json")
+@bp.output(RevisionOut)
+@bp.doc(
+    tags=["Knowledge base"],
+    responses={403: "Reviewers only; under four-eyes not the author", 422: "Not in review"},
+)
+@scope("kb:review")
+def approve_revision(article_id: int, revision_id: int, json_data: dict[str, Any]):
+    """Approve and publish a revision in review; fires the `article.published` webhook."""
+    _require(access.Action.REVIEW_KB)
+    return _reviewed(_revision_of(article_id, revision_id), json_data["comment"], review.approve)
+
+
+@bp.post("/articles/<int:article_id>/revisions/<int:revision_id>/reject")
+@idempotent
+@bp.input(ReviewIn, location="json")
+@bp.output(RevisionOut)
+@bp.doc(tags=["Knowledge base"], responses={403: "Reviewers only", 422: "Not in review, or no comment"})
+@scope("kb:review")
+def reject_revision(article_id: int, revision_id: int, json_data: dict[str, Any]):
+    """Send a revision in review back to its author with a comment (required); the live text stays."""
+    _require(access.Action.REVIEW_KB)
+    return _reviewed(_revision_of(article_id, revision_id), json_data["comment"], review.send_back)

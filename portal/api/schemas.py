@@ -247,8 +247,30 @@ class CategoryOut(Schema):
     parent = fields.String(allow_none=True, attribute="parent.slug")
 
 
+class CategoryItem(CategoryOut):
+    """One item of a list (a schema of its own, so the document names both once)."""
+
+
 class CategoryList(Schema):
-    items = fields.List(fields.Nested(CategoryOut))
+    items = fields.List(fields.Nested(CategoryItem))
+
+
+class CategoryIn(Schema):
+    slug = Text(required=True, max_length=80, metadata={"description": "lower-case letters, digits, hyphens"})
+    name = Text(required=True, max_length=120)
+    parent = Text(
+        max_length=80, load_default="", metadata={"description": "slug of a top-level category; '' = none"}
+    )
+
+
+class CategoryPatch(Schema):
+    slug = Text(max_length=80)
+    name = Text(max_length=120)
+    parent = Text(max_length=80, metadata={"description": "slug of a top-level category; '' = top-level"})
+
+
+class ReviewIn(Schema):
+    comment = Text(max_length=2000, load_default="", metadata={"description": "required to send back"})
 
 
 class ArticleQuery(CursorQuery):

@@ -32,6 +32,8 @@ SCOPES = {
     "requests:write": _l("Raise requests, reply, and change requests"),
     "kb:read": _l("Read knowledge-base articles and categories"),
     "kb:write": _l("Write article revisions"),
+    "kb:review": _l("Approve (publish) and send back article revisions"),
+    "catalog:write": _l("Create and change categories"),
     "customers:read": _l("Read customers and their products"),
     "customers:write": _l("Create customers and register their products"),
     "marketing:read": _l("Read offers and link suggestions, scan texts with the linker"),
@@ -44,6 +46,8 @@ _SCOPE_AREAS = {
     "customers:write": access.Action.WORK_QUEUE,
     "kpis:read": access.Action.WORK_QUEUE,
     "kb:write": access.Action.CURATE_KB,
+    "kb:review": access.Action.REVIEW_KB,
+    "catalog:write": access.Action.ADMINISTER,
     "marketing:read": access.Action.MARKETING,
     "marketing:write": access.Action.MARKETING,
 }

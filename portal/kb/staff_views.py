@@ -6,7 +6,7 @@ Thin views: who may do what is asked of `portal.access`, the rules live in
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -15,13 +15,13 @@ from knowledge_base import workflow
 from knowledge_base.errors import FieldError
 from knowledge_base.locales import DEFAULT_LOCALE, LOCALES
 from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
-from portal import access, audit, jobs
+from portal import access, audit
 from portal.access import Action
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.kb import reading, search_service
+from portal.kb import review as kb_review
 from portal.kb.forms import ArticleForm, ReviewForm
-from portal.webhooks import events as webhooks
 
 bp = Blueprint("staff_kb", __name__, url_prefix="/staff/kb")
 bp.before_request(access.gate(Action.CURATE_KB))
@@ -30,11 +30,6 @@ bp.before_request(access.gate(Action.CURATE_KB))
 def may_review() -> bool:
     """Admins, and agents with the kb_editor right, review and publish."""
     return access.allows(current_user, Action.REVIEW_KB)
-
-
-def _four_eyes() -> bool:
-    """PORTAL_KB_FOUR_EYES: nobody approves a revision they wrote."""
-    return bool(current_app.config.get("KB_FOUR_EYES"))
 
 
 def _article_or_404(slug: str) -> Article:
@@ -209,23 +204,14 @@ def _decide(article: Article, revision: ArticleRevision, form: ReviewForm) -> bo
     comment = form.review_comment.data or ""
     try:
         if request.form.get("decision") == "approve":
-            access.check(revision, Action.REVIEW)  # four-eyes: 403 for the author
-            workflow.publish(db, revision, current_user.id, comment, four_eyes=_four_eyes())
-            webhooks.article_published(db, article)
-            action = "article.published"
+            kb_review.approve(db, revision, current_user, comment)  # four-eyes: 403 for the author
         else:
-            workflow.send_back(db, revision, current_user.id, comment)
-            action = "article.sent_back"
+            kb_review.send_back(db, revision, current_user, comment)
     except FieldError as exc:
         _show_error(form, exc, "review_comment")
         return False
-    audit.record(
-        db, action, actor=current_user, target=f"{article.locale}:{article.slug}", revision=revision.id
-    )
     db.commit()
-    search_service.sync([article])
-    if article.published_revision_id == revision.id:
-        jobs.request_scan(article.id)  # off the request path when Redis is configured
+    kb_review.after_commit(article, revision)
     return True
 
 
