@@ -110,6 +110,14 @@ def test_only_admins_with_the_scope_write_categories(app, db, users, client):
 
     assert "catalog:write" in tokens.scopes_for(users["admin"])
     assert "catalog:write" not in tokens.scopes_for(users["agent"])
+    # a token keeps its scopes, but the role decides: an admin demoted to agent may not write
+    from portal.models import Role
+
+    admin = make_token(app, db, users["admin"], scopes=["catalog:write"])
+    users["admin"].role = Role.AGENT
+    db.commit()
+    assert client.post("/api/v1/categories", json=body, headers=bearer(admin)).status_code == 403
+    assert db.scalar(select(Category)) is None
 
 
 # -- revision review -----------------------------------------------------------------------------
