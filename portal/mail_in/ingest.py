@@ -272,17 +272,21 @@ def _store(
     if not customer.is_active:
         return _hold(session, raw, mail, config, mailbox, "The sender's account is deactivated.")
     request = _answered_request(session, mail, config["SECRET_KEY"])
+    continued = None
     if request is not None and access.allows(customer, access.Action.FOLLOW, request):
         try:
             message = _reply(session, customer, request, mail, limits)
         except FieldError:  # e.g. the request is closed: the mail starts a new request instead
             session.expire(request)
+            continued = request
         else:
             _log(session, mail, InboundOutcome.REPLY, mailbox, message.request)
             session.flush()
             announce.reply(session, config, request, message)
             return IngestResult(InboundOutcome.REPLY.value, message.request.reference)
     created = _new_request(session, customer, mail, mailbox, limits)
+    if continued is not None:  # the new request continues the closed one: both pages link them
+        services.link_follow_up(session, customer, created, continued)
     _log(session, mail, InboundOutcome.REQUEST, mailbox, created)
     session.flush()
     announce.new_request(session, config, created, guest)

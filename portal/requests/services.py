@@ -312,13 +312,18 @@ def _follow_up(session: Session, customer: User, old: ServiceRequest, channel: s
         channel=channel,
     )
     session.add(new)
-    new.follows_up = old
     set_due_times(session, new, now)
     record_event(new, customer, "created", None, RequestStatus.NEW.value)
+    link_follow_up(session, customer, new, old)
+    return new
+
+
+def link_follow_up(session: Session, customer: User, new: ServiceRequest, old: ServiceRequest) -> None:
+    """Record that `new` continues `old`, on both requests and in both histories."""
+    new.follows_up = old
     record_event(new, customer, "follows_up", None, old.reference)
     session.flush()
     record_event(old, customer, "followed_up", None, new.reference)
-    return new
 
 
 def customer_close(session: Session, customer: User, request: ServiceRequest) -> None:

@@ -35,9 +35,10 @@ def test_a_reply_to_a_closed_request_starts_a_new_one(app, db, users):
     assert second.outcome == "request" and second.reference != first.reference
     db.expire_all()
     assert request.messages == []
-    assert db.scalar(select(ServiceRequest).where(ServiceRequest.reference == second.reference)).subject == (
-        "still broken"
-    )
+    follow_up = db.scalar(select(ServiceRequest).where(ServiceRequest.reference == second.reference))
+    assert follow_up.subject == "still broken"
+    assert follow_up.follows_up_id == request.id  # linked, so both pages and histories show it
+    assert [e.kind for e in request.events if e.kind == "followed_up"] == ["followed_up"]
 
 
 def test_a_sender_that_failed_dmarc_is_held_not_threaded(app, db, users):
