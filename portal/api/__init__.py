@@ -18,7 +18,7 @@ from portal.api import spec
 
 def init_app(app: Flask) -> None:
     """Register the API blueprint (with every resource module) and its OpenAPI document."""
-    from portal.api import catalog, kpis, marketing, service_requests  # noqa: F401 (add the views)
+    from portal.api import catalog, kpis, marketing, orders, service_requests  # noqa: F401 (add the views)
     from portal.api.account import bp as tokens_bp
     from portal.api.blueprint import bp
     from portal.api.docs import bp as docs_bp

@@ -468,3 +468,38 @@ class CustomerCreated(CustomerOut):
 
 class OwnedProductCreated(OwnedProductOut):
     """A product just registered (a schema of its own, so the document names it once)."""
+
+
+#: The most orders one API import takes (larger exports: several calls, or the CSV command).
+ORDERS_MAX_ITEMS = 10_000
+
+
+class OrderItemIn(Schema):
+    email = Text(required=True, max_length=254, metadata={"description": "the customer's account address"})
+    order_ref = Text(required=True, max_length=200, metadata={"description": "unique per order"})
+    total = fields.Raw(
+        required=True, metadata={"description": 'an amount: 1299.9, "1299.90" or "1299,90"', "type": "string"}
+    )
+    ordered_on = Text(required=True, max_length=10, metadata={"description": "YYYY-MM-DD"})
+
+
+class OrderImportIn(Schema):
+    orders = fields.List(
+        fields.Nested(OrderItemIn), required=True, validate=validate.Length(min=1, max=ORDERS_MAX_ITEMS)
+    )
+    partial = fields.Boolean(
+        load_default=False,
+        metadata={"description": "write the good orders even when some are bad (default: all or nothing)"},
+    )
+
+
+class OrderProblem(Schema):
+    item = fields.Integer(metadata={"description": "position in `orders`, from 1"})
+    reason = fields.String()
+
+
+class OrderImportOut(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    written = fields.Boolean()
+    errors = fields.List(fields.Nested(OrderProblem))

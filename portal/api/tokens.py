@@ -39,6 +39,7 @@ SCOPES = {
     "marketing:read": _l("Read offers and link suggestions, scan texts with the linker"),
     "marketing:write": _l("Approve and reject link suggestions"),
     "kpis:read": _l("Read the support figures"),
+    "orders:write": _l("Import order totals from an ERP"),
 }
 #: The area a scope belongs to; a person may only pick scopes of areas their role may use.
 _SCOPE_AREAS = {
@@ -48,6 +49,7 @@ _SCOPE_AREAS = {
     "kb:write": access.Action.CURATE_KB,
     "kb:review": access.Action.REVIEW_KB,
     "catalog:write": access.Action.ADMINISTER,
+    "orders:write": access.Action.ADMINISTER,
     "marketing:read": access.Action.MARKETING,
     "marketing:write": access.Action.MARKETING,
 }

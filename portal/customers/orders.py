@@ -1,19 +1,21 @@
-"""Import order totals from an ERP export (CSV): every bad row reported with its line and reason.
+"""Import order totals from an ERP: a CSV export or JSON items through the API (`POST /api/v1/orders`).
 
-Columns (header row required, any order, extra columns ignored): `email` (the customer's account),
-`order_ref` (unique per order), `total` (e.g. 1299.90; a dot or a comma for decimals, no thousands
-separators), `ordered_on` (YYYY-MM-DD). Importing the same order again updates its total, so a
-re-run of the same export changes nothing. Nothing is written when any row is bad, unless
-`partial` is asked for: then the good rows are written and the bad ones listed.
+Every bad row is reported with its line (CSV) or item number (API) and reason. Columns (CSV header
+row required, any order, extra columns ignored): `email` (the customer's account), `order_ref`
+(unique per order), `total` (e.g. 1299.90; a dot or a comma for decimals, no thousands separators),
+`ordered_on` (YYYY-MM-DD). Importing the same order again updates its total, so a re-run of the
+same export changes nothing. Nothing is written when any row is bad, unless `partial` is asked
+for: then the good rows are written and the bad ones listed.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,40 +62,66 @@ def parse_amount(raw: str) -> int:
     return cents
 
 
-def _parse(rows: Iterator[list[str]], reader: csv.reader, today: date) -> tuple[list[OrderRow], list]:
-    header = [h.strip().lower() for h in next(rows, [])]
+def check_row(fields: Mapping[str, Any], line: int, today: date, seen: dict[str, int]) -> OrderRow:
+    """One order's fields checked (the same rules for a CSV row and an API item); ValueError otherwise.
+
+    `seen` maps the references already accepted in this import to their line (duplicates refused).
+    """
+    email = str(fields.get("email") or "").strip().lower()
+    ref = str(fields.get("order_ref") or "").strip()
+    if not email:
+        raise ValueError("email is empty")
+    if not ref or len(ref) > REF_MAX:
+        raise ValueError(f"order_ref must have 1 to {REF_MAX} characters")
+    total = fields.get("total")
+    if isinstance(total, bool) or not isinstance(total, str | int | float):
+        raise ValueError("total is not an amount like 1299.90")
+    cents = parse_amount(f"{total:.2f}" if isinstance(total, float) else str(total))
+    try:
+        ordered_on = date.fromisoformat(str(fields.get("ordered_on") or "").strip())
+    except ValueError:
+        raise ValueError("ordered_on is not a date like 2026-03-31") from None
+    if ordered_on > today:
+        raise ValueError("ordered_on is in the future")
+    if ref in seen:
+        raise ValueError(f"order_ref {ref!r} already appears on line {seen[ref]}")
+    seen[ref] = line
+    return OrderRow(line, email, ref, cents, ordered_on)
+
+
+def parse_csv(lines: Iterable[str], today: date) -> tuple[list[OrderRow], list[tuple[int, str]]]:
+    """The good rows of a CSV export and every bad one as (line, reason)."""
+    reader = csv.reader(lines)
+    header = [h.strip().lower() for h in next(reader, [])]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         return [], [(1, "the header lacks column(s): " + ", ".join(missing))]
     index = {name: header.index(name) for name in REQUIRED}
     good, errors, seen = [], [], {}
-    for raw in rows:
+    for raw in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in raw):
             continue  # blank line
         if len(raw) < len(header):
             errors.append((line, f"{len(raw)} fields, the header has {len(header)}"))
             continue
-        email, ref = raw[index["email"]].strip().lower(), raw[index["order_ref"]].strip()
         try:
-            if not email:
-                raise ValueError("email is empty")
-            if not ref or len(ref) > REF_MAX:
-                raise ValueError(f"order_ref must have 1 to {REF_MAX} characters")
-            cents = parse_amount(raw[index["total"]])
-            try:
-                ordered_on = date.fromisoformat(raw[index["ordered_on"]].strip())
-            except ValueError:
-                raise ValueError("ordered_on is not a date like 2026-03-31") from None
-            if ordered_on > today:
-                raise ValueError("ordered_on is in the future")
-            if ref in seen:
-                raise ValueError(f"order_ref {ref!r} already appears on line {seen[ref]}")
+            good.append(check_row({name: raw[i] for name, i in index.items()}, line, today, seen))
         except ValueError as exc:
             errors.append((line, str(exc)))
-            continue
-        seen[ref] = line
-        good.append(OrderRow(line, email, ref, cents, ordered_on))
+    return good, errors
+
+
+def parse_items(
+    items: Iterable[Mapping[str, Any]], today: date
+) -> tuple[list[OrderRow], list[tuple[int, str]]]:
+    """The good orders of an API import and every bad one as (item number from 1, reason)."""
+    good, errors, seen = [], [], {}
+    for number, item in enumerate(items, start=1):
+        try:
+            good.append(check_row(item, number, today, seen))
+        except ValueError as exc:
+            errors.append((number, str(exc)))
     return good, errors
 
 
@@ -124,9 +152,17 @@ def _resolve(session: Session, rows: list[OrderRow]) -> tuple[dict[str, int], di
 def import_orders(
     session: Session, lines: Iterable[str], today: date, *, partial: bool = False
 ) -> ImportReport:
-    """Check every row, then write all of them, or (with `partial`) the good ones; never commits."""
-    reader = csv.reader(lines)
-    rows, errors = _parse(iter(reader), reader, today)
+    """Check every CSV row, then write all of them, or (with `partial`) the good ones; never commits."""
+    rows, errors = parse_csv(lines, today)
+    return write_orders(session, rows, errors, partial=partial)
+
+
+def write_orders(
+    session: Session, rows: list[OrderRow], errors: list[tuple[int, str]], *, partial: bool = False
+) -> ImportReport:
+    """Resolve the customers of checked rows and write them: all, none when any row is bad, or
+    (with `partial`) the good ones. `errors` are the parse errors so far. Never commits."""
+    errors = list(errors)
     customers, existing = _resolve(session, rows)
     valid = []
     for row in rows:
