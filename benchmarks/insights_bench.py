@@ -46,7 +46,7 @@ CHUNK = 100_000
 REQUEST_COLUMNS = (
     "id, reference, customer_id, subject, description, category_id, product_id, priority, status, "
     "assignee_id, first_response_due, resolution_due, first_responded_at, resolved_at, closed_at, rating, "
-    "created_at, updated_at, version, channel"
+    "created_at, updated_at, version, channel, first_response_minutes, resolution_minutes"
 )
 
 
@@ -111,6 +111,12 @@ def _stamps(seconds: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(seconds), "\\N", text)
 
 
+def _minutes(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Minutes from `start` to `end` (epoch seconds; NaN for none) as COPY text."""
+    minutes = (end - start) / 60
+    return np.where(np.isnan(minutes), "\\N", np.char.mod("%.3f", np.nan_to_num(minutes)))
+
+
 def _chunk(
     first_id: int, count: int, size: int, now: float, rng: np.random.Generator
 ) -> tuple[list[str], list[list]]:
@@ -161,6 +167,8 @@ def _chunk(
         created_text,
         np.full(count, "1"),
         np.array(CHANNELS)[rng.integers(0, len(CHANNELS), count)],
+        _minutes(created, first),  # round the clock: the bench's policies have no calendar
+        _minutes(created, resolved),
     ]
     lines = ["\t".join(row) + "\n" for row in zip(*(c.tolist() for c in columns), strict=True)]
     done = ~np.isnan(resolved)

@@ -28,7 +28,8 @@ from portal.models import (
     User,
 )
 from portal.requests.references import allocate_reference
-from portal.requests.sla import set_due_times
+from portal.requests.sla import schedule_for, set_due_times
+from portal.requests.sla_clock import clock_minutes
 
 DAYS = 120
 REQUESTS = 480
@@ -103,7 +104,9 @@ def _history_request(
         return request  # still waiting for a first reply: part of the backlog
     agent = agent or parts["agents"][0]
     request.assignee = agent
+    clock = schedule_for(session, request.priority)
     request.first_responded_at = first
+    request.first_response_minutes = clock_minutes(created, first, clock)
     request.messages.append(
         RequestMessage(author=agent, body="Thank you, we are looking into it.", created_at=first)
     )
@@ -113,15 +116,17 @@ def _history_request(
     if resolved >= now or rng.random() < 0.08:
         return request
     request.status, request.resolved_at = RequestStatus.RESOLVED, resolved
+    request.resolution_minutes = clock_minutes(created, resolved, clock)
     _event(request, agent, resolved, "status", RequestStatus.OPEN.value, RequestStatus.RESOLVED.value)
     if rng.random() < 0.07 and resolved + timedelta(days=1) < now:  # the customer reopens it
         reopened = resolved + timedelta(hours=rng.uniform(2, 24))
         _event(request, customer, reopened, "status", RequestStatus.RESOLVED.value, RequestStatus.OPEN.value)
         resolved = reopened + timedelta(hours=rng.lognormvariate(2.0, 0.8))
         if resolved >= now:
-            request.status, request.resolved_at = RequestStatus.OPEN, None
+            request.status, request.resolved_at, request.resolution_minutes = RequestStatus.OPEN, None, None
             return request
         request.resolved_at = resolved
+        request.resolution_minutes = clock_minutes(created, resolved, clock)
         _event(request, agent, resolved, "status", RequestStatus.OPEN.value, RequestStatus.RESOLVED.value)
     if rng.random() < 0.5:
         request.rating = _pick(rng, RATING_WEIGHTS)

@@ -54,7 +54,8 @@ def sla_result(request: ServiceRequest, now: datetime) -> str:
     finished = as_aware(request.resolved_at) or as_aware(request.closed_at)
     if first_due is not None and (responded or now) > first_due:
         return "missed"
-    if resolution_due is not None and (finished or now) > resolution_due:
+    waiting = as_aware(request.sla_paused_at)  # the resolution clock stands still while waiting
+    if resolution_due is not None and (finished or waiting or now) > resolution_due:
         return "missed"
     return "running" if finished is None else "met"
 

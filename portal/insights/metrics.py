@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from knowledge_base.models import DeflectionEvent
-from portal.insights.sql import ALL, bucket_index, percentiles, seconds_between
+from portal.insights.sql import ALL, bucket_index, percentiles
 from portal.models import RequestEvent, RequestStatus, ServiceRequest
 from portal.models.insights import SearchLog
 from portal.models.requests import OPEN_STATUSES
@@ -114,7 +114,14 @@ def request_counts(scope: Scope) -> dict[Any, dict[str, Any]]:
         ),
         "resolution_met": _flag(and_(sr.resolved_at.is_not(None), sr.resolved_at <= sr.resolution_due)),
         "resolution_missed": _flag(
-            or_(sr.resolved_at > sr.resolution_due, and_(sr.resolved_at.is_(None), sr.resolution_due < now))
+            or_(
+                sr.resolved_at > sr.resolution_due,
+                and_(
+                    sr.resolved_at.is_(None),
+                    sr.resolution_due < now,
+                    sr.status != RequestStatus.WAITING_ON_CUSTOMER,  # its clock stands still
+                ),
+            )
         ),
         "resolved": _flag(or_(sr.resolved_at.is_not(None), reopened)),
         "reopened": _flag(reopened),
@@ -139,17 +146,24 @@ def volume(scope: Scope) -> dict[Any, int]:
 
 
 def _durations(scope: Scope) -> dict[Any, dict[str, list[float | None]]]:
-    """Median and 90th percentile of first-response and resolution seconds (computed once per scope)."""
+    """Median and 90th percentile of first-response and resolution seconds (computed once per scope).
+
+    The times are those measured on each request's SLA clock (business hours on its policy's
+    calendar, without the time spent waiting on the customer): see `portal.requests.sla_clock`.
+    """
     if "durations" not in scope.memo:
         grouped = scope.bucket_seconds is not None
         sr = ServiceRequest
         values = (
             select(
                 *([scope.group(sr.created_at)] if grouped else []),
-                seconds_between(scope.session, sr.created_at, sr.first_responded_at).label("first"),
-                seconds_between(scope.session, sr.created_at, sr.resolved_at).label("resolution"),
+                (sr.first_response_minutes * 60.0).label("first"),
+                (sr.resolution_minutes * 60.0).label("resolution"),
             )
-            .where(*scope.requests(), or_(sr.first_responded_at.is_not(None), sr.resolved_at.is_not(None)))
+            .where(
+                *scope.requests(),
+                or_(sr.first_response_minutes.is_not(None), sr.resolution_minutes.is_not(None)),
+            )
             .subquery()
         )
         scope.memo["durations"] = percentiles(

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
@@ -78,6 +78,13 @@ class ServiceRequest(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Measured on the SLA clock (business minutes on the policy's calendar): see requests/sla_clock.py.
+    first_response_minutes: Mapped[float | None] = mapped_column(Float)
+    resolution_minutes: Mapped[float | None] = mapped_column(Float)
+    #: SLA-clock minutes spent waiting on the customer (left out of the resolution time).
+    paused_minutes: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    #: When the current wait on the customer began (None: the resolution clock runs).
+    sla_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
 from portal.models import RequestMessage, RequestStatus, ServiceRequest, User
+from portal.requests import sla_clock
 from portal.requests.errors import ConflictError
 from portal.requests.services import record_event
 
@@ -57,5 +58,6 @@ def merge_into(
     record_event(source, agent, "merged_into", None, target.reference)
     old = source.status
     source.status, source.closed_at = RequestStatus.CLOSED, now
+    sla_clock.status_changed(source, old, RequestStatus.CLOSED, now)
     record_event(source, agent, "status", old.value, RequestStatus.CLOSED.value)
     source.updated_at = target.updated_at = now

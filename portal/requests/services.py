@@ -34,6 +34,7 @@ from portal.models import (
 from portal.models.requests import CHANNELS
 from portal.models.users import STAFF_ROLES
 from portal.requests import attachments as files
+from portal.requests import sla_clock
 from portal.requests.errors import ConflictError, TransitionError
 from portal.requests.references import allocate_reference
 from portal.requests.sla import as_aware, set_due_times
@@ -220,6 +221,7 @@ def _set_status(request: ServiceRequest, actor: User, status: RequestStatus) -> 
     old = request.status
     request.status = status
     now = utcnow()
+    sla_clock.status_changed(request, old, status, now)
     if status == RequestStatus.RESOLVED:
         request.resolved_at = now
     elif status == RequestStatus.CLOSED:
@@ -432,8 +434,7 @@ def staff_update(
             _store_files(request, checked, agent, limits, message)
         done.append("internal_note" if change.internal else "reply")
         if not change.internal:
-            if request.first_responded_at is None:
-                request.first_responded_at = utcnow()
+            sla_clock.first_response(request, utcnow())
             if request.status == RequestStatus.NEW:
                 _set_status(request, agent, RequestStatus.OPEN)  # answering a new request opens it
     if change.assignee:
@@ -443,7 +444,7 @@ def staff_update(
             raise FieldError(_l("Choose a priority from the list."), field="priority")
         old = request.priority
         request.priority = Priority(change.priority)
-        set_due_times(session, request, as_aware(request.created_at))
+        set_due_times(session, request, as_aware(request.created_at), paused=request.paused_minutes or 0.0)
         record_event(request, agent, "priority", old.value, request.priority.value)
         done.append("priority")
     if change.status and change.status != request.status.value:

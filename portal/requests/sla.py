@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from portal.customers.sla_policy import class_targets
-from portal.models import Calendar, Priority, RequestEvent, ServiceRequest, SlaPolicy
+from portal.models import Calendar, Priority, RequestEvent, RequestStatus, ServiceRequest, SlaPolicy
 from portal.models.requests import OPEN_STATUSES
 from portal.requests.business_time import Schedule, add_business_minutes
 
@@ -48,13 +48,14 @@ def due_after(start: datetime, minutes: int, schedule: Schedule | None) -> datet
     return add_business_minutes(start, minutes, schedule)
 
 
-def set_due_times(session: Session, request: ServiceRequest, start: datetime) -> None:
-    """Compute the request's due times from `start` and its priority."""
+def set_due_times(session: Session, request: ServiceRequest, start: datetime, paused: float = 0.0) -> None:
+    """Compute the request's due times from `start` and its priority; `paused` minutes (time
+    waited on the customer since `start`) move the resolution due time."""
     first, resolution = class_targets(session, request) or targets(session, request.priority)
     schedule = schedule_for(session, request.priority)
     if request.first_responded_at is None:
         request.first_response_due = due_after(start, first, schedule)
-    request.resolution_due = due_after(start, resolution, schedule)
+    request.resolution_due = due_after(start, resolution + paused, schedule)
 
 
 def recompute_open_due_times(session: Session, priorities: Iterable[Priority] | None = None) -> int:
@@ -64,7 +65,7 @@ def recompute_open_due_times(session: Session, priorities: Iterable[Priority] | 
         query = query.where(ServiceRequest.priority.in_(list(priorities)))
     count = 0
     for request in session.scalars(query).all():
-        set_due_times(session, request, as_aware(request.created_at))
+        set_due_times(session, request, as_aware(request.created_at), paused=request.paused_minutes or 0.0)
         count += 1
     return count
 
@@ -87,7 +88,8 @@ def is_overdue(request: ServiceRequest, now: datetime) -> bool:
         return False
     first_due, resolution_due = as_aware(request.first_response_due), as_aware(request.resolution_due)
     late_first = request.first_responded_at is None and first_due is not None and first_due < now
-    return late_first or (resolution_due is not None and resolution_due < now)
+    paused = request.status == RequestStatus.WAITING_ON_CUSTOMER  # the resolution clock stands still
+    return late_first or (not paused and resolution_due is not None and resolution_due < now)
 
 
 def overdue_query(now: datetime):
@@ -95,7 +97,8 @@ def overdue_query(now: datetime):
     return select(ServiceRequest).where(
         ServiceRequest.status.in_(OPEN_STATUSES),
         or_(
-            ServiceRequest.resolution_due < now,
+            (ServiceRequest.resolution_due < now)
+            & (ServiceRequest.status != RequestStatus.WAITING_ON_CUSTOMER),
             (ServiceRequest.first_responded_at.is_(None)) & (ServiceRequest.first_response_due < now),
         ),
     )

@@ -28,6 +28,8 @@ def add_request(db, customer, *, days_ago: float, first_h=None, resolved_h=None,
         created_at=created,
         first_responded_at=_after(created, first_h),
         resolved_at=_after(created, resolved_h),
+        first_response_minutes=None if first_h is None else first_h * 60,  # round the clock: no calendar
+        resolution_minutes=None if resolved_h is None else resolved_h * 60,
         first_response_due=created + timedelta(hours=extra.pop("first_due_h", 4)),
         resolution_due=created + timedelta(hours=extra.pop("resolution_due_h", 24)),
         **extra,
