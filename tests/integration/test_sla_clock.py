@@ -95,6 +95,7 @@ def test_the_customers_answer_resumes_the_clock_and_moves_the_due_time(app, clie
     )
     db.expire_all()
     assert req.status == RequestStatus.WAITING_ON_CUSTOMER and req.sla_paused_at is not None
+    assert 'data-sla="paused"' in agent.get(f"/staff/requests/{req.reference}").get_data(as_text=True)
     assert req.first_response_minutes is not None and req.first_response_minutes < 5
     req.sla_paused_at = as_aware(req.sla_paused_at) - timedelta(hours=2)  # as if two hours went by
     due_before = as_aware(req.resolution_due)
@@ -103,6 +104,7 @@ def test_the_customers_answer_resumes_the_clock_and_moves_the_due_time(app, clie
     db.expire_all()
     assert req.status == RequestStatus.OPEN and req.sla_paused_at is None
     assert 119 < req.paused_minutes < 125
+    assert 'data-sla="paused"' not in agent.get(f"/staff/requests/{req.reference}").get_data(as_text=True)
     assert timedelta(minutes=119) < as_aware(req.resolution_due) - due_before < timedelta(minutes=125)
 
 
