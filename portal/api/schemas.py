@@ -470,8 +470,8 @@ class OwnedProductCreated(OwnedProductOut):
     """A product just registered (a schema of its own, so the document names it once)."""
 
 
-#: The most orders one API import takes (larger exports: several calls, or the CSV command).
-ORDERS_MAX_ITEMS = 10_000
+#: The most orders one API import takes (it fits the 1 MB body limit; more: several calls or the CSV file).
+ORDERS_MAX_ITEMS = 2_000
 
 
 class OrderItemIn(Schema):
