@@ -7,13 +7,13 @@ from typing import Any
 
 from flask_login import current_user
 
-from portal import access, audit
+from portal import access
 from portal.api.auth import scope
 from portal.api.blueprint import bp
 from portal.api.errors import api_error, field_error, problem
 from portal.api.idempotency import idempotent
 from portal.api.schemas import OrderImportIn, OrderImportOut
-from portal.customers.orders import parse_items, write_orders
+from portal.customers.orders import parse_items, record_import, write_orders
 from portal.db import get_session
 
 
@@ -44,15 +44,7 @@ def import_orders(json_data: dict[str, Any]):
             f"{len(report.errors)} of {len(json_data['orders'])} orders are bad; nothing was written.",
             errors=[field_error(f"orders.{item}", reason) for item, reason in report.errors],
         )
-    audit.record(
-        db,
-        "orders_imported",
-        actor=current_user,
-        created=report.created,
-        updated=report.updated,
-        bad_rows=len(report.errors),
-        via="api",
-    )
+    record_import(db, current_user, report, "api")
     db.commit()
     return {
         "created": report.created,

@@ -31,7 +31,7 @@ def import_orders_command(csv_file: Path, partial: bool) -> None:
     any row is bad (exit code 2); with --partial the good rows are imported (exit code 1 if some
     were bad).
     """
-    from portal.customers.orders import import_orders
+    from portal.customers.orders import import_orders, record_import
 
     db = get_session()
     with csv_file.open(newline="", encoding="utf-8-sig") as handle:
@@ -51,6 +51,7 @@ def import_orders_command(csv_file: Path, partial: bool) -> None:
             f"{len(report.errors)} bad row(s); nothing imported (use --partial to import the rest).", err=True
         )
         sys.exit(2)
+    record_import(db, None, report, "cli")
     db.commit()
     click.echo(
         f"{report.created} order(s) imported, {report.updated} updated, "

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal import audit
 from portal.models import OrderTotal, Role, User
 
 REQUIRED = ("email", "order_ref", "total", "ordered_on")
@@ -194,3 +195,16 @@ def write_orders(
     session.flush()
     report.written = True
     return report
+
+
+def record_import(session: Session, actor: User | None, report: ImportReport, via: str) -> None:
+    """Put a written import in the audit log (`via`: "web", "api" or "cli"); the caller commits."""
+    audit.record(
+        session,
+        "orders_imported",
+        actor=actor,
+        created=report.created,
+        updated=report.updated,
+        bad_rows=len(report.errors),
+        via=via,
+    )

@@ -225,6 +225,7 @@ def import_orders():
     if not access.allows(current_user, access.Action.ADMINISTER):
         abort(403)
     from portal.customers.orders import import_orders as run_import
+    from portal.customers.orders import record_import
 
     db = get_session()
     form = forms.OrderImportForm()
@@ -247,14 +248,7 @@ def import_orders():
                 db, text.splitlines(keepends=True), date.today(), partial=bool(form.partial.data)
             )
             if report.written:
-                audit.record(
-                    db,
-                    "orders_imported",
-                    actor=current_user,
-                    created=report.created,
-                    updated=report.updated,
-                    bad_rows=len(report.errors),
-                )
+                record_import(db, current_user, report, "web")
                 db.commit()
             else:
                 db.rollback()
