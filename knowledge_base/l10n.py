@@ -121,3 +121,31 @@ def dashboard(session: Session, limit: int = 500) -> list[LocaleReport]:
         report.missing_count, report.outdated_count = len(report.missing), len(report.outdated)
         report.missing, report.outdated = report.missing[:limit], report.outdated[:limit]
     return list(reports.values())
+
+
+def assume_current_base(session: Session, revision: ArticleRevision) -> None:
+    """A translation revision going live without a recorded base is taken to translate the live source.
+
+    Imports and the API do not say which source revision they translate; from then on, a major
+    source change flags them like any other translation.
+    """
+    article = revision.article
+    if revision.based_on_id is not None or article.locale == DEFAULT_LOCALE:
+        return
+    source = source_of(session, article)
+    if source is not None and source.published_revision_id is not None:
+        revision.based_on_id = source.published_revision_id
+
+
+def backfill_bases(session: Session) -> int:
+    """Give every live translation without a base the source's live revision; returns how many."""
+    live = aliased(ArticleRevision)
+    rows = session.execute(
+        select(Article, live)
+        .join(live, live.id == Article.published_revision_id)
+        .where(Article.locale != DEFAULT_LOCALE, live.based_on_id.is_(None))
+    ).all()
+    for _article, revision in rows:
+        assume_current_base(session, revision)
+    session.flush()
+    return sum(1 for _a, r in rows if r.based_on_id is not None)

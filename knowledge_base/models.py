@@ -54,10 +54,10 @@ class Article(Base):
     body_html: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-    # the service request this article was drafted from ("turn this request into an article")
-    source_request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("service_requests.id", ondelete="SET NULL"), default=None
-    )
+    # the service request this article was drafted from ("turn this request into an article"); no
+    # foreign key: adding one to `articles` on SQLite means a table copy (see migration 0017), and
+    # an erased request leaves just a stale number here
+    source_request_id: Mapped[int | None] = mapped_column(Integer, default=None)
     helpful_yes: Mapped[int] = mapped_column(Integer, default=0)
     helpful_no: Mapped[int] = mapped_column(Integer, default=0)
     views: Mapped[int] = mapped_column(Integer, default=0)
@@ -121,9 +121,8 @@ class ArticleRevision(Base):
     # the category this revision files the article under; it goes live with the revision
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     # a translation's revision: the source-language revision it translates (Kitsune's based_on)
-    based_on_id: Mapped[int | None] = mapped_column(
-        ForeignKey("article_revisions.id", ondelete="SET NULL"), default=None
-    )
+    # (no foreign key, like `Article.source_request_id`; readers check it belongs to the source)
+    based_on_id: Mapped[int | None] = mapped_column(Integer, default=None)
     # a source-language revision: does it change the meaning (major) or not (minor)?
     significance: Mapped[Significance] = mapped_column(
         enum_type(Significance, 10), default=Significance.MINOR, server_default="minor"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
+from knowledge_base.l10n import assume_current_base
 from knowledge_base.locales import LOCALES
 from knowledge_base.models import (
     Article,
@@ -218,6 +219,7 @@ def publish(
     if previous is not None and previous.id != revision.id:
         previous.state = RevisionState.SUPERSEDED
     revision.state = RevisionState.PUBLISHED
+    assume_current_base(session, revision)
     revision.reviewer_id, revision.reviewed_at, revision.review_comment = (
         reviewer_id,
         utcnow(),
