@@ -77,6 +77,10 @@ def test_a_major_source_change_flags_its_three_translations_outdated(app, client
     source_with_translations(app, db)
     assert outdated_counts(client_as) == {"pl": 0, "cs": 0, "ru": 0}
     edit_and_publish(client_as, "router-tips", "Place the router high, away from the microwave.", "major")
+    db.expire_all()
+    pending = db.scalar(select(ArticleRevision).order_by(ArticleRevision.id.desc()))
+    review_page = client_as("admin").get(f"/staff/kb/router-tips/review/{pending.id}?locale=en")
+    assert "major change: translations become outdated" in review_page.get_data(as_text=True)
     revision = approve_latest(client_as, db, "router-tips")
     assert revision.significance == Significance.MAJOR
     assert outdated_counts(client_as) == {"pl": 1, "cs": 1, "ru": 1}
