@@ -8,7 +8,7 @@ from tests.conftest import csrf_token
 from tests.integration.kb_helpers import publish_article
 from tests.integration.test_kb_review import latest_revision, save_edit
 
-UNSAFE = "Hold **reset**.\n\n<script>alert(1)</script> [x](javascript:alert(1))"
+UNSAFE = "Hold **reset**.\n\n<script>alert(1)</script> [x](javascript:alert(1)) [f](ftp://example.com/f)"
 
 
 def test_preview_endpoint_renders_like_publishing_and_needs_csrf(client_as):
@@ -20,6 +20,7 @@ def test_preview_endpoint_renders_like_publishing_and_needs_csrf(client_as):
     assert "<strong>reset</strong>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html
+    assert 'href="ftp:' not in html  # the portal's link allowlist, not only Markdown's own checks
     assert agent.post("/staff/kb/preview", data={"body": "x"}).status_code == 400  # no CSRF token
 
 

@@ -103,7 +103,8 @@ def test_readers_of_an_outdated_translation_see_a_notice_in_their_language(app, 
     approve_latest(client_as, db, "router-tips")
     page = reader.get("/kb/a/router-tips-pl").get_data(as_text=True)
     assert "This translation may be out of date" in page
-    assert 'href="/kb/a/router-tips' in page and 'hreflang="en"' in page
+    # the link names the English original (whatever the per-language URL scheme looks like)
+    assert re.search(r'href="[^"]*/router-tips(\?[^"]*)?" lang="en" hreflang="en"', page)
     users["customer"].locale = "pl"
     db.commit()
     polish = reader.get("/kb/a/router-tips-pl").get_data(as_text=True)
