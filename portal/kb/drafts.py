@@ -15,6 +15,7 @@ from knowledge_base.errors import FieldError
 from knowledge_base.locales import DEFAULT_LOCALE, LOCALES
 from knowledge_base.models import Article
 from knowledge_base.redact import strip_personal
+from linker.detect import detect_language
 from portal import audit
 from portal.models import RequestStatus, ServiceRequest, User
 from portal.requests.services import record_event
@@ -28,8 +29,18 @@ def is_draftable(req: ServiceRequest) -> bool:
     return req.status in DRAFTABLE
 
 
+#: Fewer letters than this are too little to recognise a language by; the customer's setting decides.
+MIN_LETTERS_TO_DETECT = 20
+
+
 def request_locale(req: ServiceRequest) -> str:
-    """The request's language: its customer's interface language, else the default."""
+    """The request's language: the language its text is written in (lingua), when that is a portal
+    language; else its customer's interface language; else the default."""
+    text = f"{req.subject}\n{req.description}"
+    if sum(ch.isalpha() for ch in text) >= MIN_LETTERS_TO_DETECT:
+        detected = detect_language(text)
+        if detected in LOCALES:
+            return detected
     locale = req.customer.locale if req.customer is not None else None
     return locale if locale in LOCALES else DEFAULT_LOCALE
 
