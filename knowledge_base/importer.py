@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge_base.errors import FieldError
+from knowledge_base.l10n import backfill_bases
 from knowledge_base.models import Article, ArticleStatus, Category
 from knowledge_base.workflow import (
     KEEP,
@@ -161,6 +162,7 @@ def import_folder(
             report.rejected.append((path.name, str(exc)))
         if progress is not None:
             progress(path)
+    backfill_bases(session)  # translations imported before their source (cs/ sorts before en/)
     return report
 
 

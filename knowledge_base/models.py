@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
@@ -54,6 +54,10 @@ class Article(Base):
     body_html: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # the service request this article was drafted from ("turn this request into an article"); no
+    # foreign key: adding one to `articles` on SQLite means a table copy (see migration 0017), and
+    # an erased request leaves just a stale number here
+    source_request_id: Mapped[int | None] = mapped_column(Integer, default=None)
     helpful_yes: Mapped[int] = mapped_column(Integer, default=0)
     helpful_no: Mapped[int] = mapped_column(Integer, default=0)
     views: Mapped[int] = mapped_column(Integer, default=0)
@@ -87,6 +91,16 @@ class RevisionState(enum.StrEnum):
     SUPERSEDED = "superseded"
 
 
+class Significance(enum.StrEnum):
+    """How much a source-language revision changes the meaning (Kitsune's TYPO/MAJOR, simplified).
+
+    A published MAJOR revision makes every translation based on an older revision "outdated".
+    """
+
+    MINOR = "minor"
+    MAJOR = "major"
+
+
 class ArticleRevision(Base):
     """Every save of an article: Markdown, who, why, and its review."""
 
@@ -106,6 +120,13 @@ class ArticleRevision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # the category this revision files the article under; it goes live with the revision
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
+    # a translation's revision: the source-language revision it translates (Kitsune's based_on)
+    # (no foreign key, like `Article.source_request_id`; readers check it belongs to the source)
+    based_on_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # a source-language revision: does it change the meaning (major) or not (minor)?
+    significance: Mapped[Significance] = mapped_column(
+        enum_type(Significance, 10), default=Significance.MINOR, server_default="minor"
+    )
 
     article: Mapped[Article] = relationship(back_populates="revisions", foreign_keys=[article_id])
     category: Mapped[Category | None] = relationship()
@@ -123,6 +144,8 @@ class ArticleFeedback(Base):
     helpful: Mapped[bool] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # an editor has dealt with this comment (it leaves the "needs update" signal)
+    handled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DeflectionEvent(Base):

@@ -16,8 +16,16 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
+from knowledge_base.l10n import assume_current_base
 from knowledge_base.locales import LOCALES
-from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
+from knowledge_base.models import (
+    Article,
+    ArticleRevision,
+    ArticleStatus,
+    Category,
+    RevisionState,
+    Significance,
+)
 from knowledge_base.render import render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -38,12 +46,18 @@ def N_(message: str) -> str:
 
 @dataclass
 class Draft:
-    """The editable content of an article."""
+    """The editable content of an article.
+
+    `significance` matters for source-language revisions (a published major one outdates the
+    translations); `based_on_id` for translations (the source revision they translate).
+    """
 
     title: str
     body_md: str
     tags: list[str]
     comment: str = ""
+    significance: Significance = Significance.MINOR
+    based_on_id: int | None = None
 
 
 def slugify(text: str) -> str:
@@ -73,7 +87,14 @@ def _check(draft: Draft) -> Draft:
         raise FieldError(N_("Write the article text."), "body")
     if len(body.encode("utf-8")) > MAX_BODY_BYTES:
         raise FieldError(N_("The article text is too long: keep it under 200 KB."), "body")
-    return Draft(title, body, clean_tags(draft.tags), draft.comment.strip()[:500])
+    return Draft(
+        title,
+        body,
+        clean_tags(draft.tags),
+        draft.comment.strip()[:500],
+        draft.significance,
+        draft.based_on_id,
+    )
 
 
 def find_article(session: Session, slug: str, locale: str) -> Article | None:
@@ -117,6 +138,8 @@ def create_article(
             author_id=author_id,
             comment=draft.comment or "Created",
             category=category,
+            significance=draft.significance,
+            based_on_id=draft.based_on_id,
         )
     )
     session.flush()
@@ -150,6 +173,8 @@ def save_revision(
         author_id=author_id,
         comment=draft.comment,
         category=category,
+        significance=draft.significance,
+        based_on_id=draft.based_on_id,
     )
     article.revisions.append(revision)
     if article.status == ArticleStatus.ARCHIVED:
@@ -194,6 +219,7 @@ def publish(
     if previous is not None and previous.id != revision.id:
         previous.state = RevisionState.SUPERSEDED
     revision.state = RevisionState.PUBLISHED
+    assume_current_base(session, revision)
     revision.reviewer_id, revision.reviewed_at, revision.review_comment = (
         reviewer_id,
         utcnow(),
@@ -239,7 +265,11 @@ def restore(
         session,
         article,
         Draft(
-            revision.title, revision.body_md, list(revision.tags or []), f"Restored revision {revision.id}"
+            revision.title,
+            revision.body_md,
+            list(revision.tags or []),
+            f"Restored revision {revision.id}",
+            based_on_id=revision.based_on_id,
         ),
         author_id,
         category=revision.category,

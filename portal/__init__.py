@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.customers import account_views, catalog_views, segment_views
     from portal.customers import staff_views as customer_staff_views
     from portal.insights.views import bp as insights_bp
+    from portal.kb.authoring_views import bp as kb_authoring_bp
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
     from portal.mail_in.views import bp as mail_in_bp
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_requests_bp,
         kb_bp,
         staff_kb_bp,
+        kb_authoring_bp,
         go_bp,
         workspace_bp,
         mail_in_bp,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from knowledge_base.locales import LOCALES
+from knowledge_base.models import Significance
 from portal.auth.forms import LANGUAGE_NAMES
 
 
@@ -24,6 +25,24 @@ class ArticleForm(FlaskForm):
     # the size limit (workflow.MAX_BODY_BYTES, 200 KB) is checked by the workflow, shown on this field
     body = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 18})
     comment = StringField(_l("What changed (revision comment)"), render_kw={"maxlength": 500})
+    # source-language articles: a published major change marks every translation outdated
+    significance = RadioField(
+        _l("How big is this change?"),
+        choices=[
+            (Significance.MINOR.value, _l("Minor: typos, wording, formatting (translations stay current)")),
+            (Significance.MAJOR.value, _l("Major: the content changed (translations become outdated)")),
+        ],
+        default=Significance.MINOR.value,
+        validate_choice=False,
+    )
+    # translations: the source revision the translator was shown (see portal.kb.l10n.base_for)
+    based_on = HiddenField()
+
+
+class PreviewForm(FlaskForm):
+    """The editor's live preview: the Markdown to render."""
+
+    body = TextAreaField()
 
 
 class ReviewForm(FlaskForm):

@@ -131,6 +131,7 @@ def record_vote(
             _count(article, earlier.helpful, -1)
             _count(article, helpful, +1)
         earlier.helpful, earlier.comment = helpful, comment or earlier.comment
+        earlier.handled = False  # a changed vote or comment is new feedback for the editors
         session.flush()
         return True
     try:

@@ -15,11 +15,12 @@ from knowledge_base import workflow
 from knowledge_base.errors import FieldError
 from knowledge_base.locales import DEFAULT_LOCALE, LOCALES
 from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
+from knowledge_base.rendered_diff import side_by_side
 from portal import access, audit
 from portal.access import Action
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
-from portal.kb import reading, search_service
+from portal.kb import editor, reading, search_service
 from portal.kb import review as kb_review
 from portal.kb.forms import ArticleForm, ReviewForm
 
@@ -82,13 +83,26 @@ def _chosen_category(form: ArticleForm) -> Category | None:
     return get_session().scalar(select(Category).where(Category.slug == slug)) if slug else None
 
 
-def _draft(form: ArticleForm) -> workflow.Draft:
+def _draft(form: ArticleForm, translation_key: str | None, locale: str) -> workflow.Draft:
     return workflow.Draft(
         form.title.data or "",
         form.body.data or "",
         workflow.clean_tags(form.tags.data or ""),
         form.comment.data or "",
+        significance=editor.significance(form, locale),
+        based_on_id=editor.based_on(get_session(), form, translation_key, locale),
     )
+
+
+def _edit_page(form: ArticleForm, article: Article | None, translation_key: str | None, locale: str):
+    """The editor, with the rendered preview when asked for and the original for translators."""
+    preview = (
+        editor.preview_html(form.body.data or "")
+        if editor.wants_preview(request.form.get("action"))
+        else None
+    )
+    source = editor.source_context(get_session(), form, article, translation_key, locale)
+    return render_template("staff_kb/edit.html", form=form, article=article, preview=preview, source=source)
 
 
 def _after_save(revision: ArticleRevision) -> None:
@@ -105,24 +119,41 @@ def new():
         form.title.data = request.args.get("title", "")[:200]
         if request.args.get("locale") in LOCALES:
             form.locale.data = request.args["locale"]
-    if form.validate_on_submit():
-        translation_of = (form.translation_of.data or "").strip()
+    if request.method == "GET" and request.args.get("translation_of"):  # "translate" from the l10n dashboard
+        _prefill_translation(form, request.args["translation_of"][:120], request.args.get("locale", ""))
+    translation_of = (form.translation_of.data or "").strip()
+    key, locale = _translation_key(translation_of), form.locale.data or DEFAULT_LOCALE
+    if editor.wants_preview(request.form.get("action")):
+        form.validate_on_submit()  # CSRF and field errors; nothing is saved
+    elif form.validate_on_submit():
         try:
             article = workflow.create_article(
                 db,
                 slug=form.slug.data or "",
-                locale=form.locale.data or DEFAULT_LOCALE,
+                locale=locale,
                 category=_chosen_category(form),
-                draft=_draft(form),
+                draft=_draft(form, key, locale),
                 author_id=current_user.id,
-                translation_key=_translation_key(translation_of),
+                translation_key=key,
             )
             _after_save(article.revisions[-1])
         except FieldError as exc:
             _show_error(form, exc, "title")
         else:
             return _saved(article, _("Draft saved."))
-    return render_template("staff_kb/edit.html", form=form, article=None)
+    return _edit_page(form, None, key, locale)
+
+
+def _prefill_translation(form: ArticleForm, slug: str, locale: str) -> None:
+    """A new translation of the English article `slug`: its live text to translate from."""
+    original = workflow.find_article(get_session(), slug, DEFAULT_LOCALE)
+    if original is None or original.published_revision is None or locale not in LOCALES:
+        return
+    live = original.published_revision
+    form.translation_of.data, form.locale.data, form.slug.data = original.slug, locale, original.slug
+    form.title.data, form.body.data = live.title, live.body_md
+    form.tags.data = ", ".join(live.tags or [])
+    form.category.data = live.category.slug if live.category else ""
 
 
 def _show_error(form, exc: FieldError, default: str) -> None:
@@ -155,18 +186,25 @@ def edit(slug: str):
         form.title.data, form.body.data = latest.title, latest.body_md
         form.tags.data = ", ".join(latest.tags or [])
         form.category.data = latest.category.slug if latest.category else ""
-    if form.validate_on_submit():
+    key = article.translation_key
+    if editor.wants_preview(request.form.get("action")):
+        form.validate_on_submit()  # CSRF and field errors; nothing is saved
+    elif form.validate_on_submit():
         try:
             # the category is part of the revision: it goes live only when a reviewer publishes it
             revision = workflow.save_revision(
-                db, article, _draft(form), current_user.id, category=_chosen_category(form)
+                db,
+                article,
+                _draft(form, key, article.locale),
+                current_user.id,
+                category=_chosen_category(form),
             )
             _after_save(revision)
         except FieldError as exc:
             _show_error(form, exc, "title")
         else:
             return _saved(article, _("Saved as a new revision."))
-    return render_template("staff_kb/edit.html", form=form, article=article)
+    return _edit_page(form, article, key, article.locale)
 
 
 @bp.route("/<path:slug>/revisions")
@@ -234,6 +272,8 @@ def review(slug: str, revision_id: int):
         revision=revision,
         form=form,
         diff=workflow.diff_lines(live.body_md if live else "", revision.body_md),
+        rendered=side_by_side(live.body_md if live else "", revision.body_md),
+        live_title=live.title if live else "",
         live_category=live.category if live else None,
         may_review=may_review(),
         may_approve=access.allows(current_user, Action.REVIEW, revision),
