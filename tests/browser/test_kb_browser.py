@@ -55,8 +55,25 @@ def test_polish_reader_finds_an_article_with_an_inflected_query(app, db, browser
     )
     context = browser.new_context(base_url=live_server.url, locale="pl-PL")
     page = context.new_page()
-    page.goto("/kb/en/")
+    page.goto("/kb")  # the old address: to the reader's language
     page.get_by_role("searchbox").fill("pralkami")
     page.get_by_role("button", name="Szukaj").click()
     expect(page.get_by_role("link", name="Jak wyczyścić filtr pralki")).to_be_visible()
+    context.close()
+
+
+def test_other_languages_link_opens_the_polish_version_in_an_english_interface(app, db, browser, live_server):
+    publish_article(app, db, slug="drum-care", title="Caring for the drum", key="drum-care")
+    publish_article(
+        app, db, slug="pielegnacja-bebna", locale="pl", title="Pielęgnacja bębna", key="drum-care"
+    )
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.goto("/kb/en/a/drum-care")
+    page.get_by_role("link", name="Polski: Pielęgnacja bębna").click()
+    page.wait_for_url(re.compile(r"/kb/pl/a/pielegnacja-bebna$"))
+    expect(page.get_by_role("heading", name="Pielęgnacja bębna")).to_be_visible()
+    expect(page.locator("article.kb-article")).to_have_attribute("lang", "pl")
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the interface stays the reader's
+    expect(page.get_by_role("heading", name="Was this helpful?")).to_be_visible()
     context.close()

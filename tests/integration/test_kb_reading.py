@@ -13,7 +13,9 @@ def test_reader_gets_their_language_with_english_fallback(app, client, db):
     publish_article(app, db, slug="router-tips", locale="pl", title="Porady o routerze", key="router-tips")
     publish_article(app, db, slug="only-english", locale="en", title="Only English", key="only-english")
     polish_reader = {"Accept-Language": "pl"}
-    polish = client.get("/kb/a/router-tips", headers=polish_reader, follow_redirects=True).get_data(as_text=True)
+    polish = client.get("/kb/a/router-tips", headers=polish_reader, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "Porady o routerze" in polish and 'hreflang="en"' in polish
     fallback = client.get("/kb/a/only-english", headers=polish_reader, follow_redirects=True)
     assert "Only English" in fallback.get_data(as_text=True)
@@ -73,7 +75,9 @@ def test_anonymous_votes_are_one_per_browser_session(app, client, db):
         client.post("/kb/en/a/router-tips/feedback", data={"helpful": "no", "csrf_token": token})
     assert len(db.scalars(select(ArticleFeedback)).all()) == 1
     assert (
-        client.post("/kb/en/a/router-tips/feedback", data={"helpful": "maybe", "csrf_token": token}).status_code
+        client.post(
+            "/kb/en/a/router-tips/feedback", data={"helpful": "maybe", "csrf_token": token}
+        ).status_code
         == 400
     )
 

@@ -278,7 +278,9 @@ def test_logged_in_users_vote_once_per_article_and_may_change_it(app, client_as,
     customer = client_as("customer")
     token = csrf_token(customer, "/kb/en/a/care")
     for _ in range(3):
-        customer.post("/kb/en/a/care/feedback", data={"helpful": "yes", "comment": "Good", "csrf_token": token})
+        customer.post(
+            "/kb/en/a/care/feedback", data={"helpful": "yes", "comment": "Good", "csrf_token": token}
+        )
     customer.post("/kb/en/a/care/feedback", data={"helpful": "no", "csrf_token": token})
     db.expire_all()
     found = db.get(Article, article.id)
