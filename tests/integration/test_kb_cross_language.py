@@ -46,7 +46,7 @@ def test_clear_queries_are_recognised(query, language):
     assert QueryLanguageDetector(LOCALES).detect(query) == language
 
 
-@pytest.mark.parametrize("query", ["wifi", "tv", "123 456", "internet", "ok"])
+@pytest.mark.parametrize("query", ["wifi", "tv", "щи", "ąę", "123 456", "internet", "ok"])
 def test_short_or_shared_words_are_left_to_the_page_language(query):
     assert QueryLanguageDetector(LOCALES).detect(query) is None
 
