@@ -4,7 +4,9 @@ import re
 
 import pytest
 
+from knowledge_base import workflow
 from tests.conftest import csrf_token
+from tests.integration.api_helpers import bearer, make_token
 from tests.integration.kb_helpers import publish_article
 
 BASE = "http://portal.test"
@@ -141,3 +143,35 @@ def test_feedback_goes_to_the_version_in_the_path(client, washer, db):
         ).status_code
         == 404
     )
+
+
+def test_api_gives_each_published_article_its_own_address(app, db, users, client, washer):
+    workflow.create_article(
+        db, slug="draft-only", locale="en", category=None, author_id=None, draft=workflow.Draft("D", "d", [])
+    )
+    db.commit()
+    agent = make_token(app, db, users["agent"])
+    items = client.get("/api/v1/articles?limit=50", headers=bearer(agent)).json["items"]
+    urls = {(a["locale"], a["slug"]): a["url"] for a in items}
+    assert urls[("pl", "beben-pralki")] == f"{BASE}/kb/pl/a/beben-pralki"
+    assert urls[("cs", "washer-drum")] == f"{BASE}/kb/cs/a/washer-drum"
+    assert urls[("en", "draft-only")] is None  # not on the site: no address
+
+
+def test_no_link_on_knowledge_base_pages_points_at_a_redirect(client, washer):
+    pages = [
+        "/kb/en/",
+        "/kb/pl/",
+        "/kb/en/a/washer-drum",
+        "/kb/pl/a/beben-pralki",
+        "/kb/en/search?q=drum",
+        "/",
+    ]
+    pages += ["/kb/en/c/networking", "/kb/en/search?q=pralki"]
+    seen = set()
+    for page in pages:
+        html = client.get(page, headers={"Accept-Language": "ru"}).get_data(as_text=True)
+        seen.update(re.findall(r'(?:href|action)="(/kb[^"#]*)"', html))
+    assert any("/kb/pl/a/" in link for link in seen) and any("/search" in link for link in seen)
+    for link in sorted(s for s in seen if not s.endswith("/feedback")):  # forms that POST
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
