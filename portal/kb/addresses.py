@@ -82,6 +82,13 @@ def alternates(versions: list[Article]) -> list[Alternate]:
     return [*links, Alternate(X_DEFAULT, absolute_article_url(default))]
 
 
+def page_alternates(endpoint: str, **values: str) -> list[Alternate]:
+    """hreflang alternates of a page that exists in every language (index, category): one per
+    configured locale, plus `x-default` (English)."""
+    links = [Alternate(code, external_url(endpoint, locale=code, **values)) for code in supported_locales()]
+    return [*links, Alternate(X_DEFAULT, external_url(endpoint, locale=DEFAULT_LOCALE, **values))]
+
+
 def published_article(session: Session, slug: str, locale: str) -> Article | None:
     """The published article with this slug in exactly this language."""
     return session.scalar(_published(session).where(Article.slug == slug, Article.locale == locale))

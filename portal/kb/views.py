@@ -66,7 +66,9 @@ def _reader_locale(endpoint: str, values: dict) -> None:
 @bp.route("/<locale>/")
 def index(locale: str):
     parts = fragments.kb_index_parts(get_session(), locale, _locale())
-    return render_template("kb/index.html", parts=parts, content_locale=locale)
+    return render_template(
+        "kb/index.html", parts=parts, content_locale=locale, alternates=addresses.page_alternates("kb.index")
+    )
 
 
 @bp.route("/<locale>/c/<path:slug>")
@@ -79,7 +81,13 @@ def category(locale: str, slug: str):
     articles = db.scalars(
         reading.articles_for_locale(db, locale).where(Article.category_id.in_(ids)).order_by(Article.title)
     ).all()
-    return render_template("kb/category.html", category=found, articles=articles, content_locale=locale)
+    return render_template(
+        "kb/category.html",
+        category=found,
+        articles=articles,
+        content_locale=locale,
+        alternates=addresses.page_alternates("kb.category", slug=found.slug),
+    )
 
 
 @bp.route("/<locale>/a/<path:slug>")
@@ -117,7 +125,6 @@ def article(locale: str, slug: str):
             parts=fragments.article_parts(db, found, shown, reader_locale),
             voted=voted,
             alternates=addresses.alternates(versions),
-            canonical=addresses.absolute_article_url(found),
             missing_translation=addresses.missing_translation(found, versions, reader_locale),
         )
     )

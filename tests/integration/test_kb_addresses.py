@@ -175,3 +175,16 @@ def test_no_link_on_knowledge_base_pages_points_at_a_redirect(client, washer):
     assert any("/kb/pl/a/" in link for link in seen) and any("/search" in link for link in seen)
     for link in sorted(s for s in seen if not s.endswith("/feedback")):  # forms that POST
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+
+
+@pytest.mark.parametrize(
+    ("path", "own"), [("/kb/cs/", "/kb/cs/"), ("/kb/ru/c/networking", "/kb/ru/c/networking")]
+)
+def test_index_and_category_pages_name_their_language_versions(client, washer, path, own):
+    page = client.get(path).get_data(as_text=True)
+    links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
+    tail = own.split("/", 3)[3]
+    assert links == {code: f"{BASE}/kb/{code}/{tail}" for code in ("en", "pl", "cs", "ru")} | {
+        "x-default": f"{BASE}/kb/en/{tail}"
+    }
+    assert re.findall(r'<link rel="canonical" href="([^"]+)">', page) == [f"{BASE}{own}"]
