@@ -3,10 +3,7 @@
 import pytest
 
 from portal.kb import search_service
-from portal.kb.query_language import QueryLanguageDetector
 from tests.integration.kb_helpers import publish_article
-
-LOCALES = ("en", "pl", "cs", "ru")
 
 
 @pytest.fixture
@@ -30,29 +27,6 @@ def washers(app, db):
         tags=("washer",),
         key="washer-spin",
     )
-
-
-@pytest.mark.parametrize(
-    ("query", "language"),
-    [
-        ("pralki", "pl"),
-        ("jak zresetować hasło", "pl"),
-        ("pračka nejde zapnout", "cs"),
-        ("стиральная машина не отжимает", "ru"),
-        ("the washing machine does not spin", "en"),
-    ],
-)
-def test_clear_queries_are_recognised(query, language):
-    assert QueryLanguageDetector(LOCALES).detect(query) == language
-
-
-@pytest.mark.parametrize("query", ["wifi", "tv", "щи", "ąę", "123 456", "internet", "ok"])
-def test_short_or_shared_words_are_left_to_the_page_language(query):
-    assert QueryLanguageDetector(LOCALES).detect(query) is None
-
-
-def test_only_the_configured_languages_are_named():
-    assert QueryLanguageDetector(("en", "pl")).detect("стиральная машина не отжимает") is None
 
 
 def test_polish_query_in_the_english_interface_finds_polish_articles_labelled(client, washers):
