@@ -6,6 +6,11 @@ queries ask lingua, restricted to the portal's languages, and count only when it
 least MIN_CONFIDENCE (SHORT_CONFIDENCE for a single short word, where guesses are weakest). Too
 few letters, or a word that is at home in several languages ("internet"), give None: the page's
 own language is searched as usual.
+
+lingua runs in its high-accuracy mode: the low-accuracy (trigram) models, which the linker uses
+for whole articles, are right on "pralki" only 57 % of the time. The price is paid once per
+process, on the first query: about 3 s and 160 MB for the four languages' models; each query
+then takes well under a millisecond.
 """
 
 from __future__ import annotations
