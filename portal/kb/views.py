@@ -99,7 +99,9 @@ def article(locale: str, slug: str):
         moved = addresses.moved_article(db, slug[:120], locale, reader_locale)
         if moved is None:
             abort(404)
-        return redirect(addresses.with_query(addresses.article_url(moved)), 302)
+        response = redirect(addresses.with_query(addresses.article_url(moved)), 302)
+        response.vary.update(("Cookie", "Accept-Language"))  # the target may be the reader's language
+        return response
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
     view_counts.count_view(db, found)
