@@ -441,7 +441,7 @@ def agent_round(user: VirtualUser) -> bool:
 
 def reader_round(user: VirtualUser, slugs: list[str]) -> bool:
     """Read an article (links from the cache), the list, and a search."""
-    pages = [f"/kb/a/{secrets.choice(slugs)}", "/kb", "/kb/search?q=router"]
+    pages = [f"/kb/en/a/{secrets.choice(slugs)}", "/kb/en/", "/kb/en/search?q=router"]
     return all(user.call("GET", page) is not None for page in pages)
 
 

@@ -210,10 +210,10 @@ def cpu_per_request(app, pages: list[Page], count: int = 200) -> dict[str, float
 def pages_for(seeded: pages_data.Seeded) -> list[Page]:
     query = quote_plus(seeded.search_query)
     return [
-        Page("article (customer)", f"/kb/a/{seeded.article_slug}", "customer"),
-        Page("article (anonymous)", f"/kb/a/{seeded.article_slug}", "anonymous"),
-        Page("/kb", "/kb", "customer"),
-        Page("/kb/search", f"/kb/search?q={query}", "customer"),
+        Page("article (customer)", f"/kb/en/a/{seeded.article_slug}", "customer"),
+        Page("article (anonymous)", f"/kb/en/a/{seeded.article_slug}", "anonymous"),
+        Page("/kb", "/kb/en/", "customer"),
+        Page("/kb/search", f"/kb/en/search?q={query}", "customer"),
         Page("/requests", "/requests", "customer"),
         Page("staff queue", "/staff/requests", "agent"),
         Page("/login", "/login", "anonymous"),

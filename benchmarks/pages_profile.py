@@ -38,10 +38,10 @@ def main() -> None:
         sizes = pages_data.SMALL if size == "small" else pages_data.LARGE
         seeded = pages_data.seed(app, sizes, random.Random(16))
         paths = {
-            "article": (f"/kb/a/{seeded.article_slug}", pages_data.CUSTOMER),
-            "article-anon": (f"/kb/a/{seeded.article_slug}", None),
-            "kb": ("/kb", pages_data.CUSTOMER),
-            "search": ("/kb/search?q=washing+machine", pages_data.CUSTOMER),
+            "article": (f"/kb/en/a/{seeded.article_slug}", pages_data.CUSTOMER),
+            "article-anon": (f"/kb/en/a/{seeded.article_slug}", None),
+            "kb": ("/kb/en/", pages_data.CUSTOMER),
+            "search": ("/kb/en/search?q=washing+machine", pages_data.CUSTOMER),
             "requests": ("/requests", pages_data.CUSTOMER),
             "queue": ("/staff/requests", pages_data.AGENT),
             "login": ("/login", None),

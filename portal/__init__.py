@@ -66,9 +66,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     cache_events.init_app(app)
-    from portal.kb import tags
+    from portal.kb import search_service, tags
 
     tags.init_app(app)
+    search_service.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     _init_extensions(app)
@@ -134,6 +135,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.customers import staff_views as customer_staff_views
     from portal.insights.views import bp as insights_bp
     from portal.kb.authoring_views import bp as kb_authoring_bp
+    from portal.kb.legacy_views import bp as kb_legacy_bp
+    from portal.kb.sitemap import bp as sitemap_bp
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
     from portal.mail_in.views import bp as mail_in_bp
@@ -154,6 +157,8 @@ def _register_blueprints(app: Flask) -> None:
         requests_bp,
         staff_requests_bp,
         kb_bp,
+        kb_legacy_bp,
+        sitemap_bp,
         staff_kb_bp,
         kb_authoring_bp,
         go_bp,

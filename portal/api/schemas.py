@@ -9,6 +9,7 @@ from apiflask.fields import File
 from marshmallow import ValidationError, fields, validate
 
 from portal.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from portal.kb import addresses
 from portal.models import Priority, RequestStatus, SuggestionState
 from portal.requests.sla import as_aware
 
@@ -295,6 +296,11 @@ class ArticleOut(Schema):
     published_at = Moment(allow_none=True)
     updated_at = Moment()
     body_html = fields.String(metadata={"description": "the published text, sanitised HTML"})
+    url = fields.Method("_url", allow_none=True, metadata={"description": "the published article's address"})
+
+    def _url(self, article: Any) -> str | None:
+        """The article's absolute address when it is published, else None."""
+        return addresses.absolute_article_url(article) if str(article.status) == "published" else None
 
 
 class ArticleItem(ArticleOut):

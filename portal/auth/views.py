@@ -24,6 +24,7 @@ from portal.auth import forms, mailing, services
 from portal.auth.identity import clean_name, limit_key
 from portal.db import get_session
 from portal.extensions import limiter
+from portal.kb import addresses
 from portal.mail import defer
 from portal.security import is_safe_redirect
 
@@ -281,4 +282,7 @@ def set_language():
             current_user.locale = form.locale.data
             get_session().commit()
     target = request.form.get("next")
-    return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+    if not is_safe_redirect(target):
+        return redirect(url_for("main.home"))
+    # a knowledge-base page goes to its version in the new language (its own address)
+    return redirect(addresses.switched_path(get_session(), target, str(form.locale.data or "")))

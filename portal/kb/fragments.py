@@ -53,7 +53,7 @@ def article_parts(session: Session, article: Article, shown: list[LinkSuggestion
             "kb/_article_translations.html", translations=reading.translations(session, article)
         ),
         "related": render_template(
-            "kb/_article_related.html", related=reading.related(session, article, locale)
+            "kb/_article_related.html", related=reading.related(session, article, article.locale)
         ),
     }
     store.set(key, json.dumps(parts), ttl=FRAGMENT_TTL)
@@ -65,19 +65,22 @@ def etag(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
-def kb_index_parts(session: Session, locale: str) -> dict:
-    """The front page's category tree and article lists in `locale`, as HTML."""
-    key = f"shopkeeper:kb:index:{locale}:{generation(KB)}"
+def kb_index_parts(session: Session, locale: str, interface: str) -> dict:
+    """The front page's category tree and article lists in `locale`, as HTML around `interface` text."""
+    key = f"shopkeeper:kb:index:{locale}:{interface}:{generation(KB)}"
     store = cache()
     cached = store.get(key)
     if cached is not None:
         return json.loads(cached)
     parts = {
-        "categories": render_template("kb/_index_categories.html", tree=reading.category_tree(session)),
+        "categories": render_template(
+            "kb/_index_categories.html", tree=reading.category_tree(session), content_locale=locale
+        ),
         "lists": render_template(
             "kb/_index_lists.html",
             helpful=reading.most_helpful(session, locale),
             recent=reading.recently_updated(session, locale),
+            content_locale=locale,
         ),
     }
     store.set(key, json.dumps(parts), ttl=FRAGMENT_TTL)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -21,9 +22,60 @@ from knowledge_base.render import plain_text
 from knowledge_base.search import SearchBackend, SearchDocument, SearchHit, SearchPage
 from portal.cache import bump_generation, cache, generation
 from portal.cache_events import KB
+from portal.kb.query_language import QueryLanguageDetector
 from portal.models.insights import SEARCH_LOG_MAX, SearchLog
 
 SEARCH_TTL = 300
+#: Results shown from the query's own language when it differs from the page's.
+OTHER_LANGUAGE_HITS = 5
+
+
+@dataclass(frozen=True)
+class LocalisedHit(SearchHit):
+    """A search hit with the language of its article (for its label and its address)."""
+
+    locale: str = ""
+
+
+@dataclass
+class CrossLanguageResults:
+    """The page language's results, and those in the query's own language when that differs."""
+
+    locale: str
+    page: SearchPage
+    other_locale: str | None = None
+    other_hits: list[LocalisedHit] = field(default_factory=list)
+
+
+def init_app(app: Flask) -> None:
+    """Build the query-language detector once per app (its models load on the first query)."""
+    app.extensions["kb_query_language"] = QueryLanguageDetector(tuple(app.config["SUPPORTED_LOCALES"]))
+
+
+def query_language(query: str) -> str | None:
+    """The query's language when it is clearly one of the portal's, else None."""
+    return current_app.extensions["kb_query_language"].detect(query)
+
+
+def _other_language(query: str, locale: str) -> str | None:
+    detected = query_language(query)
+    return detected if detected is not None and detected != locale else None
+
+
+def localised(hits: list[SearchHit], locale: str) -> list[LocalisedHit]:
+    """The hits, labelled with their language."""
+    return [LocalisedHit(**dataclasses.asdict(hit), locale=locale) for hit in hits]
+
+
+def search_across(query: str, locale: str, *, category: str = "", page: int = 1) -> CrossLanguageResults:
+    """Search the page's language; when the query is clearly in another language, search that too."""
+    results = CrossLanguageResults(locale, cached_search(query, locale, category=category, page=page))
+    other = _other_language(query, locale)
+    if other is not None and page == 1:
+        found = cached_search(query, other, category=category, page=1)
+        results.other_locale = other
+        results.other_hits = localised(found.hits[:OTHER_LANGUAGE_HITS], other)
+    return results
 
 
 def backend(app: Flask | None = None) -> SearchBackend:
@@ -101,12 +153,20 @@ SUGGEST_MIN_CHARS = 3
 SUGGEST_MAX_CHARS = 200
 
 
-def suggest(query: str, locale: str, limit: int = 5) -> list:
-    """Published articles that may already answer `query` (request form deflection, acknowledgements)."""
+def suggest(query: str, locale: str, limit: int = 5) -> list[LocalisedHit]:
+    """Published articles that may already answer `query` (request form deflection, acknowledgements).
+
+    When the text is clearly in another language than `locale`, articles in that language come
+    first (they match the words the customer used), then those in `locale`.
+    """
     query = query[:SUGGEST_MAX_CHARS].strip()
     if len(query) < SUGGEST_MIN_CHARS:
         return []
-    return list(backend().search(query, locale, per_page=limit).hits)[:limit]
+    hits = localised(list(backend().search(query, locale, per_page=limit).hits), locale)
+    other = _other_language(query, locale)
+    if other is not None:
+        hits = localised(list(backend().search(query, other, per_page=limit).hits), other) + hits
+    return hits[:limit]
 
 
 def log_search(session: Session, query: str, locale: str, results: int) -> None:

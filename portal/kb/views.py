@@ -31,7 +31,7 @@ from portal.auth.forms import EmptyForm
 from portal.customers import picture
 from portal.db import get_session
 from portal.extensions import csrf, limiter
-from portal.kb import fragments, reading, search_service, view_counts
+from portal.kb import addresses, fragments, reading, search_service, view_counts
 from portal.marketing import events, linking
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
@@ -45,34 +45,63 @@ class FeedbackForm(EmptyForm):
 
 
 def _locale() -> str:
+    """The reader's interface language."""
     return str(get_locale() or "en")
 
 
-@bp.route("")
-def index():
-    return render_template("kb/index.html", parts=fragments.kb_index_parts(get_session(), _locale()))
+@bp.url_value_preprocessor
+def _known_locale(endpoint: str | None, values: dict | None) -> None:
+    """A content language in the path must be one of the app's locales (else 404)."""
+    if values and "locale" in values and values["locale"] not in addresses.supported_locales():
+        abort(404)
 
 
-@bp.route("/c/<path:slug>")
-def category(slug: str):
+@bp.url_defaults
+def _reader_locale(endpoint: str, values: dict) -> None:
+    """Links that name no content language (navigation, search box) go to the reader's."""
+    if "locale" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "locale"):
+        values["locale"] = _locale()
+
+
+@bp.route("/<locale>/")
+def index(locale: str):
+    parts = fragments.kb_index_parts(get_session(), locale, _locale())
+    return render_template(
+        "kb/index.html", parts=parts, content_locale=locale, alternates=addresses.page_alternates("kb.index")
+    )
+
+
+@bp.route("/<locale>/c/<path:slug>")
+def category(locale: str, slug: str):
     db = get_session()
     found = db.scalar(select(Category).where(Category.slug == slug[:80]))
     if found is None:
         abort(404)
     ids = [found.id] + list(db.scalars(select(Category.id).where(Category.parent_id == found.id)))
     articles = db.scalars(
-        reading.articles_for_locale(db, _locale()).where(Article.category_id.in_(ids)).order_by(Article.title)
+        reading.articles_for_locale(db, locale).where(Article.category_id.in_(ids)).order_by(Article.title)
     ).all()
-    return render_template("kb/category.html", category=found, articles=articles)
+    return render_template(
+        "kb/category.html",
+        category=found,
+        articles=articles,
+        content_locale=locale,
+        alternates=addresses.page_alternates("kb.category", slug=found.slug),
+    )
 
 
-@bp.route("/a/<path:slug>")
-def article(slug: str):
+@bp.route("/<locale>/a/<path:slug>")
+def article(locale: str, slug: str):
     db = get_session()
-    locale = _locale()
-    found = reading.article_for_reader(db, slug[:120], locale)
+    reader_locale = _locale()
+    found = addresses.published_article(db, slug[:120], locale)
     if found is None:
-        abort(404)
+        moved = addresses.moved_article(db, slug[:120], locale, reader_locale)
+        if moved is None:
+            abort(404)
+        response = redirect(addresses.with_query(addresses.article_url(moved)), 302)
+        response.vary.update(("Cookie", "Accept-Language"))  # the target may be the reader's language
+        return response
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
     view_counts.count_view(db, found)
@@ -86,19 +115,24 @@ def article(slug: str):
     if viewer is None and not session.get("_flashes"):
         # Anonymous readers revalidate: the page depends only on these values (and the session's
         # CSRF secret, which its forms carry), so an unchanged page answers 304 without rendering.
-        tag = fragments.etag(fragments.article_key(found, shown, locale), voted, session.get("csrf_token"))
+        key = fragments.article_key(found, shown, reader_locale)
+        tag = fragments.etag(key, voted, session.get("csrf_token"))
         if tag in request.if_none_match:
             return _revalidated(Response(status=304), tag)
+    versions = addresses.published_versions(db, found)
     response = make_response(
         render_template(
             "kb/article.html",
             article=found,
-            parts=fragments.article_parts(db, found, shown, locale),
+            parts=fragments.article_parts(db, found, shown, reader_locale),
             voted=voted,
+            alternates=addresses.alternates(versions),
+            missing_translation=addresses.missing_translation(found, versions, reader_locale),
         )
     )
     if viewer is None and not session.get("_flashes"):
-        tag = fragments.etag(fragments.article_key(found, shown, locale), voted, session.get("csrf_token"))
+        key = fragments.article_key(found, shown, reader_locale)
+        tag = fragments.etag(key, voted, session.get("csrf_token"))
         return _revalidated(response, tag)
     return response
 
@@ -125,12 +159,12 @@ def _is_logged_in() -> bool:
     return bool(current_user.is_authenticated)
 
 
-@bp.route("/a/<path:slug>/feedback", methods=["POST"])
+@bp.route("/<locale>/a/<path:slug>/feedback", methods=["POST"])
 @limiter.limit(_vote_limit, methods=["POST"], exempt_when=_is_logged_in)
-def feedback(slug: str):
+def feedback(locale: str, slug: str):
     """'Was this helpful?': users vote once per article and may change it; anonymous visitors vote once."""
     db = get_session()
-    found = reading.article_for_reader(db, slug[:120], _locale())
+    found = addresses.published_article(db, slug[:120], locale)
     form = FeedbackForm()
     if found is None:
         abort(404)
@@ -146,28 +180,32 @@ def feedback(slug: str):
         flash(_("You have already told us about this article."), "info")
     if not changeable:  # users keep the buttons, to change their vote
         session["kb_voted"] = [*session.get("kb_voted", []), found.id][-200:]
-    return redirect(url_for("kb.article", slug=found.slug))
+    return redirect(addresses.article_url(found))
 
 
-@bp.route("/search")
-def search():
+@bp.route("/<locale>/search")
+def search(locale: str):
     query = request.args.get("q", "")[:MAX_QUERY].strip()
     category = request.args.get("category", "")[:80]
     page_number = max(1, min(request.args.get("page", 1, type=int), 1000))
-    results = (
-        search_service.cached_search(query, _locale(), category=category, page=page_number) if query else None
-    )
+    found = None
+    if query:
+        found = search_service.search_across(query, locale, category=category, page=page_number)
+    results = found.page if found is not None else None
     db = get_session()
     if results is not None and page_number == 1:
-        search_service.log_search(db, query, _locale(), results.total)
+        search_service.log_search(db, query, locale, results.total + len(found.other_hits))
         db.commit()
     categories = db.scalars(select(Category).order_by(Category.name)).all()
     return render_template(
         "kb/search.html",
         query=query,
         results=results,
+        other_locale=found.other_locale if found is not None else None,
+        other_hits=found.other_hits if found is not None else [],
         category=category,
         categories=categories,
+        content_locale=locale,
     )
 
 
@@ -179,7 +217,8 @@ def suggest():
         articles=[
             {
                 "title": hit.title,
-                "url": url_for("kb.article", slug=hit.slug, **{"from": "suggest"}),
+                "url": url_for("kb.article", locale=hit.locale, slug=hit.slug, **{"from": "suggest"}),
+                "locale": hit.locale,
                 "excerpt": html.unescape(TAG.sub("", hit.snippet_html)),
             }
             for hit in hits

@@ -126,7 +126,7 @@ def request_acknowledged(
     if not request.customer.notify_by_email and password_link is None:
         return
     suggestions = [
-        {"title": hit.title, "url": external_url("kb.article", slug=hit.slug)}
+        {"title": hit.title, "url": external_url("kb.article", locale=hit.locale, slug=hit.slug)}
         for hit in (articles or [])[:ACK_SUGGESTIONS]
     ]
     _queue(

@@ -37,7 +37,7 @@ def test_approved_link_reaches_the_right_customers_and_counts_clicks(app, db, us
     assert {s.state.value for s in db.scalars(select(LinkSuggestion))} == {"approved"}
 
     customer = log_in(browser, live_server, "customer@example.com")
-    customer.goto("/kb/a/care")
+    customer.goto("/kb/en/a/care")
     link = customer.get_by_role("link", name=re.compile(r"^router"))
     assert link.get_attribute("rel") == "sponsored noopener"
     assert "(sponsored)" in link.inner_text()
@@ -52,10 +52,10 @@ def test_approved_link_reaches_the_right_customers_and_counts_clicks(app, db, us
     assert offer_row.first.locator("td").nth(6).inner_text() == "1"
 
     no_consent = log_in(browser, live_server, "customer2@example.com")
-    no_consent.goto("/kb/a/care")
+    no_consent.goto("/kb/en/a/care")
     assert no_consent.locator("a[rel~=sponsored]").count() == 0
 
     open_request_about(db, users["customer"], "washing-machine")
-    customer.goto("/kb/a/care")
+    customer.goto("/kb/en/a/care")
     assert customer.get_by_role("link", name=re.compile(r"^washing machine")).count() == 0
     assert customer.get_by_role("link", name=re.compile(r"^router")).count() == 1

@@ -88,9 +88,9 @@ def pages_for(role, w, app):
             "/requests",
             "/requests/new",
             f"/requests/{w['ref']}",
-            "/kb",
-            f"/kb/a/{w['slug']}",
-            "/kb/search?q=router",
+            "/kb/en/",
+            f"/kb/en/a/{w['slug']}",
+            "/kb/en/search?q=router",
             "/account",
         ]
     if role == "agent":

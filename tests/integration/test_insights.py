@@ -239,7 +239,7 @@ def test_every_table_exports_as_csv(client_as, three_requests):
 
 def test_searches_without_result_are_logged_listed_and_escaped_in_csv(app, client, client_as, db, users):
     for query in ("=HYPERLINK(1)", "Dishwasher   SMELL", "dishwasher smell"):
-        assert client.get("/kb/search", query_string={"q": query}).status_code == 200
+        assert client.get("/kb/en/search", query_string={"q": query}).status_code == 200
     logged = db.query(SearchLog).all()
     assert {r.query for r in logged} == {"=hyperlink(1)", "dishwasher smell"} and all(
         r.results == 0 for r in logged
@@ -268,7 +268,7 @@ def test_insights_link_in_the_navigation(client_as):
 
 
 def test_only_the_first_page_of_a_search_is_logged(client, db):
-    client.get("/kb/search", query_string={"q": "kettle", "page": "2"})
+    client.get("/kb/en/search", query_string={"q": "kettle", "page": "2"})
     assert db.query(SearchLog).count() == 0
 
 

@@ -38,17 +38,17 @@ def test_draft_review_publish_and_it_is_searchable_at_once(client_as, db, users)
     article = db.scalar(select(Article))
     revision = article.revisions[0]
     assert revision.state == RevisionState.IN_REVIEW and article.status == ArticleStatus.IN_REVIEW
-    assert client_as("customer").get("/kb/a/reset-router").status_code == 404
-    assert "/kb/a/reset-router" not in client_as("customer").get("/kb/search?q=reset+router").get_data(
+    assert client_as("customer").get("/kb/en/a/reset-router").status_code == 404
+    assert "/kb/en/a/reset-router" not in client_as("customer").get("/kb/en/search?q=reset+router").get_data(
         as_text=True
     )
     assert review(client_as("admin"), "reset-router", revision.id, "approve").status_code == 302
     db.expire_all()
     assert db.get(Article, article.id).status == ArticleStatus.PUBLISHED
-    page = client_as("customer").get("/kb/a/reset-router").get_data(as_text=True)
+    page = client_as("customer").get("/kb/en/a/reset-router").get_data(as_text=True)
     assert "<strong>reset</strong>" in page
-    results = client_as("customer").get("/kb/search?q=reset+router").get_data(as_text=True)
-    assert "/kb/a/reset-router" in results
+    results = client_as("customer").get("/kb/en/search?q=reset+router").get_data(as_text=True)
+    assert "/kb/en/a/reset-router" in results
 
 
 def test_published_text_stays_live_while_the_next_revision_is_reviewed(app, client_as, db):
@@ -67,13 +67,13 @@ def test_published_text_stays_live_while_the_next_revision_is_reviewed(app, clie
             "csrf_token": csrf_token(agent, url),
         },
     )
-    assert "Old advice." in client_as("customer").get("/kb/a/router-tips").get_data(as_text=True)
+    assert "Old advice." in client_as("customer").get("/kb/en/a/router-tips").get_data(as_text=True)
     db.expire_all()
     latest = db.get(Article, article.id).revisions[-1]
     diff = agent.get(f"/staff/kb/router-tips/review/{latest.id}?locale=en").get_data(as_text=True)
     assert "diff__del" in diff and "Old advice." in diff and "diff__add" in diff and "New advice." in diff
     review(client_as("admin"), "router-tips", latest.id, "approve")
-    assert "New advice." in client_as("customer").get("/kb/a/router-tips").get_data(as_text=True)
+    assert "New advice." in client_as("customer").get("/kb/en/a/router-tips").get_data(as_text=True)
 
 
 def test_send_back_needs_a_comment_and_keeps_the_article_unpublished(client_as, db):
@@ -134,8 +134,8 @@ def test_archived_articles_disappear_from_reading_and_search(app, client_as, db)
     admin = client_as("admin")
     admin.post("/staff/kb/router-tips/archive?locale=en", data={"csrf_token": csrf_token(admin, "/staff/kb")})
     customer = client_as("customer")
-    assert customer.get("/kb/a/router-tips").status_code == 404
-    assert "/kb/a/router-tips" not in customer.get("/kb/search?q=router").get_data(as_text=True)
+    assert customer.get("/kb/en/a/router-tips").status_code == 404
+    assert "/kb/en/a/router-tips" not in customer.get("/kb/en/search?q=router").get_data(as_text=True)
 
 
 def test_form_errors_keep_what_was_typed(client_as, db):
@@ -179,6 +179,6 @@ def test_reindex_repairs_a_missing_index_entry(app, client_as, db):
     with app.app_context():
         search_service.backend().remove(article.id)  # as if the process died after the commit
     customer = client_as("customer")
-    assert "/kb/a/router-tips" not in customer.get("/kb/search?q=router").get_data(as_text=True)
+    assert "/kb/en/a/router-tips" not in customer.get("/kb/en/search?q=router").get_data(as_text=True)
     assert "indexed 1" in app.test_cli_runner().invoke(args=["kb", "reindex"]).output
-    assert "/kb/a/router-tips" in customer.get("/kb/search?q=router").get_data(as_text=True)
+    assert "/kb/en/a/router-tips" in customer.get("/kb/en/search?q=router").get_data(as_text=True)

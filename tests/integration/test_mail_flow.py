@@ -108,7 +108,7 @@ def test_a_stranger_mails_support_and_the_whole_thread_reads_cleanly_on_both_sid
     assert reference_from_message_id(secret, ack["Message-ID"]) == request.reference
     assert f"[{request.reference}]" in ack["Subject"]
     ack_text = text_of(ack)
-    assert ack_text.count("/kb/a/washer-spin-") == 2
+    assert ack_text.count("/kb/en/a/washer-spin-") == 2
     link = re.search(r"https?://\S+/welcome/\S+", ack_text).group(0)
 
     # the agent answers from the web queue with a file

@@ -47,14 +47,14 @@ def test_new_request_is_acknowledged_in_the_customers_language_with_three_articl
     assert "Otrzymaliśmy Twoje zgłoszenie" in mail["Subject"] and mail["Subject"].startswith("[SR-")
     body = text_of(mail)
     assert "Te artykuły mogą już zawierać odpowiedź:" in body
-    assert body.count("/kb/a/pralka-") == 3  # at most three, and only in the customer's language
+    assert body.count("/kb/pl/a/pralka-") == 3  # at most three, and only in the customer's language
     assert "washer-leaks" not in body
 
 
 def test_acknowledgement_without_matching_articles_lists_none(app, client_as, users, laundry, mail_to_smtp):
     post_new(client_as("customer"), subject="Zzyzx qwerty", description="Nothing matches this.")
     (mail,) = mail_to_smtp.messages
-    assert "/kb/a/" not in text_of(mail) and "may already answer" not in text_of(mail)
+    assert "/kb/pl/a/" not in text_of(mail) and "may already answer" not in text_of(mail)
 
 
 def test_agents_watching_a_category_hear_of_new_requests_in_it(

@@ -40,7 +40,7 @@ def test_blocked_candidates_are_stored_with_the_reason_and_never_render(app, cli
     assert approve(marketer, suggestions["washing-machine"]).status_code == 302
     db.expire_all()
     assert db.get(LinkSuggestion, suggestions["washing-machine"].id).state == SuggestionState.BLOCKED
-    assert "/go/" not in client_as("customer").get("/kb/a/care").get_data(as_text=True)
+    assert "/go/" not in client_as("customer").get("/kb/en/a/care").get_data(as_text=True)
     queue = marketer.get("/marketing/suggestions?state=blocked").get_data(as_text=True)
     assert "document:tragedy" in queue
 
@@ -50,13 +50,13 @@ def test_approved_link_renders_only_for_welcome_readers(app, client, client_as, 
     marketer = client_as("marketer")
     approve(marketer, suggestions["washing-machine"])
     approve(marketer, suggestions["router"])
-    page = client_as("customer").get("/kb/a/care").get_data(as_text=True)
+    page = client_as("customer").get("/kb/en/a/care").get_data(as_text=True)
     go = f'href="/go/{suggestions["washing-machine"].id}"'
     assert go in page and 'rel="sponsored noopener"' in page and "(sponsored)" in page
-    assert "/go/" not in client_as("customer2").get("/kb/a/care").get_data(as_text=True)  # no consent
-    assert "/go/" not in client.get("/kb/a/care").get_data(as_text=True)  # anonymous: site default off
+    assert "/go/" not in client_as("customer2").get("/kb/en/a/care").get_data(as_text=True)  # no consent
+    assert "/go/" not in client.get("/kb/en/a/care").get_data(as_text=True)  # anonymous: site default off
     open_request_about(db, users["customer"], "washing-machine")
-    page = client_as("customer").get("/kb/a/care").get_data(as_text=True)
+    page = client_as("customer").get("/kb/en/a/care").get_data(as_text=True)
     assert go not in page and f"/go/{suggestions['router'].id}" in page
 
 
@@ -67,23 +67,23 @@ def test_segments_and_offer_status_and_dates_apply(app, client_as, db, users):
     customer = client_as("customer")
     router.segments = ["premium"]
     db.commit()
-    assert "/go/" not in customer.get("/kb/a/care").get_data(as_text=True)
+    assert "/go/" not in customer.get("/kb/en/a/care").get_data(as_text=True)
     router.segments, router.active_until = [], date.today() - timedelta(days=1)
     db.commit()
-    assert "/go/" not in customer.get("/kb/a/care").get_data(as_text=True)
+    assert "/go/" not in customer.get("/kb/en/a/care").get_data(as_text=True)
     router.active_until, router.status = None, OfferStatus.PAUSED
     db.commit()
-    assert "/go/" not in customer.get("/kb/a/care").get_data(as_text=True)
+    assert "/go/" not in customer.get("/kb/en/a/care").get_data(as_text=True)
     router.status = OfferStatus.ACTIVE
     db.commit()
-    assert "/go/" in customer.get("/kb/a/care").get_data(as_text=True)
+    assert "/go/" in customer.get("/kb/en/a/care").get_data(as_text=True)
 
 
 def test_go_redirects_only_to_registered_urls_and_counts_clicks(app, client_as, db, users):
     _article, suggestions = article_with_suggestions(app, db)
     approve(client_as("marketer"), suggestions["router"])
     customer = client_as("customer")
-    customer.get("/kb/a/care")  # the impression a counted click needs
+    customer.get("/kb/en/a/care")  # the impression a counted click needs
     response = customer.get(f"/go/{suggestions['router'].id}")
     assert response.status_code == 302 and response.headers["Location"] == "https://shop.example.com/router"
     assert db.scalar(select(LinkEvent).where(LinkEvent.kind == "click")).user_id == users["customer"].id
@@ -201,8 +201,8 @@ def test_reports_count_impressions_clicks_and_export_csv(app, client_as, db):
     _article, suggestions = article_with_suggestions(app, db)
     approve(client_as("marketer"), suggestions["router"])
     customer = client_as("customer")
-    customer.get("/kb/a/care")
-    customer.get("/kb/a/care")
+    customer.get("/kb/en/a/care")
+    customer.get("/kb/en/a/care")
     customer.get(f"/go/{suggestions['router'].id}")
     report = client_as("marketer").get("/marketing/reports").get_data(as_text=True)
     assert "<td>router</td>" in report and "50.0%" in report
@@ -235,7 +235,7 @@ def test_rendered_links_are_cached_in_redis_when_configured(app, client_as, db):
     try:
         server = redis.Redis.from_url(app.config["REDIS_URL"])
         server.flushdb()
-        page = client_as("customer").get("/kb/a/care").get_data(as_text=True)
+        page = client_as("customer").get("/kb/en/a/care").get_data(as_text=True)
         assert isinstance(app.extensions["cache"], RedisCache)
         keys = server.keys("shopkeeper:links:*")
         assert len(keys) == 1 and b"/go/" in server.get(keys[0])

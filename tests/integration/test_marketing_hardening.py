@@ -238,7 +238,7 @@ def test_go_answers_404_for_a_stored_bad_url(app, client_as, db):
     router.url = "https://shop.example.com/x\r\nSet-Cookie: a=b"
     db.commit()
     customer = client_as("customer")
-    customer.get("/kb/a/care")
+    customer.get("/kb/en/a/care")
     assert customer.get(f"/go/{suggestions['router'].id}").status_code == 404
     assert clicks(db) == 0
 
@@ -249,8 +249,8 @@ def test_go_answers_404_for_a_stored_bad_url(app, client_as, db):
 def anonymous_vote(app, user_agent="Mozilla/5.0 test", helpful="yes"):
     fresh = app.test_client()
     fresh.environ_base["HTTP_USER_AGENT"] = user_agent
-    token = csrf_token(fresh, "/kb/a/care")
-    return fresh.post("/kb/a/care/feedback", data={"helpful": helpful, "csrf_token": token})
+    token = csrf_token(fresh, "/kb/en/a/care")
+    return fresh.post("/kb/en/a/care/feedback", data={"helpful": helpful, "csrf_token": token})
 
 
 def test_fresh_anonymous_sessions_vote_once_per_article(app, db):
@@ -276,10 +276,12 @@ def test_anonymous_votes_are_rate_limited_per_ip(app, db):
 def test_logged_in_users_vote_once_per_article_and_may_change_it(app, client_as, db):
     article, _suggestions = article_with_suggestions(app, db)
     customer = client_as("customer")
-    token = csrf_token(customer, "/kb/a/care")
+    token = csrf_token(customer, "/kb/en/a/care")
     for _ in range(3):
-        customer.post("/kb/a/care/feedback", data={"helpful": "yes", "comment": "Good", "csrf_token": token})
-    customer.post("/kb/a/care/feedback", data={"helpful": "no", "csrf_token": token})
+        customer.post(
+            "/kb/en/a/care/feedback", data={"helpful": "yes", "comment": "Good", "csrf_token": token}
+        )
+    customer.post("/kb/en/a/care/feedback", data={"helpful": "no", "csrf_token": token})
     db.expire_all()
     found = db.get(Article, article.id)
     assert (found.helpful_yes, found.helpful_no) == (0, 1)
@@ -301,7 +303,7 @@ def test_clicks_count_once_per_visitor_and_link_within_the_window(app, client_as
     _article, suggestions = article_with_suggestions(app, db)
     approve(client_as("marketer"), suggestions["router"])
     customer = client_as("customer")
-    customer.get("/kb/a/care")
+    customer.get("/kb/en/a/care")
     for _ in range(30):
         assert customer.get(f"/go/{suggestions['router'].id}").status_code == 302
     assert clicks(db) == 1
@@ -320,7 +322,7 @@ def test_anonymous_clicks_from_fresh_sessions_count_once(app, db):
     try:
         for _ in range(10):
             fresh = app.test_client()
-            assert "/go/" in fresh.get("/kb/a/care").get_data(as_text=True)
+            assert "/go/" in fresh.get("/kb/en/a/care").get_data(as_text=True)
             assert fresh.get(f"/go/{suggestions['router'].id}").status_code == 302
     finally:
         app.config["ANONYMOUS_OFFER_LINKS"] = False
@@ -336,7 +338,7 @@ def test_rescan_and_new_revisions_keep_click_and_impression_history(app, client_
     marketer = client_as("marketer")
     approve(marketer, suggestions["router"])
     customer = client_as("customer")
-    customer.get("/kb/a/care")
+    customer.get("/kb/en/a/care")
     customer.get(f"/go/{router_id}")
     marketer.post("/marketing/rescan", data={"csrf_token": csrf_token(marketer, "/marketing/suggestions")})
     new_revision(app, db, article, "Place the router on a shelf.")

@@ -93,7 +93,7 @@ def test_article_page_with_links_renders_while_the_cache_redis_is_down(app, db, 
     app.config["ANONYMOUS_OFFER_LINKS"] = True
     try:
         with caplog.at_level(logging.WARNING, logger="portal.cache"):
-            response = client.get("/kb/a/care")
+            response = client.get("/kb/en/a/care")
     finally:
         app.config["ANONYMOUS_OFFER_LINKS"] = previous_flag
         if previous_cache is None:
@@ -188,14 +188,14 @@ def _unreachable_app(tmp_path):
 def test_pages_answer_503_with_security_headers_while_the_database_is_down(tmp_path, caplog):
     client = _unreachable_app(tmp_path).test_client()
     with caplog.at_level(logging.WARNING, logger="portal.outage"):
-        response = client.get("/kb", headers={"Accept-Language": "pl"})
+        response = client.get("/kb/en/", headers={"Accept-Language": "pl"})
     assert_clean_503(response)
     assert "Usługa jest chwilowo niedostępna" in response.get_data(as_text=True)
     assert any("Database unavailable on GET /kb" in r.getMessage() for r in caplog.records)
 
 
 def test_api_clients_get_a_json_503(tmp_path):
-    response = _unreachable_app(tmp_path).test_client().get("/kb", headers={"Accept": "application/json"})
+    response = _unreachable_app(tmp_path).test_client().get("/kb/en/", headers={"Accept": "application/json"})
     assert_clean_503(response)
     assert response.get_json()["status"] == 503
 

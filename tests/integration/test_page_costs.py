@@ -41,9 +41,9 @@ def test_article_page_queries_do_not_grow_with_articles(app, client_as, db, user
     approve(client_as("marketer"), suggestions["washing-machine"])
     customer = client_as("customer")
     add_articles(db, N, start=0, category=_networking(db))
-    small = cold_and_warm(app, customer, "/kb/a/care")
+    small = cold_and_warm(app, customer, "/kb/en/a/care")
     add_articles(db, 2 * N, start=N, category=_networking(db))
-    large = cold_and_warm(app, customer, "/kb/a/care")
+    large = cold_and_warm(app, customer, "/kb/en/a/care")
     _assert_same_cost(small, large)
     assert large[1].n < large[0].n  # the second reading takes the cached parts
 
@@ -59,7 +59,7 @@ def test_related_articles_share_the_category_first_then_the_most_tags(app, clien
     publish_article(app, db, slug="two-tags", title="Two tags", tags=("router", "wifi"), category=other)
     publish_article(app, db, slug="one-tag", title="One tag", tags=("wifi",), category=other)
     publish_article(app, db, slug="no-tag", title="No tag", tags=("soap",), category=other)
-    page = client.get("/kb/a/base").get_data(as_text=True)
+    page = client.get("/kb/en/a/base").get_data(as_text=True)
     related = page[page.index("Related articles") :]
     assert related.index("Same category") < related.index("Two tags") < related.index("One tag")
     assert "No tag" not in related
@@ -70,9 +70,9 @@ def test_kb_front_page_queries_do_not_grow_with_articles(app, client_as, db, use
     db.add(Category(slug="networking", name="Networking"))
     db.commit()
     add_articles(db, N, start=0, category=_networking(db))
-    small = cold_and_warm(app, customer, "/kb")
+    small = cold_and_warm(app, customer, "/kb/en/")
     add_articles(db, 2 * N, start=N, category=_networking(db))
-    large = cold_and_warm(app, customer, "/kb")
+    large = cold_and_warm(app, customer, "/kb/en/")
     _assert_same_cost(small, large)
     assert large[1].n < large[0].n
 
@@ -84,12 +84,12 @@ def test_search_page_queries_do_not_grow_with_hits(app, client_as, db, users):
     add_articles(db, N, start=0, category=_networking(db))
     with app.app_context():
         search_service.reindex(db)
-    small = cold_and_warm(app, customer, "/kb/search?q=router")
-    assert "Router question" in customer.get("/kb/search?q=router").get_data(as_text=True)
+    small = cold_and_warm(app, customer, "/kb/en/search?q=router")
+    assert "Router question" in customer.get("/kb/en/search?q=router").get_data(as_text=True)
     add_articles(db, 2 * N, start=N, category=_networking(db))
     with app.app_context():
         search_service.reindex(db)
-    large = cold_and_warm(app, customer, "/kb/search?q=router")
+    large = cold_and_warm(app, customer, "/kb/en/search?q=router")
     _assert_same_cost(small, large)
 
 
@@ -133,9 +133,9 @@ def test_cached_article_follows_a_new_revision(app, client_as, db, users):
     article, suggestions = article_with_suggestions(app, db)
     approve(client_as("marketer"), suggestions["washing-machine"])
     customer = client_as("customer")
-    assert _link(suggestions["washing-machine"]) in customer.get("/kb/a/care").get_data(as_text=True)
+    assert _link(suggestions["washing-machine"]) in customer.get("/kb/en/a/care").get_data(as_text=True)
     new_revision(app, db, article, "Descale the kettle once a month.")
-    page = customer.get("/kb/a/care").get_data(as_text=True)
+    page = customer.get("/kb/en/a/care").get_data(as_text=True)
     assert "Descale the kettle" in page and "pump filter" not in page and "/go/" not in page
 
 
@@ -146,15 +146,15 @@ def test_cached_article_follows_approving_and_rejecting_a_link(app, client_as, d
     _article, suggestions = article_with_suggestions(app, db)
     marketer, customer = client_as("marketer"), client_as("customer")
     washer = suggestions["washing-machine"]
-    assert "/go/" not in customer.get("/kb/a/care").get_data(as_text=True)
+    assert "/go/" not in customer.get("/kb/en/a/care").get_data(as_text=True)
     approve(marketer, washer)
-    assert _link(washer) in customer.get("/kb/a/care").get_data(as_text=True)
+    assert _link(washer) in customer.get("/kb/en/a/care").get_data(as_text=True)
     reject = marketer.post(
         f"/marketing/suggestions/{washer.id}/reject",
         data={"csrf_token": _token(marketer)},
     )
     assert reject.status_code == 302
-    assert "/go/" not in customer.get("/kb/a/care").get_data(as_text=True)
+    assert "/go/" not in customer.get("/kb/en/a/care").get_data(as_text=True)
 
 
 def _token(client) -> str:
@@ -184,13 +184,13 @@ def test_anonymous_article_page_revalidates_with_its_etag(app, client, db):
     from tests.integration.kb_helpers import publish_article
 
     publish_article(app, db)
-    first = client.get("/kb/a/router-tips")
+    first = client.get("/kb/en/a/router-tips")
     assert first.status_code == 200 and first.headers["ETag"]
     assert first.headers["Cache-Control"] == "private, no-cache"
     assert "Cookie" in first.headers["Vary"]
-    again = client.get("/kb/a/router-tips", headers={"If-None-Match": first.headers["ETag"]})
+    again = client.get("/kb/en/a/router-tips", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
-    other = client.get("/kb/a/router-tips", headers={"If-None-Match": '"something-else"'})
+    other = client.get("/kb/en/a/router-tips", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200 and other.headers["ETag"] == first.headers["ETag"]
 
 
@@ -199,9 +199,9 @@ def test_etag_changes_when_a_new_revision_is_published(app, client, db):
     from tests.integration.marketing_helpers import new_revision
 
     article = publish_article(app, db)
-    tag = client.get("/kb/a/router-tips").headers["ETag"]
+    tag = client.get("/kb/en/a/router-tips").headers["ETag"]
     new_revision(app, db, article, "Put the router in the middle of the flat.")
-    page = client.get("/kb/a/router-tips", headers={"If-None-Match": tag})
+    page = client.get("/kb/en/a/router-tips", headers={"If-None-Match": tag})
     assert page.status_code == 200 and "middle of the flat" in page.get_data(as_text=True)
     assert page.headers["ETag"] != tag
 
@@ -211,11 +211,11 @@ def test_etag_changes_after_a_vote(app, client, db):
     from tests.integration.kb_helpers import publish_article
 
     publish_article(app, db)
-    tag = client.get("/kb/a/router-tips").headers["ETag"]
-    token = csrf_token(client, "/kb/a/router-tips")
-    client.post("/kb/a/router-tips/feedback", data={"csrf_token": token, "helpful": "yes"})
-    client.get("/kb/a/router-tips")  # the page with the "thank you" message
-    page = client.get("/kb/a/router-tips", headers={"If-None-Match": tag})
+    tag = client.get("/kb/en/a/router-tips").headers["ETag"]
+    token = csrf_token(client, "/kb/en/a/router-tips")
+    client.post("/kb/en/a/router-tips/feedback", data={"csrf_token": token, "helpful": "yes"})
+    client.get("/kb/en/a/router-tips")  # the page with the "thank you" message
+    page = client.get("/kb/en/a/router-tips", headers={"If-None-Match": tag})
     assert page.status_code == 200 and page.headers["ETag"] != tag
 
 
@@ -223,7 +223,7 @@ def test_logged_in_readers_get_no_etag(app, client_as, db, users):
     from tests.integration.kb_helpers import publish_article
 
     publish_article(app, db)
-    page = client_as("customer").get("/kb/a/router-tips")
+    page = client_as("customer").get("/kb/en/a/router-tips")
     assert page.status_code == 200 and "ETag" not in page.headers
     assert page.headers["Cache-Control"] == "no-store"
 
@@ -240,14 +240,14 @@ def test_anonymous_article_page_writes_nothing_until_views_are_due(app, client, 
     app.extensions.pop("kb_view_counts", None)
     app.config["VIEW_FLUSH_SECONDS"] = 3600
     try:
-        client.get("/kb/a/router-tips")
+        client.get("/kb/en/a/router-tips")
         with counting_queries(app) as reading:
-            client.get("/kb/a/router-tips")
+            client.get("/kb/en/a/router-tips")
         assert not [s for s in reading.statements if s.startswith(("UPDATE", "INSERT"))]
         app.config["VIEW_FLUSH_SECONDS"] = 0
         app.extensions.pop("kb_view_counts")
-        client.get("/kb/a/router-tips")  # due at once: this view is written
-        client.get("/kb/a/router-tips")
+        client.get("/kb/en/a/router-tips")  # due at once: this view is written
+        client.get("/kb/en/a/router-tips")
     finally:
         app.config["VIEW_FLUSH_SECONDS"] = 30
         app.extensions.pop("kb_view_counts", None)

@@ -159,7 +159,7 @@ def test_development_secret_is_generated_once_into_the_instance(tmp_path, monkey
     "target,ok",
     [
         ("/account", True),
-        ("/kb/search?q=x", True),
+        ("/kb/en/search?q=x", True),
         ("https://evil.example", False),
         ("//evil.example", False),
         ("/\\evil.example", False),
