@@ -27,10 +27,10 @@ def test_preview_endpoint_renders_like_publishing_and_needs_csrf(client_as):
 def test_preview_is_for_curators_only(client_as, client):
     for role in ("customer", "marketer"):
         user = client_as(role)
-        token = csrf_token(user, "/kb")  # a valid token of their own session (the search form)
+        token = csrf_token(user, "/kb/en/")  # a valid token of their own session (the search form)
         assert user.post("/staff/kb/preview", data={"body": "x", "csrf_token": token}).status_code == 403
     agent = client_as("agent")
-    token = csrf_token(agent, "/kb")
+    token = csrf_token(agent, "/kb/en/")
     assert agent.post("/staff/kb/preview", data={"body": "x", "csrf_token": token}).status_code == 200
 
 

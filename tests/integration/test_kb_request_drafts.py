@@ -87,11 +87,11 @@ def test_only_kb_authors_with_csrf_turn_requests_into_drafts(app, client_as, db,
     req = resolved_request(app, db, users, status=RequestStatus.CLOSED)
     for role in ("customer", "marketer"):
         user = client_as(role)
-        token = csrf_token(user, "/kb")
+        token = csrf_token(user, "/kb/en/")
         response = user.post(f"/staff/kb/from-request/{req.reference}", data={"csrf_token": token})
         assert response.status_code == 403, role
     assert client_as("agent").post(f"/staff/kb/from-request/{req.reference}").status_code == 400  # no CSRF
-    token = csrf_token(client_as("agent"), "/kb")
+    token = csrf_token(client_as("agent"), "/kb/en/")
     missing = client_as("agent").post("/staff/kb/from-request/SR-1999-000001", data={"csrf_token": token})
     assert missing.status_code == 404
     assert db.scalar(select(Article)) is None
