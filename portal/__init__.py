@@ -109,13 +109,14 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import i18n
+    from portal import formats, i18n
     from portal.access import load_user
     from portal.i18n import select_locale
 
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=formats.select_timezone)
     i18n.init_app(app)
+    formats.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.customers import account_views, catalog_views, segment_views
     from portal.customers import staff_views as customer_staff_views
     from portal.insights.views import bp as insights_bp
+    from portal.kb.image_views import bp as kb_images_bp
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
     from portal.mail_in.views import bp as mail_in_bp
@@ -154,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_requests_bp,
         kb_bp,
         staff_kb_bp,
+        kb_images_bp,
         go_bp,
         workspace_bp,
         mail_in_bp,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 
 from knowledge_base.locales import LOCALES
@@ -28,3 +29,8 @@ class ArticleForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     review_comment = TextAreaField(_l("Comment for the author"), render_kw={"rows": 3})
+
+
+class ImageUploadForm(FlaskForm):
+    image = FileField(_l("Image (PNG, JPEG or WebP)"))
+    alt = StringField(_l("Description of the image (alt text)"), render_kw={"maxlength": 200})
