@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON
 from sqlalchemy.orm import Mapped, mapped_column
 
+from knowledge_base.errors import FieldError
 from knowledge_base.locales import DEFAULT_LOCALE, LOCALES
 
 NAME_MAX = 120
@@ -37,3 +38,12 @@ def clean_names(values: dict[str, str]) -> dict[str, str]:
         if locale != DEFAULT_LOCALE and value:
             cleaned[locale] = value
     return cleaned
+
+
+def set_names(item: LocalizedName, values: dict[str, str]) -> None:
+    """Set the default name (required, trimmed) and the translations (empty ones removed)."""
+    default = " ".join((values.get(DEFAULT_LOCALE) or "").split())[:NAME_MAX]
+    if not default:
+        raise FieldError("A name in the default language is required.", field=f"name_{DEFAULT_LOCALE}")
+    item.name = default
+    item.names = clean_names(values)

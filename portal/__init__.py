@@ -129,6 +129,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.admin.names_views import bp as catalog_names_bp
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
     from portal.customers import account_views, catalog_views, segment_views
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
         main_bp,
         auth_bp,
         admin_bp,
+        catalog_names_bp,
         marketing_bp,
         requests_bp,
         staff_requests_bp,

@@ -51,11 +51,16 @@ def local_datetime(moment: datetime | None, seconds: bool = False) -> str:
     return f"{shown} {zone_abbreviation(moment)}"
 
 
-def local_date(moment: date | datetime | None) -> str:
-    """A day in the reader's locale format (a stored time is first moved into the reader's zone)."""
+def local_date(moment: date | datetime | None, in_reader_zone: bool = True) -> str:
+    """A day in the reader's locale format (a stored time is first moved into the reader's zone).
+
+    `in_reader_zone=False` gives the UTC day: for HTML cached per language, not per time zone.
+    """
     if moment is None:
         return ""
-    return format_date(_aware(moment) if isinstance(moment, datetime) else moment, "medium")
+    if isinstance(moment, datetime):
+        return format_date(_aware(moment), "medium", rebase=in_reader_zone)
+    return format_date(moment, "medium")
 
 
 def decimal(number: float | int | None) -> str:

@@ -129,9 +129,11 @@ def choice_label(owned: CustomerProduct, today: date) -> str:
     """How a registered product is offered on the request form: name, serial, warranty state."""
     from flask_babel import gettext as _
 
+    from portal.labels import localized
+
     return _(
         "Mine: %(name)s (%(serial)s), %(warranty)s",
-        name=owned.product.name,
+        name=localized(owned.product),
         serial=owned.serial_number or "—",
         warranty=warranty_label(owned, today),
     )
