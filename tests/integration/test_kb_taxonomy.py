@@ -61,7 +61,12 @@ def washers(db):
 def test_names_fall_back_to_the_default_name(washers):
     category, product = washers
     assert category.name_in("pl") == "Pralki" and category.name_in("ru") == "Washing machines"
-    assert product.all_names() == {"en": "Washer 800", "pl": "Pralka 800", "cs": "Washer 800", "ru": "Washer 800"}
+    assert product.all_names() == {
+        "en": "Washer 800",
+        "pl": "Pralka 800",
+        "cs": "Washer 800",
+        "ru": "Washer 800",
+    }
 
 
 def test_kb_and_request_form_show_names_in_the_readers_language(app, db, client, client_as, users, washers):
@@ -85,14 +90,24 @@ def test_api_categories_carry_names_per_language_and_keep_name(app, washers):
     with app.test_request_context():
         dumped = CategoryOut().dump(washers[0])
     assert dumped["name"] == "Washing machines"
-    assert dumped["names"] == {"en": "Washing machines", "pl": "Pralki", "cs": "Pračky", "ru": "Washing machines"}
+    assert dumped["names"] == {
+        "en": "Washing machines",
+        "pl": "Pralki",
+        "cs": "Pračky",
+        "ru": "Washing machines",
+    }
 
 
 def test_admin_edits_names_per_language_and_it_is_audited(db, client_as, washers):
     category, _product = washers
     admin = client_as("admin")
     url = f"/admin/catalog/names/category/{category.id}"
-    data = {"name_en": "Washers", "name_pl": " Pralki  automatyczne ", "name_cs": "", "name_ru": "Стиральные машины"}
+    data = {
+        "name_en": "Washers",
+        "name_pl": " Pralki  automatyczne ",
+        "name_cs": "",
+        "name_ru": "Стиральные машины",
+    }
     answer = admin.post(url, data={**data, "csrf_token": csrf_token(admin, url)})
     assert answer.status_code == 302
     db.expire_all()
@@ -106,7 +121,9 @@ def test_admin_edits_names_per_language_and_it_is_audited(db, client_as, washers
 def test_names_form_keeps_input_and_requires_the_default_name(db, client_as, washers):
     admin = client_as("admin")
     url = f"/admin/catalog/names/product/{washers[1].id}"
-    answer = admin.post(url, data={"name_en": " ", "name_pl": "Pralka X", "csrf_token": csrf_token(admin, url)})
+    answer = admin.post(
+        url, data={"name_en": " ", "name_pl": "Pralka X", "csrf_token": csrf_token(admin, url)}
+    )
     assert answer.status_code == 400 and 'value="Pralka X"' in answer.get_data(as_text=True)
     db.expire_all()
     assert db.get(Product, washers[1].id).name == "Washer 800"
@@ -141,7 +158,9 @@ def test_numbers_and_percentages_use_the_locale_separators(app):
     ],
 )
 def test_result_counts_use_each_languages_plural_forms(app, locale, counts):
-    template = app.jinja_env.from_string("{{ ngettext('%(count)s result', '%(count)s results', n, count=n) }}")
+    template = app.jinja_env.from_string(
+        "{{ ngettext('%(count)s result', '%(count)s results', n, count=n) }}"
+    )
     with app.test_request_context(), force_locale(locale):
         for n, expected in counts.items():
             assert template.render(n=n) == expected
@@ -183,7 +202,10 @@ def test_shown_times_are_in_the_users_zone_and_say_which(app, db, users):
     with app.test_request_context():
         login_user(db.get(User, users["customer"].id))
         assert formats.local_date(datetime(2026, 1, 15, 23, 30, tzinfo=UTC)) == "Jan 16, 2026"
-        assert formats.local_date(datetime(2026, 1, 15, 23, 30, tzinfo=UTC), in_reader_zone=False) == "Jan 15, 2026"
+        assert (
+            formats.local_date(datetime(2026, 1, 15, 23, 30, tzinfo=UTC), in_reader_zone=False)
+            == "Jan 15, 2026"
+        )
 
 
 def test_unknown_zone_in_the_database_falls_back_to_the_default(app, db, users):
