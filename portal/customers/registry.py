@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
+from portal.labels import localized
 from portal.models import CustomerProduct, Product, User
 from portal.requests import attachments as files
 
@@ -82,7 +83,7 @@ def check_serial(product: Product, raw: str) -> str:
         raise FieldError(_l("Enter the serial number from the rating plate."), "serial_number")
     if product.serial_pattern and re.fullmatch(product.serial_pattern, serial) is None:
         raise FieldError(
-            _l("This does not look like a serial number of %(product)s.", product=product.name),
+            _l("This does not look like a serial number of %(product)s.", product=localized(product)),
             "serial_number",
         )
     return serial
@@ -128,8 +129,6 @@ def warranty_label(owned: CustomerProduct, today: date) -> str:
 def choice_label(owned: CustomerProduct, today: date) -> str:
     """How a registered product is offered on the request form: name, serial, warranty state."""
     from flask_babel import gettext as _
-
-    from portal.labels import localized
 
     return _(
         "Mine: %(name)s (%(serial)s), %(warranty)s",

@@ -226,3 +226,22 @@ def test_pages_show_times_in_the_users_zone_with_its_name(app, db, client_as, us
     db.commit()
     page = client_as("agent").get("/staff/kb/router-tips/revisions?locale=en").get_data(as_text=True)
     assert f" {datetime.now(ZoneInfo('Europe/Warsaw')).tzname()}</td>" in page
+
+
+def test_canned_reply_names_the_product_in_the_customers_language():
+    from portal.models import ServiceRequest
+    from portal.requests.canned import fill_placeholders
+
+    customer = User(name="Ola", locale="pl")
+    product = Product(sku="WM-2", name="Washer 900", kind="washer", names={"pl": "Pralka 900"})
+    request = ServiceRequest(reference="SR-2026-000001", subject="Leak", customer=customer, product=product)
+    assert fill_placeholders("O {product}", request, User(name="Agent")) == "O Pralka 900"
+
+
+def test_a_plural_cell_needs_exactly_the_languages_number_of_forms():
+    from portal.translations import catalogs
+
+    message = ("%(count)s result", "%(count)s results")
+    assert catalogs.translation(message, {"pl": "a || b || c"}, "pl") == ("a", "b", "c")
+    assert catalogs.translation(message, {"pl": "a || b"}, "pl") == ("", "", "")
+    assert catalogs.translation(message, None, "ru") == ("", "", "")
