@@ -5,6 +5,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.conftest import TEST_PASSWORD
 
@@ -27,7 +28,7 @@ def test_editor_uploads_an_image_and_inserts_its_reference(page, users, tmp_path
     page.get_by_label("Image (PNG, JPEG or WebP)").set_input_files(str(picture))
     page.get_by_label("Description of the image (alt text)").fill("Router lights")
     page.get_by_role("button", name="Upload image").click()
-    page.wait_for_function("document.getElementById('body').value.includes('/kb/images/')", timeout=5000)
+    expect(body).to_have_value(re.compile(r"/kb/images/"), timeout=5000)
     assert page.url.endswith("/staff/kb/new")  # stayed in the editor: the typed text is kept
     text = body.input_value()
     assert text.startswith("Before.")
