@@ -245,3 +245,15 @@ def test_a_plural_cell_needs_exactly_the_languages_number_of_forms():
     assert catalogs.translation(message, {"pl": "a || b || c"}, "pl") == ("a", "b", "c")
     assert catalogs.translation(message, {"pl": "a || b"}, "pl") == ("", "", "")
     assert catalogs.translation(message, None, "ru") == ("", "", "")
+
+
+def test_demo_catalogue_names_every_category_and_product_in_every_language(db):
+    from portal import seed
+
+    catalog = seed.load_demo_catalog()
+    for row in catalog["categories"] + catalog["products"]:
+        assert set(row["names"]) == set(TRANSLATED) and all(row["names"].values()), row
+    categories = seed._seed_categories(db, catalog["categories"])
+    db.commit()
+    laundry = categories["laundry"]
+    assert laundry.name_in("pl") == "Pranie" and laundry.name_in("en") == "Laundry"
