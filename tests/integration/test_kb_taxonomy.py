@@ -257,3 +257,10 @@ def test_demo_catalogue_names_every_category_and_product_in_every_language(db):
     db.commit()
     laundry = categories["laundry"]
     assert laundry.name_in("pl") == "Pranie" and laundry.name_in("en") == "Laundry"
+
+
+def test_the_time_zone_is_part_of_the_personal_data_export(users):
+    from portal.privacy.export import profile
+
+    users["customer"].timezone = "Europe/Prague"
+    assert profile(users["customer"])["timezone"] == "Europe/Prague"
