@@ -7,7 +7,14 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import Flask, current_app, has_request_context
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_timezone
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_timezone,
+)
 from flask_login import current_user
 
 
@@ -63,14 +70,31 @@ def local_date(moment: date | datetime | None, in_reader_zone: bool = True) -> s
     return format_date(moment, "medium")
 
 
-def decimal(number: float | int | None) -> str:
-    """A number with the locale's grouping and decimal separators ("1 234,5" in Polish)."""
-    return "" if number is None else format_decimal(number)
+def _with_decimals(pattern: str, decimals: int) -> str:
+    """A CLDR number pattern showing exactly `decimals` fraction digits ("#,##0 %" -> "#,##0.0 %")."""
+    positive = pattern.split(";")[0]
+    last = positive.rfind("0")
+    return positive[: last + 1] + ("." + "0" * decimals if decimals else "") + positive[last + 1 :]
 
 
-def percent(fraction: float | None) -> str:
+def decimal(number: float | int | None, decimals: int | None = None) -> str:
+    """A number with the locale's grouping and decimal separators ("1 234,5" in Polish).
+
+    With `decimals`, exactly that many fraction digits ("12,50" for money).
+    """
+    if number is None:
+        return ""
+    if decimals is None:
+        return format_decimal(number)
+    return format_decimal(number, format=_with_decimals("#,##0", decimals))
+
+
+def percent(fraction: float | None, decimals: int = 0) -> str:
     """A fraction as the locale writes a percentage ("12 %" in Czech, "12%" in English)."""
-    return "" if fraction is None else format_percent(fraction)
+    if fraction is None:
+        return ""
+    pattern = get_locale().percent_formats[None].pattern  # type: ignore[union-attr]
+    return format_percent(fraction, format=_with_decimals(pattern, decimals))
 
 
 def init_app(app: Flask) -> None:

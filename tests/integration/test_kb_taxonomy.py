@@ -264,3 +264,20 @@ def test_the_time_zone_is_part_of_the_personal_data_export(users):
 
     users["customer"].timezone = "Europe/Prague"
     assert profile(users["customer"])["timezone"] == "Europe/Prague"
+
+
+@pytest.mark.parametrize("locale, shown", [("cs", "67\xa0%"), ("pl", "67%"), ("en", "67%")])
+def test_curation_page_shows_helpfulness_as_a_locale_percentage(app, db, client_as, users, locale, shown):
+    article = publish_article(app, db)
+    article.helpful_yes, article.helpful_no = 2, 1
+    users["agent"].locale = locale
+    db.commit()
+    page = client_as("agent").get("/staff/kb").get_data(as_text=True)
+    assert f"<td>{shown} (2/3)</td>" in page
+
+
+def test_template_filters_format_numbers_for_a_polish_reader(app, client):
+    # variables, not literals: Jinja would fold a filter of constants at compile time, outside the request
+    template = app.jinja_env.from_string("{{ x|decimal }} · {{ x|decimal(2) }} · {{ y|percent(1) }}")
+    with app.test_request_context(headers={"Accept-Language": "pl"}):
+        assert template.render(x=1234.5, y=0.125) == "1\xa0234,5 · 1\xa0234,50 · 12,5%"
