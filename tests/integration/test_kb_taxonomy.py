@@ -98,8 +98,10 @@ def test_api_categories_carry_names_per_language_and_keep_name(app, washers):
     }
 
 
-def test_admin_edits_names_per_language_and_it_is_audited(db, client_as, washers):
+def test_admin_edits_names_per_language_and_it_is_audited(app, db, client, client_as, washers):
     category, _product = washers
+    publish_article(app, db, category=category, slug="drum", title="Drum care", body="Clean the drum.")
+    assert "Pralki" in client.get("/kb", headers={"Accept-Language": "pl"}).get_data(as_text=True)  # cached
     admin = client_as("admin")
     url = f"/admin/catalog/names/category/{category.id}"
     data = {
@@ -116,6 +118,8 @@ def test_admin_edits_names_per_language_and_it_is_audited(db, client_as, washers
     assert category.names == {"pl": "Pralki automatyczne", "ru": "Стиральные машины"}
     entry = db.scalar(select(AuditLog).where(AuditLog.action == "catalog.names_changed"))
     assert entry.target == f"category:{category.id}" and entry.details["before"]["cs"] == "Pračky"
+    polish_index = client.get("/kb", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert "Pralki automatyczne" in polish_index  # the cached front page was renewed
 
 
 def test_names_form_keeps_input_and_requires_the_default_name(db, client_as, washers):
