@@ -84,6 +84,16 @@ def test_kb_and_request_form_show_names_in_the_readers_language(app, db, client,
     assert ">Pralki</option>" in form and ">Pralka 800</option>" in form
 
 
+def test_api_lists_categories_with_names_per_language(app, db, users, client, washers):
+    from tests.integration.api_helpers import bearer, make_token
+
+    token = make_token(app, db, users["customer"])
+    items = client.get("/api/v1/categories", headers=bearer(token)).json["items"]
+    washing = next(c for c in items if c["slug"] == "washing")
+    assert washing["name"] == "Washing machines" and washing["names"]["cs"] == "Pračky"
+    assert washing["names"]["ru"] == "Washing machines"
+
+
 def test_api_categories_carry_names_per_language_and_keep_name(app, washers):
     from portal.api.schemas import CategoryOut
 
