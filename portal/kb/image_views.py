@@ -28,6 +28,7 @@ from portal.access import Action
 from portal.db import get_session
 from portal.kb import images
 from portal.kb.forms import ImageUploadForm
+from portal.requests import limits as rate_limits
 from portal.security import is_safe_redirect
 
 bp = Blueprint("kb_images", __name__)
@@ -65,6 +66,7 @@ def _answer(status: int, message: str, markdown: str = ""):
 
 @bp.route("/staff/kb/images", methods=["POST"])
 @access.requires(Action.CURATE_KB)
+@rate_limits.staff_saves  # decoding images costs CPU: at most STAFF_RATE_LIMIT uploads per person
 def upload():
     form = ImageUploadForm()
     if not form.validate_on_submit():

@@ -176,3 +176,10 @@ def test_external_and_foreign_image_sources_are_stripped():
     )
     assert "evil.example" not in html and "/static/img" not in html and "data:" not in html
     assert '<img src="/kb/images/0123456789abcdef0123456789abcdef.jpg" alt="ok">' in html
+
+
+def test_uploads_are_rate_limited_per_person(app, client_as, monkeypatch):
+    monkeypatch.setitem(app.config, "STAFF_RATE_LIMIT", "2 per minute")
+    agent = client_as("agent")
+    answers = [upload(agent, picture("PNG", size=(10 + n, 10))).status_code for n in range(3)]
+    assert answers == [201, 201, 429]
