@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
 from knowledge_base.locales import DEFAULT_LOCALE
+from knowledge_base.names import LocalizedName
 
 
-class Category(Base):
-    """A two-level category used by articles and service requests."""
+class Category(LocalizedName, Base):
+    """A two-level category used by articles and service requests (its name in every language)."""
 
     __tablename__ = "categories"
 

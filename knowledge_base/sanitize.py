@@ -56,12 +56,18 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
     "abbr": ["title"],
-    "img": ["src", "alt", "title", "width", "height"],
+    "img": lambda _tag, name, value: name in IMAGE_ATTRIBUTES and (name != "src" or allowed_image_src(value)),
     "td": ["colspan", "rowspan", "align"],
     "th": ["colspan", "rowspan", "align", "scope"],
     "ol": ["start"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+IMAGE_ATTRIBUTES = frozenset({"src", "alt", "title", "width", "height"})
+#: Images only from this site's article image route: the CSP allows no others, and an external
+#: image would tell another server who reads the page.
+IMAGE_SRC = re.compile(r"^/kb/images/[0-9a-f]{32}\.(png|jpg|webp)$")
+#: An <img> left without a source after cleaning shows nothing: it is dropped.
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 #: Bare URLs that linkify turns into links: only the allowed schemes (bleach's default list has
 #: ssh:, data:, irc: ...), and never the tail of a longer URL with another scheme ("ssh://x.org"
@@ -77,6 +83,11 @@ def allowed_href(href: str | None) -> bool:
     cleaned = "".join(href.split())  # browsers ignore whitespace and controls inside a scheme
     scheme = urlsplit(cleaned).scheme.lower()
     return scheme in ALLOWED_PROTOCOLS if scheme else True
+
+
+def allowed_image_src(src: str | None) -> bool:
+    """True only for a stored article image on this site (/kb/images/<hash>.<ext>)."""
+    return bool(src) and IMAGE_SRC.match(src) is not None
 
 
 def _safe_link(attrs, new=False):
@@ -102,4 +113,4 @@ def _cleaner(linkify: bool) -> bleach.Cleaner:
 
 def clean_html(html: str, *, linkify: bool = True) -> str:
     """Keep only allowlisted tags, attributes and URL schemes; bare URLs become nofollow links."""
-    return _cleaner(linkify).clean(html)
+    return _IMG_WITHOUT_SRC.sub("", _cleaner(linkify).clean(html))

@@ -110,13 +110,14 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import i18n
+    from portal import formats, i18n
     from portal.access import load_user
     from portal.i18n import select_locale
 
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=formats.select_timezone)
     i18n.init_app(app)
+    formats.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -129,6 +130,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.admin.names_views import bp as catalog_names_bp
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
     from portal.customers import account_views, catalog_views, segment_views
@@ -137,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.kb.authoring_views import bp as kb_authoring_bp
     from portal.kb.legacy_views import bp as kb_legacy_bp
     from portal.kb.sitemap import bp as sitemap_bp
+    from portal.kb.image_views import bp as kb_images_bp
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
     from portal.mail_in.views import bp as mail_in_bp
@@ -153,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
         main_bp,
         auth_bp,
         admin_bp,
+        catalog_names_bp,
         marketing_bp,
         requests_bp,
         staff_requests_bp,
@@ -161,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
         sitemap_bp,
         staff_kb_bp,
         kb_authoring_bp,
+        kb_images_bp,
         go_bp,
         workspace_bp,
         mail_in_bp,

@@ -126,6 +126,10 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             float(_env("PORTAL_REQUEST_ATTACHMENTS_MAX_MB", "25")) * 1_000_000
         ),
         "ATTACHMENT_MAX_FILES": int(_env("PORTAL_ATTACHMENT_MAX_FILES", "5")),
+        "KB_IMAGE_MAX_BYTES": int(float(_env("PORTAL_KB_IMAGE_MAX_MB", "5")) * 1_000_000),
+        "KB_IMAGE_MAX_PIXELS": _int_setting("PORTAL_KB_IMAGE_MAX_PIXELS", "40000000"),
+        "KB_IMAGE_MAX_SIDE": _int_setting("PORTAL_KB_IMAGE_MAX_SIDE", "1600"),
+        "DEFAULT_TIMEZONE": _env("PORTAL_DEFAULT_TIMEZONE", "UTC"),
         "REOPEN_DAYS": int(_env("PORTAL_REOPEN_DAYS", "14")),
         "MESSAGE_MAX_CHARS": int(_env("PORTAL_MESSAGE_MAX_CHARS", "20000")),
         "MAIL_SENDER_MAX_PER_HOUR": _int_setting("PORTAL_MAIL_SENDER_MAX_PER_HOUR", "30"),

@@ -43,6 +43,7 @@ UPLOAD_ENDPOINTS = frozenset(
         "marketing.blocklist_import",  # blocklist import
         "account_products.index",  # a registered product's receipt
         "customers.import_orders",  # an ERP export of order totals (CSV)
+        "kb_images.upload",  # an image for an article
     }
 )
 

@@ -27,7 +27,12 @@ def _seed_categories(session: Session, rows: list[dict]) -> dict[str, Category]:
     by_slug = {c.slug: c for c in session.scalars(select(Category))}
     for row in rows:
         if row["slug"] not in by_slug:
-            category = Category(slug=row["slug"], name=row["name"], parent=by_slug.get(row.get("parent", "")))
+            category = Category(
+                slug=row["slug"],
+                name=row["name"],
+                names=row.get("names", {}),
+                parent=by_slug.get(row.get("parent", "")),
+            )
             session.add(category)
             by_slug[row["slug"]] = category
     return by_slug
@@ -40,6 +45,7 @@ def _seed_products(session: Session, rows: list[dict], categories: dict[str, Cat
             product = Product(
                 sku=row["sku"],
                 name=row["name"],
+                names=row.get("names", {}),
                 kind=row["kind"],
                 category=categories.get(row["category"]),
             )

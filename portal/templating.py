@@ -7,6 +7,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from knowledge_base.models import ArticleStatus
+from portal import labels
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm, LanguageForm
 from portal.models import Role
 from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_STATUS_LABELS, STATUS_LABELS
@@ -85,3 +87,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["priority_label"] = lambda priority: PRIORITY_LABELS.get(priority, priority)
     app.jinja_env.globals["channel_label"] = lambda channel: CHANNEL_LABELS.get(channel, channel)
+    app.jinja_env.globals["label"] = labels.label
+    app.jinja_env.filters["localized"] = labels.localized
+    app.jinja_env.globals["article_statuses"] = tuple(ArticleStatus)

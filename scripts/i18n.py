@@ -9,6 +9,12 @@ ui.tsv is the translators' sheet: one row per English message, one column per la
 untranslated, and the catalog-completeness test fails. Files are written only when their
 bytes change, and the same inputs always give the same bytes (no dates, no tool versions
 in the headers; see portal/translations/catalogs.py), so a clean checkout stays clean.
+
+Plural messages (`ngettext("%(num)d result", "%(num)d results", n)`) have one row keyed by the
+English singular; each language's cell holds that language's plural forms separated by `||`,
+in the order of its Plural-Forms header (pl, cs, ru: one || few || many), e.g.
+    %(num)d result<TAB>%(num)d wynik || %(num)d wyniki || %(num)d wyników<TAB>...
+A cell with the wrong number of forms counts as untranslated.
 """
 
 from __future__ import annotations

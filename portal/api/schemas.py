@@ -197,6 +197,10 @@ class OwnedProductOut(Schema):
     id = fields.Integer()
     sku = fields.String(attribute="product.sku")
     name = fields.String(attribute="product.name")
+    names = fields.Function(
+        lambda owned: owned.product.all_names(),
+        metadata={"description": "the product's name in every interface language (default name as fallback)"},
+    )
     kind = fields.String(attribute="product.kind")
     serial_number = fields.String()
     purchased_on = fields.Date(allow_none=True)
@@ -245,6 +249,10 @@ class CategoryOut(Schema):
     id = fields.Integer()
     slug = fields.String()
     name = fields.String()
+    names = fields.Function(
+        lambda category: category.all_names(),
+        metadata={"description": "the name in every interface language (default name as fallback)"},
+    )
     parent = fields.String(allow_none=True, attribute="parent.slug")
 
 

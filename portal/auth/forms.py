@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,6 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, StopValidation, Va
 
 from knowledge_base.locales import LOCALES
 from portal.auth.passwords import MAX_PASSWORD_LENGTH, password_problems
+from portal.formats import timezone_names
 
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "cs": "Čeština", "ru": "Русский"}
 
@@ -71,6 +74,14 @@ class AccountForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LOCALES])
     marketing_consent = BooleanField(_l("Show me offers that fit my products"))
     notify_by_email = BooleanField(_l("Email me about replies and status changes of my requests"))
+    timezone = SelectField(_l("Time zone"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = _l("Site default (%(zone)s)", zone=current_app.config["DEFAULT_TIMEZONE"])
+        self.timezone.choices = [("", default)] + [(zone, zone) for zone in timezone_names()]
+        if self.timezone.data is None:
+            self.timezone.data = ""
 
 
 class ChangePasswordForm(FlaskForm):

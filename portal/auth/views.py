@@ -236,6 +236,7 @@ def account():
             )
         user.marketing_consent = form.marketing_consent.data
         user.notify_by_email = form.notify_by_email.data
+        user.timezone = form.timezone.data or None
         db.commit()
         session["locale"] = user.locale
         flash(_("Your account has been updated."), "success")

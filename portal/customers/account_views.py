@@ -24,6 +24,7 @@ from portal import access
 from portal.auth.forms import EmptyForm
 from portal.customers import forms, picture, registry
 from portal.db import get_session
+from portal.labels import localized
 from portal.models import CustomerProduct, Product, Role
 from portal.requests import attachments
 from portal.requests.attachments import Upload
@@ -47,7 +48,7 @@ def index():
     db = get_session()
     form = forms.RegisterProductForm()
     form.product.choices = [("", _("— choose —"))] + [
-        (str(p.id), p.name) for p in db.scalars(select(Product).order_by(Product.name))
+        (str(p.id), localized(p)) for p in db.scalars(select(Product).order_by(Product.name))
     ]
     status = 200
     if form.is_submitted():
@@ -70,7 +71,7 @@ def index():
                 status = 400
             else:
                 db.commit()
-                flash(_("%(name)s is registered.", name=owned.product.name), "success")
+                flash(_("%(name)s is registered.", name=localized(owned.product)), "success")
                 return redirect(url_for("account_products.index"))
     return render_template(
         "customers/account_products.html",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
 from knowledge_base.errors import FieldError
+from portal.labels import localized
 from portal.models import CustomerProduct, Product, User
 from portal.requests import attachments as files
 
@@ -82,7 +83,7 @@ def check_serial(product: Product, raw: str) -> str:
         raise FieldError(_l("Enter the serial number from the rating plate."), "serial_number")
     if product.serial_pattern and re.fullmatch(product.serial_pattern, serial) is None:
         raise FieldError(
-            _l("This does not look like a serial number of %(product)s.", product=product.name),
+            _l("This does not look like a serial number of %(product)s.", product=localized(product)),
             "serial_number",
         )
     return serial
@@ -131,7 +132,7 @@ def choice_label(owned: CustomerProduct, today: date) -> str:
 
     return _(
         "Mine: %(name)s (%(serial)s), %(warranty)s",
-        name=owned.product.name,
+        name=localized(owned.product),
         serial=owned.serial_number or "—",
         warranty=warranty_label(owned, today),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from knowledge_base.locales import LOCALES
@@ -47,3 +48,8 @@ class PreviewForm(FlaskForm):
 
 class ReviewForm(FlaskForm):
     review_comment = TextAreaField(_l("Comment for the author"), render_kw={"rows": 3})
+
+
+class ImageUploadForm(FlaskForm):
+    image = FileField(_l("Image (PNG, JPEG or WebP)"))
+    alt = StringField(_l("Description of the image (alt text)"), render_kw={"maxlength": 200})

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base
 from knowledge_base.models import Category
+from knowledge_base.names import LocalizedName
 
 
-class Product(Base):
-    """A product the company sells and supports."""
+class Product(LocalizedName, Base):
+    """A product the company sells and supports (its name in every language)."""
 
     __tablename__ = "products"
 

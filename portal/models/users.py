@@ -43,6 +43,8 @@ class User(TimestampMixin, Base):
         default=Role.CUSTOMER,
     )
     locale: Mapped[str | None] = mapped_column(String(8), default=None)
+    #: IANA time zone for shown times (None: the configured default).
+    timezone: Mapped[str | None] = mapped_column(String(64), default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     kb_editor: Mapped[bool] = mapped_column(Boolean, default=False)
     marketing_consent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -237,6 +237,7 @@ def erase_user(
     user.marketing_consent = False
     user.notify_by_email = False
     user.locale = None
+    user.timezone = None
     user.segment = "standard"
     user.security_stamp = new_security_stamp()
     user.last_login_at = None

@@ -58,6 +58,7 @@ def profile(user: User) -> dict[str, Any]:
         "name": user.name,
         "role": user.role.value,
         "locale": user.locale,
+        "timezone": user.timezone,
         "segment": user.segment,
         "active": user.is_active,
         "email_confirmed_at": _iso(user.email_confirmed_at),

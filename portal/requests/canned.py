@@ -101,7 +101,8 @@ def fill_placeholders(template: str, request: ServiceRequest, agent: User) -> st
         "reference": request.reference,
         "subject": request.subject,
         "agent_name": agent.name,
-        "product": request.product.name if request.product else "",
+        # the reply goes to the customer: the product's name in the customer's language
+        "product": request.product.name_in(request.customer.locale) if request.product else "",
     }
     out = template
     for key, value in values.items():

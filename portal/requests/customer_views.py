@@ -28,6 +28,7 @@ from knowledge_base.errors import FieldError
 from portal import access
 from portal.customers import registry
 from portal.db import get_session
+from portal.labels import localized
 from portal.mailout import outbox
 from portal.models import (
     Attachment,
@@ -61,13 +62,13 @@ def limits() -> services.Limits:
 
 def _fill_choices(form: forms.NewRequestForm, db: Session) -> None:
     categories = db.scalars(select(Category).order_by(Category.name)).all()
-    form.category.choices = [("", _("— choose —"))] + [(c.slug, c.name) for c in categories]
+    form.category.choices = [("", _("— choose —"))] + [(c.slug, localized(c)) for c in categories]
     owned = registry.owned_products(db, current_user.id)
     catalog = db.scalars(select(Product).order_by(Product.name)).all()
     form.product.choices = (
         [("", _("— not about a product —"))]
         + [(f"own:{o.id}", registry.choice_label(o, date.today())) for o in owned]
-        + [(f"catalog:{p.id}", p.name) for p in catalog]
+        + [(f"catalog:{p.id}", localized(p)) for p in catalog]
     )
     allowed = priorities.customer_priorities(db, current_app.config)
     form.priority.choices = [(p.value, PRIORITY_LABELS[p]) for p in allowed]

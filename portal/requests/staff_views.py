@@ -17,6 +17,7 @@ from portal import access, audit
 from portal.auth.forms import LANGUAGE_NAMES, EmptyForm
 from portal.customers import picture
 from portal.db import get_session
+from portal.labels import localized
 from portal.mail import external_url
 from portal.mailout import outbox, preferences
 from portal.models import CannedResponse, Category, RequestStatus, ServiceRequest, User
@@ -214,7 +215,7 @@ def canned():
     db = get_session()
     form = forms.CannedResponseForm()
     categories = db.scalars(select(Category).order_by(Category.name)).all()
-    form.category.choices = [("", _("any category"))] + [(str(c.id), c.name) for c in categories]
+    form.category.choices = [("", _("any category"))] + [(str(c.id), localized(c)) for c in categories]
     form.locale.choices = [("", _("every language"))] + list(LANGUAGE_NAMES.items())
     form.set_status.choices = [("", _("leave as it is"))] + [
         (s.value, label) for s, label in STAFF_STATUS_LABELS.items()
@@ -267,7 +268,7 @@ def new_on_behalf():
     db = get_session()
     form = staff_forms.OnBehalfForm()
     categories = db.scalars(select(Category).order_by(Category.name)).all()
-    form.category.choices = [("", _("— choose —"))] + [(c.slug, c.name) for c in categories]
+    form.category.choices = [("", _("— choose —"))] + [(c.slug, localized(c)) for c in categories]
     form.priority.choices = [(p.value, PRIORITY_LABELS[p]) for p in PRIORITY_LABELS]
     form.channel.choices = [(c, CHANNEL_LABELS[c]) for c in on_behalf.STAFF_CHANNELS]
     if request.method == "GET":
@@ -342,7 +343,9 @@ def preferences_form(db, *, filled: bool = False) -> staff_forms.MailPreferences
         if not filled
         else staff_forms.MailPreferencesForm(prefix="mail", formdata=None)
     )
-    form.watched.choices = [(str(c.id), c.name) for c in db.scalars(select(Category).order_by(Category.name))]
+    form.watched.choices = [
+        (str(c.id), localized(c)) for c in db.scalars(select(Category).order_by(Category.name))
+    ]
     if filled:
         prefs = preferences.for_agent(db, current_user)
         form.all_new_requests.data = prefs.all_new_requests

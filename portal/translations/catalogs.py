@@ -79,15 +79,38 @@ def read_sheets(folder: Path = TRANSLATIONS) -> dict[str, dict[str, str]]:
     return sheet
 
 
+#: In a sheet, the plural forms of one translation are separated by this, in the order of the
+#: language's Plural-Forms rule (pl/cs/ru: one || few || many).
+PLURAL_SEPARATOR = "||"
+
+
+def nplurals(locale: str) -> int:
+    """How many plural forms `locale` has, from its fixed Plural-Forms rule."""
+    return int(re.search(r"nplurals=(\d+)", PLURAL_FORMS[locale]).group(1))  # type: ignore[union-attr]
+
+
+def translation(message_id: str | tuple[str, ...], row: dict[str, str] | None, locale: str) -> str | tuple:
+    """A sheet row's translation for a catalog message: a string, or a tuple of plural forms.
+
+    A plural message (`ngettext`) is looked up by its singular; its cell must hold exactly the
+    language's number of forms, else every form is left empty (and counted as missing).
+    """
+    if not isinstance(message_id, tuple):
+        return row[locale] if row else ""
+    forms = [form.strip() for form in row[locale].split(PLURAL_SEPARATOR)] if row else []
+    return tuple(forms) if len(forms) == nplurals(locale) else ("",) * nplurals(locale)
+
+
 def po_bytes(template: Catalog, sheet: dict[str, dict[str, str]], locale: str) -> tuple[bytes, int]:
     """One language's .po file (fixed header, messages in the template's order), and how many lack a row."""
     catalog = Catalog(locale=locale, fuzzy=False)
     missing = 0
     for message in template:
         if message.id:
-            row = sheet.get(message.id)
-            catalog.add(message.id, row[locale] if row else "", context=message.context)
-            missing += row is None
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            string = translation(message.id, sheet.get(key), locale)
+            catalog.add(message.id, string, context=message.context)
+            missing += not all(string) if isinstance(string, tuple) else not string
     body = io.BytesIO()
     write_po(body, catalog, omit_header=True, width=100, no_location=True)
     header = [f"# {locale} translations for Shopkeeper, written by scripts/i18n.py from ui*.tsv.\n"]

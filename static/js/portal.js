@@ -81,3 +81,21 @@ document.addEventListener("change", (event) => {
     }
   }
 });
+
+// Article editor: upload an image and insert its Markdown reference at the cursor.
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form.js-image-upload");
+  if (!form) return;
+  const target = document.getElementById(form.dataset.target);
+  if (!target) return;
+  event.preventDefault();
+  const status = form.querySelector(".js-image-upload-status");
+  const response = await fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } });
+  const answer = await response.json().catch(() => ({ error: response.statusText }));
+  if (status) status.textContent = answer.error || answer.message;
+  if (!response.ok || !answer.markdown) return;
+  const at = target.selectionStart ?? target.value.length;
+  target.setRangeText(`\n${answer.markdown}\n`, at, target.selectionEnd ?? at, "end");
+  target.focus();
+  form.reset();
+});

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from knowledge_base.db import utcnow
@@ -121,7 +122,8 @@ def resolve(db, req, days_ago: float) -> None:
 
 def test_a_reply_within_the_reopen_window_reopens_the_request(app, client_as, db, req):
     resolve(db, req, app.config["REOPEN_DAYS"] - 1)
-    deadline = (req.resolved_at + timedelta(days=app.config["REOPEN_DAYS"])).strftime("%Y-%m-%d")
+    # shown in the reader's locale format (English, the default UTC zone): "Jan 5, 2026"
+    deadline = format_date(req.resolved_at + timedelta(days=app.config["REOPEN_DAYS"]), "medium", locale="en")
     page = client_as("customer").get(f"/requests/{req.reference}").get_data(as_text=True)
     assert f"A reply until {deadline} reopens this request" in page
     response = customer_reply(client_as("customer"), req.reference, "It leaks again.")
