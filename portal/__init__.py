@@ -137,9 +137,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.customers import staff_views as customer_staff_views
     from portal.insights.views import bp as insights_bp
     from portal.kb.authoring_views import bp as kb_authoring_bp
+    from portal.kb.image_views import bp as kb_images_bp
     from portal.kb.legacy_views import bp as kb_legacy_bp
     from portal.kb.sitemap import bp as sitemap_bp
-    from portal.kb.image_views import bp as kb_images_bp
     from portal.kb.staff_views import bp as staff_kb_bp
     from portal.kb.views import bp as kb_bp
     from portal.mail_in.views import bp as mail_in_bp
