@@ -98,7 +98,7 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
             start=item.start,
             end=item.end,
             sentence=item.sentence,
-            reasons=list(item.reasons),
+            reasons=[reason.to_dict() for reason in item.reasons],
         )
         earlier = previous.get((offer.id, item.sentence))
         if blocked:

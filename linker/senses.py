@@ -1,0 +1,134 @@
+"""Word sense per offer: which meaning of an ambiguous phrase ("bank", "mouse", "tablet") a text uses.
+
+For every ambiguous word, `linker/data/senses/<lang>.tsv` holds contexts per sense (a contrast set).
+An offer's own sense is the one its words (title, description, phrases, required context) resemble;
+the offer's words join that sense's profile. A candidate's context (its paragraph around it, the
+article's title and headings) is scored against each profile with a smoothed naive Bayes model; the
+offer's sense must not lose to another sense by more than `MARGIN` (natural log-odds).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from linker.lemmas import LemmaBackend, backend_for
+from linker.offers import Offer
+
+WORD = re.compile(r"[^\W\d_]{3,}")
+MARGIN = 1.0  # another sense must be e (≈2.7) times as likely as the offer's before it blocks
+SMOOTHING = 0.5
+OFFER_WEIGHT = 2  # an offer's own words count like two corpus contexts
+MIN_CONTEXT_WORDS = 1  # below this many profile words in the context there is no decision
+
+
+@dataclass(frozen=True)
+class SenseDecision:
+    """The outcome of one sense comparison."""
+
+    offer_sense: str
+    best_sense: str
+    log_odds: float  # best other sense against the offer's sense (positive: the other wins)
+    words: tuple[str, ...]  # the context words that weighed most toward the winning sense
+
+    @property
+    def other_sense(self) -> bool:
+        return self.best_sense != self.offer_sense and self.log_odds >= MARGIN
+
+
+def lemmas_of(text: str, backend: LemmaBackend) -> list[str]:
+    """The lemmas of the words in `text` (lower-cased; digits and one- or two-letter words left out)."""
+    return [backend.lemma(word) for word in WORD.findall(text.lower())]
+
+
+@cache
+def sense_corpus(lang: str) -> dict[str, dict[str, Counter[str]]]:
+    """word lemma -> sense -> lemma counts of that sense's contexts (the word itself left out)."""
+    try:
+        source = resources.files("linker.data").joinpath("senses", f"{lang}.tsv").read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    backend = backend_for(lang)
+    corpus: dict[str, dict[str, Counter[str]]] = {}
+    for line in source.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, sense, sentence = line.split("\t", 2)
+        key = backend.lemma(word.lower())
+        counts = corpus.setdefault(key, {}).setdefault(sense, Counter())
+        counts.update(set(lemmas_of(sentence, backend)) - {key})
+    return corpus
+
+
+class SenseModel:
+    """The sense profiles of one offer's ambiguous words in one language."""
+
+    def __init__(self, word: str, profiles: Mapping[str, Counter[str]], offer_sense: str) -> None:
+        self.word, self.offer_sense = word, offer_sense
+        self.profiles = profiles
+        self.vocabulary = set().union(*profiles.values())
+        self.totals = {sense: sum(c.values()) for sense, c in profiles.items()}
+
+    def _log_p(self, sense: str, lemma: str) -> float:
+        size = len(self.vocabulary)
+        return math.log((self.profiles[sense][lemma] + SMOOTHING) / (self.totals[sense] + SMOOTHING * size))
+
+    def decide(self, context: Iterable[str]) -> SenseDecision | None:
+        """Score the context lemmas; None when too few of them say anything about the sense."""
+        words = {lemma for lemma in context if lemma in self.vocabulary and lemma != self.word}
+        if len(words) < MIN_CONTEXT_WORDS:
+            return None
+        scores = {s: sum(self._log_p(s, w) for w in words) for s in self.profiles}
+        others = [s for s in scores if s != self.offer_sense]
+        best = max(others, key=scores.__getitem__)
+        log_odds = scores[best] - scores[self.offer_sense]
+        winner = best if log_odds > 0 else self.offer_sense
+        loser = self.offer_sense if winner == best else best
+        weight = {w: self._log_p(winner, w) - self._log_p(loser, w) for w in words}
+        top = sorted((w for w in words if weight[w] > 0), key=lambda w: (-weight[w], w))[:4]
+        return SenseDecision(self.offer_sense, winner, log_odds, tuple(top))
+
+
+def offer_lemmas(offer: Offer, lang: str, backend: LemmaBackend) -> Counter[str]:
+    """The offer's own words in `lang`: title, description, phrases and required context."""
+    text = " ".join(
+        [
+            offer.title,
+            offer.description,
+            *offer.phrases.get(lang, ()),
+            *offer.require_context.get(lang, ()),
+            *offer.sense_context.get(lang, ()),
+        ]
+    )
+    return Counter(lemmas_of(text, backend))
+
+
+def sense_models(offer: Offer, lang: str) -> dict[str, SenseModel]:
+    """A model for each one-word phrase of the offer that the sense corpus knows as ambiguous."""
+    corpus = sense_corpus(lang)
+    if not corpus:
+        return {}
+    backend = backend_for(lang)
+    own = offer_lemmas(offer, lang, backend)
+    models = {}
+    for phrase in offer.phrases.get(lang, ()):
+        lemmas = lemmas_of(phrase, backend)
+        if len(lemmas) != 1 or len(phrase.split()) != 1 or lemmas[0] not in corpus:
+            continue
+        word = lemmas[0]
+        senses = corpus[word]
+        clues = {lemma: n for lemma, n in own.items() if lemma != word}
+        overlap = {s: sum(c[lemma] > 0 for lemma in clues) for s, c in senses.items()}
+        offer_sense = max(overlap, key=lambda s: (overlap[s], s))
+        if overlap[offer_sense] == 0 or list(overlap.values()).count(overlap[offer_sense]) > 1:
+            continue  # the offer's words do not say which sense it sells: leave it to the overrides
+        profiles = {s: Counter(c) for s, c in senses.items()}
+        for lemma in clues:
+            profiles[offer_sense][lemma] += OFFER_WEIGHT
+        models[word] = SenseModel(word, profiles, offer_sense)
+    return models
