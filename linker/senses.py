@@ -24,7 +24,8 @@ WORD = re.compile(r"[^\W\d_]{3,}")
 MARGIN = 1.0  # another sense must be e (≈2.7) times as likely as the offer's before it blocks
 SMOOTHING = 0.5
 OFFER_WEIGHT = 2  # an offer's own words count like two corpus contexts
-MIN_CONTEXT_WORDS = 1  # below this many profile words in the context there is no decision
+MIN_CONTEXT_WORDS = 1
+SENSE_LANGUAGES = ("en", "pl", "cs", "ru")  # below this many profile words in the context there is no decision
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,22 @@ def sense_corpus(lang: str) -> dict[str, dict[str, Counter[str]]]:
         key = backend.lemma(word.lower())
         counts = corpus.setdefault(key, {}).setdefault(sense, Counter())
         counts.update(set(lemmas_of(sentence, backend)) - {key})
+    common = _function_words(corpus)
+    for senses in corpus.values():
+        for counts in senses.values():
+            for lemma in common & counts.keys():
+                del counts[lemma]
     return corpus
+
+
+def _function_words(corpus: Mapping[str, Mapping[str, Counter[str]]]) -> set[str]:
+    """Lemmas found in the contexts of at least half of the ambiguous words ("the", "with", "and"):
+    they say nothing about any one sense."""
+    spread: Counter[str] = Counter()
+    for senses in corpus.values():
+        spread.update(set().union(*senses.values()))
+    threshold = max(3, len(corpus) / 2)
+    return {lemma for lemma, words in spread.items() if words >= threshold}
 
 
 class SenseModel:
@@ -116,19 +132,52 @@ def sense_models(offer: Offer, lang: str) -> dict[str, SenseModel]:
     backend = backend_for(lang)
     own = offer_lemmas(offer, lang, backend)
     models = {}
-    for phrase in offer.phrases.get(lang, ()):
-        lemmas = lemmas_of(phrase, backend)
-        if len(lemmas) != 1 or len(phrase.split()) != 1 or lemmas[0] not in corpus:
-            continue
-        word = lemmas[0]
+    for word in _ambiguous_words(offer, lang, corpus, backend):
         senses = corpus[word]
-        clues = {lemma: n for lemma, n in own.items() if lemma != word}
-        overlap = {s: sum(c[lemma] > 0 for lemma in clues) for s, c in senses.items()}
-        offer_sense = max(overlap, key=lambda s: (overlap[s], s))
-        if overlap[offer_sense] == 0 or list(overlap.values()).count(overlap[offer_sense]) > 1:
+        clues = [lemma for lemma in own if lemma != word]
+        offer_sense = _sense_of(senses, clues) or _sense_elsewhere(offer, lang, set(senses))
+        if offer_sense is None:
             continue  # the offer's words do not say which sense it sells: leave it to the overrides
         profiles = {s: Counter(c) for s, c in senses.items()}
         for lemma in clues:
             profiles[offer_sense][lemma] += OFFER_WEIGHT
         models[word] = SenseModel(word, profiles, offer_sense)
     return models
+
+
+def _ambiguous_words(
+    offer: Offer, lang: str, corpus: Mapping[str, object], backend: LemmaBackend
+) -> list[str]:
+    """The lemmas of the offer's one-word phrases in `lang` that the sense corpus holds."""
+    words = []
+    for phrase in offer.phrases.get(lang, ()):
+        lemmas = lemmas_of(phrase, backend)
+        if len(lemmas) == 1 and len(phrase.split()) == 1 and lemmas[0] in corpus:
+            words.append(lemmas[0])
+    return words
+
+
+def _sense_of(senses: Mapping[str, Counter[str]], clues: Iterable[str]) -> str | None:
+    """The sense whose contexts share the most of the offer's words; None if none or a tie."""
+    clues = list(clues)
+    overlap = {sense: sum(counts[lemma] > 0 for lemma in clues) for sense, counts in senses.items()}
+    best = max(overlap, key=lambda s: (overlap[s], s))
+    if overlap[best] == 0 or list(overlap.values()).count(overlap[best]) > 1:
+        return None
+    return best
+
+
+def _sense_elsewhere(offer: Offer, lang: str, wanted: set[str]) -> str | None:
+    """The offer's sense as decided in another of its languages (sense names are shared): an offer
+    described in English still tells which Polish "bank" it sells."""
+    for other in SENSE_LANGUAGES:
+        if other == lang or not offer.phrases.get(other):
+            continue
+        corpus = sense_corpus(other)
+        backend = backend_for(other)
+        own = offer_lemmas(offer, other, backend)
+        for word in _ambiguous_words(offer, other, corpus, backend):
+            sense = _sense_of(corpus[word], [lemma for lemma in own if lemma != word])
+            if sense in wanted:
+                return sense
+    return None
