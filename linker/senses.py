@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from spacy.util import get_lang_class
+
 from linker.lemmas import LemmaBackend, backend_for
 from linker.offers import Offer
 
@@ -24,8 +26,8 @@ WORD = re.compile(r"[^\W\d_]{3,}")
 MARGIN = 1.0  # another sense must be e (≈2.7) times as likely as the offer's before it blocks
 SMOOTHING = 0.5
 OFFER_WEIGHT = 2  # an offer's own words count like two corpus contexts
-MIN_CONTEXT_WORDS = 1
-SENSE_LANGUAGES = ("en", "pl", "cs", "ru")  # below this many profile words in the context there is no decision
+MIN_CONTEXT_WORDS = 1  # below this many profile words in the context there is no decision
+SENSE_LANGUAGES = ("en", "pl", "cs", "ru")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,12 @@ def lemmas_of(text: str, backend: LemmaBackend) -> list[str]:
 
 
 @cache
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of the language ("and", "under", "который"): they tell no sense apart."""
+    return frozenset(get_lang_class(lang).Defaults.stop_words)
+
+
+@cache
 def sense_corpus(lang: str) -> dict[str, dict[str, Counter[str]]]:
     """word lemma -> sense -> lemma counts of that sense's contexts (the word itself left out)."""
     try:
@@ -63,7 +71,7 @@ def sense_corpus(lang: str) -> dict[str, dict[str, Counter[str]]]:
         key = backend.lemma(word.lower())
         counts = corpus.setdefault(key, {}).setdefault(sense, Counter())
         counts.update(set(lemmas_of(sentence, backend)) - {key})
-    common = _function_words(corpus)
+    common = _function_words(corpus) | stop_words(lang)
     for senses in corpus.values():
         for counts in senses.values():
             for lemma in common & counts.keys():
@@ -121,7 +129,8 @@ def offer_lemmas(offer: Offer, lang: str, backend: LemmaBackend) -> Counter[str]
             *offer.sense_context.get(lang, ()),
         ]
     )
-    return Counter(lemmas_of(text, backend))
+    stop = stop_words(lang)
+    return Counter(lemma for lemma in lemmas_of(text, backend) if lemma not in stop)
 
 
 def sense_models(offer: Offer, lang: str) -> dict[str, SenseModel]:
