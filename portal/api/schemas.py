@@ -432,6 +432,7 @@ class SuggestionPage(PageOut):
 class ScanIn(Schema):
     text = Text(max_length=200_000, metadata={"description": "plain text (give text or html)"})
     html = Text(max_length=200_000, metadata={"description": "an HTML document"})
+    title = Text(max_length=500, metadata={"description": "the document's title: context for all of it"})
     lang = fields.String(
         validate=validate.OneOf(["en", "pl", "cs", "ru"]), metadata={"description": "detected when absent"}
     )
