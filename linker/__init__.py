@@ -12,6 +12,7 @@ from linker.core import Linker
 from linker.errors import LinkerError, OfferError, OffersFileError
 from linker.offers import Offer, Policy, load_offers, parse_offers
 from linker.phrase_report import PhraseReport, PhraseWarning, phrase_report
+from linker.reasons import Reason
 from linker.result import Blocked, Link, ScanResult
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "PhraseReport",
     "PhraseWarning",
     "Policy",
+    "Reason",
     "ScanResult",
     "load_offers",
     "parse_offers",

@@ -108,10 +108,13 @@ def scan_line(linker: Linker, line: str, default_lang: str | None) -> dict[str, 
     lang = item.get("lang") or default_lang
     if lang is not None and not isinstance(lang, str):
         return {"id": doc_id, "error": "'lang' must be a string"}
+    title = item.get("title") or ""
+    if not isinstance(title, str):
+        return {"id": doc_id, "error": "'title' must be a string"}
     if isinstance(item.get("html"), str):
-        result = linker.scan_html(item["html"], lang=lang)
+        result = linker.scan_html(item["html"], lang=lang, title=title)
     elif isinstance(item.get("text"), str):
-        result = linker.scan(item["text"], lang=lang)
+        result = linker.scan(item["text"], lang=lang, title=title)
     else:
         return {"id": doc_id, "error": "each line needs a 'text' or 'html' string"}
     return {"id": doc_id, **result.to_dict()}

@@ -2,211 +2,27 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from operator import add
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-
-from linker.candidate import Candidate, Sentence
+from linker.candidate import Candidate
 from linker.checks import SCOPES, Check, load_all
 from linker.detect import detect_language, language_mismatch, language_name
-from linker.evidence import Evidence, gather
+from linker.evidence import gather
 from linker.gcpause import collector_paused
-from linker.lemmas import SUPPORTED_LANGUAGES, OfferWords, backend_for
-from linker.lexicon import lexicon
-from linker.nlp import LemmaComponent, pipeline
+from linker.lemmas import SUPPORTED_LANGUAGES
+from linker.model import LanguageModel
 from linker.normalize import OffsetMap, normalize
 from linker.offers import Offer, Policy, offers_from
-from linker.phrases import LemmaPhrases, context_phrases
+from linker.reasons import Reason
 from linker.result import Blocked, Link, ScanResult
-from linker.termindex import Hit, Term, TermIndex
-from linker.text import Document, fold, sentence_window
+from linker.scan_context import ScanContext, original_span
+from linker.termindex import Hit, TermIndex
+from linker.text import Document, fold
 
-
-class LanguageModel:
-    """Everything compiled for one language: term index, phrase matcher, context lists."""
-
-    def __init__(self, lang: str, offers: list[Offer], extra_block_terms: tuple[str, ...] = ()) -> None:
-        self.lang = lang
-        self.nlp = pipeline(lang)  # shared tokenizer and vocabulary
-        # this model's own lemmatizer: it reads the offer words this Linker adopted
-        self.words = OfferWords(backend_for(lang))
-        lemmatizer = LemmaComponent(lang, self.words)
-        self.components = [self.nlp.get_pipe("shopkeeper_sentences"), lemmatizer]
-        self.lemma_text = lemmatizer.lemma_text
-        # Two indexes: the lexicon is searched over the whole document (document-level
-        # verdicts), offers paragraph by paragraph until the link cap is reached.
-        self.index = TermIndex(self.words)
-        self.offer_index = TermIndex(self.words)
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
-        self.exclude: dict[str, LemmaPhrases] = {}
-        self.match_ids: dict[str, int] = {}  # offer id -> the PhraseMatcher's match id
-        self._add_lexicon()
-        for term in extra_block_terms:  # a marketer's own blocklist: blocks the whole document
-            self.index.add(term, Term("obscenity", "blocklist", term))
-        for offer in offers:
-            self._add_offer(offer)
-        self.index.build()
-        self.offer_index.build()
-
-    def analyse(self, text: str) -> Doc:
-        """`text` tokenized, split into sentences and lemmatized as this model reads it."""
-        doc = self.nlp.make_doc(text)
-        for component in self.components:  # Language.__call__'s bookkeeping costs more here
-            doc = component(doc)
-        return doc
-
-    def _add_lexicon(self) -> None:
-        lex = lexicon(self.lang)
-        for item in lex.sensitive:
-            self.index.add(item.term, Term("sensitive", item.category, item.term, item.tier))
-        for idiom in lex.idioms:
-            self.index.add(idiom, Term("idiom", "idiom", idiom))
-        for frame in lex.frames:
-            self.index.add(frame, Term("frame", "frame", frame))
-        for word in lex.obscenity:
-            self.index.add(word, Term("obscenity", "obscenity", word), base_forms_only=True)
-
-    def _add_offer(self, offer: Offer) -> None:
-        phrases = offer.phrases.get(self.lang, ())
-        if not phrases:
-            return
-        for phrase in phrases:
-            self.words.adopt(phrase)
-            self.offer_index.add(phrase, Term("offer", offer.id, phrase))
-        self.matcher.add(offer.id, [self.analyse(phrase) for phrase in phrases])
-        self.match_ids[offer.id] = self.nlp.vocab.strings[offer.id]
-        for word in offer.require_context.get(self.lang, ()):
-            self.index.add(word, Term("context", offer.id, word))
-        if offer.exclude_context.get(self.lang):
-            self.exclude[offer.id] = context_phrases(self.lang, offer.exclude_context[self.lang])
-
-
-@dataclass
-class ScanContext:
-    """Per-scan state handed to the checks."""
-
-    lang: str
-    doc: Document
-    model: LanguageModel
-    evidence: Evidence
-    policy: Policy
-    original: str = ""  # the text as given: results index it
-    offsets: OffsetMap | None = None  # normalised -> original offsets
-    deadline: float | None = None  # time.monotonic() value after which the scan stops
-    _views: list[WindowView] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)  # linked, in normalised offsets
-    linked: set[str] = field(default_factory=set)
-    reported: set[str] = field(default_factory=set)
-    paragraph_verdicts: dict[int, list[str]] = field(default_factory=dict)  # paragraph-scope checks
-    _per_sentence: dict[tuple[Callable, int, int], Any] = field(default_factory=dict)
-
-    def per_sentence(self, compute: Callable[[Sentence, str], Any], sentence: Sentence) -> Any:
-        """`compute(sentence, lang)` once per sentence and scan (candidates often share a sentence);
-        for the parts of a sentence check that do not depend on where the product stands."""
-        key = (compute, sentence.start, len(sentence.text))
-        value = self._per_sentence.get(key)
-        if value is None:
-            value = self._per_sentence[key] = compute(sentence, self.lang)
-        return value
-
-    def exclude_phrases(self, offer: Offer) -> LemmaPhrases | None:
-        return self.model.exclude.get(offer.id)
-
-    def analyse(self, candidate: Candidate) -> bool:
-        """Run spaCy around the candidate; False if its lemmas do not match the offer."""
-        view = self._view_around(candidate.start, candidate.end, candidate.paragraph)
-        match = view.best_match(self.model.match_ids[candidate.offer.id], candidate.start, candidate.end)
-        if match is None:
-            return False
-        first, last = match
-        candidate.start, candidate.end = view.char_start(first), view.char_end(last - 1)
-        candidate.text = self.doc.text[candidate.start : candidate.end]
-        candidate.sentence = view.sentence(first, last)
-        return True
-
-    def _view_around(self, start: int, end: int, paragraph: int) -> WindowView:
-        """The analysed window holding [start, end): an earlier one (candidates cluster in
-        sentences), else the sentence around it, analysed now."""
-        for view in self._views[-VIEWS_KEPT:]:  # candidates come in document order
-            if view.offset <= start and end <= view.offset + len(view.text):
-                return view
-        para = self.doc.paragraphs[paragraph]
-        lo, hi = sentence_window(self.doc.text, start, end, para, self.policy.nlp_window)
-        view = WindowView(self.model, self.doc.text[lo:hi], lo)
-        self._views.append(view)
-        del self._views[:-VIEWS_KEPT]  # earlier windows are behind the scan: free them
-        return view
-
-
-VIEWS_KEPT = 4
-
-
-def original_span(ctx: ScanContext, start: int, end: int) -> tuple[int, int, str]:
-    """Offsets and text in the original input of the normalised range [start, end)."""
-    if ctx.offsets is None or ctx.offsets.identity:
-        return start, end, ctx.original[start:end]
-    first, last = ctx.offsets.start(start), ctx.offsets.end(end)
-    return first, last, ctx.original[first:last]
-
-
-class WindowView:
-    """One spaCy analysis of a window of text: tokens, lemmas, sentences and phrase matches."""
-
-    def __init__(self, model: LanguageModel, text: str, offset: int) -> None:
-        self.text, self.offset = text, offset
-        doc = model.analyse(text)
-        self.strings, self.lemma_text = model.nlp.vocab.strings, model.lemma_text
-        # columns of arrays, no Token objects: a Token per word would cost more than the analysis
-        columns = doc.to_array([IDX, LENGTH, LEMMA, SENT_START])
-        self.starts, lengths, self.lemma_hashes, sentence_starts = columns.T.tolist()
-        self.ends = list(map(add, self.starts, lengths))
-        self.sentence_starts = [i for i, value in enumerate(sentence_starts) if value == 1] or [0]
-        self.matches = model.matcher(doc)
-        self._sentences: dict[int, tuple[int, int, list[str], list[str]]] = {}
-
-    def char_start(self, token: int) -> int:
-        return self.offset + self.starts[token]
-
-    def char_end(self, token: int) -> int:
-        return self.offset + self.ends[token]
-
-    def best_match(self, offer_hash: int, start: int, end: int) -> tuple[int, int] | None:
-        """The longest match of the offer overlapping [start, end), as token indices."""
-        best = None
-        for match_id, first, last in self.matches:
-            if match_id != offer_hash or (best is not None and last - first <= best[1] - best[0]):
-                continue
-            if self.char_start(first) < end and start < self.char_end(last - 1):
-                best = (first, last)
-        return best
-
-    def sentence(self, first: int, last: int) -> Sentence:
-        """The sentence holding tokens [first, last)."""
-        position = bisect.bisect_right(self.sentence_starts, first) - 1
-        s_first, s_last, words, lemmas = self._sentence_tokens(position)
-        text = self.text[self.starts[s_first] : self.ends[s_last - 1]]
-        return Sentence(text, self.char_start(s_first), words, lemmas, first - s_first, last - s_first)
-
-    def _sentence_tokens(self, position: int) -> tuple[int, int, list[str], list[str]]:
-        """Token range, words and lemmas of the `position`-th sentence, built once per window."""
-        cached = self._sentences.get(position)
-        if cached is None:
-            s_first = self.sentence_starts[position]
-            following = self.sentence_starts[position + 1 : position + 2]
-            s_last = following[0] if following else len(self.starts)
-            words = [self.text[self.starts[i] : self.ends[i]] for i in range(s_first, s_last)]
-            text_of, strings = self.lemma_text, self.strings
-            lemmas = [text_of.get(h) or strings[h] for h in self.lemma_hashes[s_first:s_last]]
-            cached = self._sentences[position] = (s_first, s_last, words, lemmas)
-        return cached
+HEADINGS = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 class Linker:
@@ -221,7 +37,9 @@ class Linker:
     ) -> None:
         self.offers = {offer.id: offer for offer in offers_from(offers)}
         self.policy = policy or Policy()
-        checks = [load_all()[name] for name in self.policy.checks]
+        registry = load_all()
+        chosen = registry if self.policy.checks is None else set(self.policy.checks)
+        checks = [check for name, check in registry.items() if name in chosen]
         self.checks = {scope: [c for c in checks if c.scope == scope] for scope in SCOPES}
         wanted = (
             set(languages)
@@ -239,14 +57,16 @@ class Linker:
 
     # public API -----------------------------------------------------------
     @collector_paused
-    def scan(self, text: str, lang: str | None = None, time_budget: float | None = None) -> ScanResult:
-        """Scan plain text (paragraphs separated by blank lines).
+    def scan(
+        self, text: str, lang: str | None = None, time_budget: float | None = None, title: str = ""
+    ) -> ScanResult:
+        """Scan plain text (paragraphs separated by blank lines); `title` is context for all of it.
 
         With `time_budget` (seconds) the scan stops cleanly when it runs out: the result has
         `truncated` set and holds what was decided until then."""
         deadline = _deadline(time_budget)
         normalized, offsets = normalize(text)
-        return self._scan(Document.from_text(normalized), lang, text, offsets, deadline)
+        return self._scan(Document.from_text(normalized), lang, text, offsets, deadline, title)
 
     @collector_paused
     def scan_html(
@@ -255,15 +75,17 @@ class Linker:
         lang: str | None = None,
         href: Callable[[Link, Offer], str] | None = None,
         time_budget: float | None = None,
+        title: str = "",
     ) -> ScanResult:
         """Scan HTML; the result's `html` is the input with the links inserted. Offsets index
-        the text content; block elements and <br> separate words and paragraphs."""
+        the text content; block elements and <br> separate words and paragraphs. The title and
+        the headings are context for the whole document."""
         from linker.html import insert_links, normalized_document, parse_html
 
         deadline = _deadline(time_budget)
         parsed = parse_html(html)
         document, offsets = normalized_document(parsed)
-        result = self._scan(document, lang, parsed.document.text, offsets, deadline)
+        result = self._scan(document, lang, parsed.document.text, offsets, deadline, title)
         result.html = insert_links(parsed, result.links, self.offers, href)
         return result
 
@@ -275,6 +97,7 @@ class Linker:
         original: str | None = None,
         offsets: OffsetMap | None = None,
         deadline: float | None = None,
+        title: str = "",
     ) -> ScanResult:
         refusal = self._language_refusal(doc.text, lang)
         if refusal is not None:
@@ -288,10 +111,12 @@ class Linker:
         hits = model.index.find(prepared)
         hits.extend(_hashtag_hits(model.index, folded))
         evidence = gather(doc, folded, hits, self.policy)
+        title = "\n".join([title, *_headings(doc)]).strip()
+        evidence.document_context = _context_offers(model.index, title)
         context = ScanContext(
             lang, doc, model, evidence, self.policy, doc.text if original is None else original, offsets
         )
-        context.deadline = deadline
+        context.deadline, context.title = deadline, title
         result = ScanResult(lang=lang)
         # first suitable occurrence only; document-wide refusals are reported once
         linked = context.linked if self.policy.one_per_offer else set()
@@ -323,8 +148,10 @@ class Linker:
         offer = self.offers[hit.term.key]
         candidate = Candidate(offer, hit.start, hit.end, ctx.doc.text[hit.start : hit.end], paragraph)
         if len(result.links) >= self.policy.max_links:
-            cap = f"policy:max links per document ({self.policy.max_links}); later candidates not examined"
-            result.blocked.append(_blocked(candidate, [cap], ctx))
+            limit = self.policy.max_links
+            cap = f"policy:max links per document ({limit}); later candidates not examined"
+            reason = Reason("policy", "max links", (), {"max_links": limit}, "", cap)
+            result.blocked.append(_blocked(candidate, [reason], ctx))
             return False
         reasons = ctx.paragraph_verdicts.get(candidate.paragraph)
         if reasons is None:
@@ -346,9 +173,32 @@ class Linker:
         result.links.append(_link(candidate, ctx))
         return True
 
-    def _run(self, scope: str, candidate: Candidate, ctx: ScanContext) -> list[str]:
+    def _run(self, scope: str, candidate: Candidate, ctx: ScanContext) -> list[Reason]:
         checks: list[Check] = self.checks[scope]
-        return [reason for check in checks for reason in check.function(candidate, ctx)]
+        return [
+            _as_reason(reason, check.name) for check in checks for reason in check.function(candidate, ctx)
+        ]
+
+
+def _as_reason(reason: Reason | str, check: str) -> Reason:
+    """A check's reason as data (a check may still return a "family:detail" code string)."""
+    if isinstance(reason, Reason):
+        return reason
+    code, _, detail = reason.partition(":")
+    return Reason(code, detail.split(" (")[0].strip(), (), {}, check, reason)
+
+
+def _headings(doc: Document) -> list[str]:
+    """The text of the document's title and headings (HTML only)."""
+    return [doc.text[start:end] for start, end, name in doc.zones if name in HEADINGS]
+
+
+def _context_offers(index: TermIndex, text: str) -> set[str]:
+    """The offers whose required context words stand in `text`."""
+    if not text:
+        return set()
+    hits = index.find(TermIndex.prepare(fold(text)))
+    return {hit.term.key for hit in hits if hit.term.kind == "context"}
 
 
 def _no_model(lang: str | None) -> str:
@@ -379,14 +229,11 @@ def _link(candidate: Candidate, ctx: ScanContext) -> Link:
     sentence = candidate.sentence
     lemmas = " ".join(sentence.lemmas[sentence.offer_first : sentence.offer_last]) if sentence else ""
     start, end, text = original_span(ctx, candidate.start, candidate.end)
-    return Link(
-        candidate.offer.id,
-        start,
-        end,
-        text,
-        _sentence_text(candidate, ctx),
-        (f"match:lemma '{lemmas}'", "checks:all passed"),
+    reasons = (
+        Reason("match", "lemma", (lemmas,), {}, "", f"match:lemma '{lemmas}'"),
+        Reason("checks", "all passed", (), {}, "", "checks:all passed"),
     )
+    return Link(candidate.offer.id, start, end, text, _sentence_text(candidate, ctx), reasons)
 
 
 HASHTAG = re.compile(r"#(\w{4,})")
@@ -403,7 +250,7 @@ def _hashtag_hits(index: TermIndex, folded: str) -> list[Hit]:
     return hits
 
 
-def _blocked(candidate: Candidate, reasons: list[str], ctx: ScanContext) -> Blocked:
+def _blocked(candidate: Candidate, reasons: Sequence[Reason], ctx: ScanContext) -> Blocked:
     start, end, text = original_span(ctx, candidate.start, candidate.end)
     return Blocked(
         candidate.offer.id,

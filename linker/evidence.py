@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from linker.offers import Policy
+from linker.reasons import Reason, with_words
 from linker.termindex import Hit
 from linker.text import Document
 
@@ -20,10 +21,12 @@ SENTENCE_BREAKS = ".!?\n"
 class Evidence:
     """What the document-level checks need, computed once per scan."""
 
-    floor: list[str] = field(default_factory=list)
-    paragraph_reasons: dict[int, list[str]] = field(default_factory=dict)
+    floor: list[tuple[str, str]] = field(default_factory=list)  # (category, word as written)
+    paragraph_reasons: dict[int, list[Reason]] = field(default_factory=dict)
     tragedy: list[str] = field(default_factory=list)
     context: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: offers whose required context stands in the title or a heading (context for the whole document)
+    document_context: set[str] = field(default_factory=set)
 
 
 class _Spans:
@@ -87,7 +90,7 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
         if kind == "context":
             evidence.context[doc.paragraph_of(hit.start)].add(hit.term.key)
         elif kind == "obscenity":
-            evidence.floor.append(f"{hit.term.key} ({doc.text[hit.start : hit.end]})")
+            evidence.floor.append((hit.term.key, doc.text[hit.start : hit.end]))
         elif kind == "sensitive" and not _inside(hit, idioms):
             if hit.term.tier == "framable" and _framed(
                 hit, frames, folded, policy.frame_window, frame_starts
@@ -108,15 +111,15 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
             if h.term.tier == "strong":
                 strong_terms.add(h.term.label)
                 if h.term.key in FLOOR_CATEGORIES:
-                    evidence.floor.append(f"{h.term.key} ({word})")
+                    evidence.floor.append((h.term.key, word))
                 if h.term.key in TRAGIC_CATEGORIES and word not in evidence.tragedy:
                     evidence.tragedy.append(word)
         evidence.paragraph_reasons[index] = [
-            f"sensitive:{category} ({', '.join(words)})" for category, words in by_category.items()
+            with_words("sensitive", category, words, check="sensitive_topic")
+            for category, words in by_category.items()
         ]
     if len(evidence.paragraph_reasons) >= 2 or len(strong_terms) >= 2:
         for reasons in evidence.paragraph_reasons.values():
             for reason in reasons:
-                words = reason[reason.index("(") + 1 : -1].split(", ")
-                evidence.tragedy.extend(w for w in words if w not in evidence.tragedy)
+                evidence.tragedy.extend(w for w in reason.words if w not in evidence.tragedy)
     return evidence

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 INVISIBLE = "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
@@ -21,6 +21,11 @@ _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(rf"[\w{INVISIBLE}\u0300-\u036f\u0483-\u0487]+")
 _CLUSTER = re.compile(r".[\u0300-\u036f\u0483-\u0487]+", re.DOTALL)
+#: Where a word may need cleaning: an invisible character or a combining mark, or Latin and
+#: Cyrillic letters in one word. One regex pass finds them; only their words are examined.
+_SUSPECT = re.compile(
+    rf"[{INVISIBLE}\u0300-\u036f\u0483-\u0487]|[A-Za-z]\w*[\u0400-\u04ff]|[\u0400-\u04ff]\w*[A-Za-z]"
+)
 
 # Latin letters and the Cyrillic letters that look the same (both directions).
 _LATIN_LOOKS = "aceopxyiABCEHKMOPTXYsjS"
@@ -131,11 +136,26 @@ def _word_edits(word: str, offset: int) -> list[tuple[int, int, str]]:
     return [(offset + a, offset + b, t) for a, b, t in parts if word[a:b] != t]
 
 
+def _suspect_words(text: str) -> Iterator[re.Match[str]]:
+    """The words (`_WORD` matches) holding a `_SUSPECT` match, each once, in order."""
+    done = -1
+    for suspect in _SUSPECT.finditer(text):
+        if suspect.start() < done:
+            continue
+        start = suspect.start()
+        while start > 0 and _WORD.match(text, start - 1):
+            start -= 1
+        word = _WORD.match(text, start)
+        if word is not None:
+            done = word.end()
+            yield word
+
+
 def normalize(text: str, inserts: Iterable[int] = (), separator: str = "\n") -> tuple[str, OffsetMap]:
     """The text to match and the map back to `text`; `separator` goes in at each of `inserts`."""
     edits = [(p, p, separator) for p in inserts]
     if _needs_work(text):
-        for match in _WORD.finditer(text):
+        for match in _suspect_words(text):
             edits.extend(_word_edits(match.group(), match.start()))
     omap = OffsetMap(len(text), len(text))
     if not edits:

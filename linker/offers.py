@@ -23,6 +23,9 @@ class Offer:
     title: str = ""
     require_context: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     exclude_context: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    description: str = ""
+    #: texts about the offer per language (e.g. its own articles): they teach the word-sense model
+    sense_context: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: Any, position: int = 0) -> Offer:
@@ -39,6 +42,9 @@ class Offer:
         title = data.get("title", offer_id)
         if not isinstance(title, str):
             raise OfferError(offer_id, "title", "must be a string")
+        description = data.get("description", "")
+        if not isinstance(description, str):
+            raise OfferError(offer_id, "description", "must be a string")
         phrases = _language_lists(offer_id, "phrases", data.get("phrases"), required=True)
         if not any(phrases.values()):
             raise OfferError(offer_id, "phrases", "needs at least one phrase")
@@ -49,6 +55,8 @@ class Offer:
             phrases=phrases,
             require_context=_language_lists(offer_id, "require_context", data.get("require_context")),
             exclude_context=_language_lists(offer_id, "exclude_context", data.get("exclude_context")),
+            description=description,
+            sense_context=_language_lists(offer_id, "sense_context", data.get("sense_context")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,7 +67,9 @@ class Offer:
             "url": self.url,
             "phrases": {k: list(v) for k, v in self.phrases.items()},
         }
-        for name in ("require_context", "exclude_context"):
+        if self.description:
+            out["description"] = self.description
+        for name in ("require_context", "exclude_context", "sense_context"):
             value = getattr(self, name)
             if value:
                 out[name] = {k: list(v) for k, v in value.items()}
@@ -114,32 +124,24 @@ def load_offers(path: str | Path) -> list[Offer]:
     return parse_offers(data)
 
 
-ALL_CHECKS = (
-    "brand_safety",
-    "tragedy",
-    "sensitive_topic",
-    "position",
-    "sense",
-    "negation",
-    "complaint",
-)
-
-
 @dataclass(frozen=True)
 class Policy:
     """How many links a document may get, and which checks run."""
 
     max_links: int = 3
     one_per_offer: bool = True
-    checks: tuple[str, ...] = ALL_CHECKS
+    checks: tuple[str, ...] | None = None  # None: every registered check (linker.checks)
     weak_terms_to_flag: int = 2
     frame_window: int = 60
     nlp_window: int = 600
 
     def __post_init__(self) -> None:
-        unknown = set(self.checks) - set(ALL_CHECKS)
-        if unknown:
-            raise ValueError(f"unknown checks: {', '.join(sorted(unknown))}")
+        if self.checks is not None:
+            from linker.checks import names  # the registry imports the check modules: on demand
+
+            unknown = set(self.checks) - set(names())
+            if unknown:
+                raise ValueError(f"unknown checks: {', '.join(sorted(unknown))}")
         if self.max_links < 0:
             raise ValueError("max_links must be >= 0")
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from linker.reasons import Reason
+
 
 class _Decision:
-    """The JSON form shared by links and blocked candidates."""
+    """The JSON form shared by links and blocked candidates: `reasons` in their one-line code form
+    (as before), `evidence` as data (code, kind, words, params, check)."""
+
+    offer: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    reasons: tuple[Reason, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -16,7 +26,8 @@ class _Decision:
             "end": self.end,
             "text": self.text,
             "sentence": self.sentence,
-            "reasons": list(self.reasons),
+            "reasons": [str(reason) for reason in self.reasons],
+            "evidence": [reason.to_dict() for reason in self.reasons],
         }
 
 
@@ -29,7 +40,7 @@ class Link(_Decision):
     end: int
     text: str
     sentence: str = ""
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,7 +51,7 @@ class Blocked(_Decision):
     start: int
     end: int
     text: str
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     sentence: str = ""
 
 

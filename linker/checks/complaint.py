@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from linker.checks import register
+from linker.candidate import Sentence
+from linker.checks import Candidate, Reason, register
 from linker.phrases import cue_phrases
+from linker.reasons import with_words
+from linker.scan_context import ScanContext
 
 MIN_SHOUT_LETTERS = 4
 
 
-def _shouting(sentence) -> list[str]:
+def _shouting(sentence: Sentence) -> list[str]:
     """Words written in capitals for emphasis (not acronyms such as USB or LED)."""
     return [
         word
@@ -17,8 +20,8 @@ def _shouting(sentence) -> list[str]:
     ]
 
 
-@register("complaint", scope="sentence")
-def complaint(candidate, ctx) -> list[str]:
+@register("complaint", scope="sentence", order=30)
+def complaint(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """Block when anger signals add up, or anger meets a fault report."""
     sentence = candidate.sentence
     if sentence is None:
@@ -26,7 +29,7 @@ def complaint(candidate, ctx) -> list[str]:
     return list(ctx.per_sentence(_complaint, sentence))
 
 
-def _complaint(sentence, lang: str) -> list[str]:
+def _complaint(sentence: Sentence, lang: str) -> list[Reason]:
     cues = cue_phrases(lang)
     anger = sentence.cue_words(cues.get("anger"))
     fault = sentence.cue_words(cues.get("fault"))
@@ -36,5 +39,7 @@ def _complaint(sentence, lang: str) -> list[str]:
     signals = len(anger) + (1 if shouting else 0)
     if signals >= 2 or (signals >= 1 and fault) or (fault and len(fault) >= 2 and anger):
         evidence = anger + shouting + fault
-        return [f"complaint:angry or complaining ({', '.join(dict.fromkeys(evidence))})"]
+        return [
+            with_words("complaint", "angry or complaining", evidence, check="complaint", fault=len(fault))
+        ]
     return []

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
-from linker.checks import register
+from linker.checks import Candidate, Reason, register
+from linker.scan_context import ScanContext
 
 
-@register("brand_safety", scope="paragraph")
-def brand_safety(candidate, ctx) -> list[str]:
+@register("brand_safety", scope="paragraph", order=10)
+def brand_safety(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """Obscenity, hate or graphic violence anywhere in the document blocks every link."""
-    if not ctx.evidence.floor:
+    floor = ctx.evidence.floor
+    if not floor:
         return []
-    return [f"brand-safety:{'; '.join(dict.fromkeys(ctx.evidence.floor))}"]
+    kinds = tuple(dict.fromkeys(kind for kind, _word in floor))
+    words = tuple(dict.fromkeys(word for _kind, word in floor))
+    text = "; ".join(f"{kind} ({word})" for kind, word in dict.fromkeys(floor))
+    params = {"kinds": list(kinds)}
+    return [Reason("brand-safety", kinds[0], words, params, "brand_safety", f"brand-safety:{text}")]
 
 
-@register("tragedy", scope="paragraph")
-def tragedy(candidate, ctx) -> list[str]:
+@register("tragedy", scope="paragraph", order=20)
+def tragedy(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """A document that tells of death, violence or disaster gets no links at all."""
-    if not ctx.evidence.tragedy:
+    words = tuple(ctx.evidence.tragedy[:6])
+    if not words:
         return []
-    return [f"document:tragedy ({', '.join(ctx.evidence.tragedy[:6])})"]
+    return [Reason("document", "tragedy", words, {}, "tragedy", f"document:tragedy ({', '.join(words)})")]
 
 
-@register("sensitive_topic", scope="paragraph")
-def sensitive_topic(candidate, ctx) -> list[str]:
+@register("sensitive_topic", scope="paragraph", order=30)
+def sensitive_topic(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """A paragraph about death, injury, disaster, crime, war, illness, self-harm or abuse gets no links."""
     return list(ctx.evidence.paragraph_reasons.get(candidate.paragraph, []))

@@ -182,10 +182,10 @@ def scan(json_data: dict[str, Any]):
     if has_text == has_html:
         raise api_error(422, "Send either text or html.")
     linker, _offers = linker_for(get_session())
-    lang = json_data.get("lang")
+    lang, title = json_data.get("lang"), json_data.get("title", "")
     result = (
-        linker.scan_html(json_data["html"], lang=lang)
+        linker.scan_html(json_data["html"], lang=lang, title=title)
         if has_html
-        else linker.scan(json_data["text"], lang=lang)
+        else linker.scan(json_data["text"], lang=lang, title=title)
     )
     return result.to_dict()

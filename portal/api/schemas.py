@@ -8,6 +8,7 @@ from apiflask import Schema
 from apiflask.fields import File
 from marshmallow import ValidationError, fields, validate
 
+from linker.reasons import stored_reason, text_of
 from portal.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from portal.kb import addresses
 from portal.models import Priority, RequestStatus, SuggestionState
@@ -421,10 +422,17 @@ class SuggestionOut(Schema):
     start = fields.Integer()
     end = fields.Integer()
     sentence = fields.String()
-    reasons = fields.List(fields.String())
+    reasons = fields.Method("_reason_texts", metadata={"description": "each reason's code form"})
+    evidence = fields.Method("_evidence", metadata={"description": "each reason as data"})
     state = fields.String()
     reviewer_id = fields.Integer(allow_none=True)
     reviewed_at = Moment(allow_none=True)
+
+    def _reason_texts(self, suggestion) -> list[str]:
+        return [text_of(reason) for reason in suggestion.reasons or []]
+
+    def _evidence(self, suggestion) -> list[dict]:
+        return [stored_reason(reason).to_dict() for reason in suggestion.reasons or []]
 
 
 class SuggestionItem(SuggestionOut):
@@ -438,6 +446,7 @@ class SuggestionPage(PageOut):
 class ScanIn(Schema):
     text = Text(max_length=200_000, metadata={"description": "plain text (give text or html)"})
     html = Text(max_length=200_000, metadata={"description": "an HTML document"})
+    title = Text(max_length=500, metadata={"description": "the document's title: context for all of it"})
     lang = fields.String(
         validate=validate.OneOf(["en", "pl", "cs", "ru"]), metadata={"description": "detected when absent"}
     )
@@ -450,6 +459,7 @@ class DecisionOut(Schema):
     text = fields.String()
     sentence = fields.String()
     reasons = fields.List(fields.String())
+    evidence = fields.List(fields.Dict())
 
 
 class ScanOut(Schema):

@@ -83,7 +83,7 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
     }
     for old in session.scalars(select(LinkSuggestion).where(LinkSuggestion.revision_id == revision.id)):
         session.delete(old)
-    result = linker.scan_html(article.body_html, lang=article.locale, time_budget=120.0)
+    result = linker.scan_html(article.body_html, lang=article.locale, time_budget=120.0, title=article.title)
     created = []
     for item, blocked in [(link, False) for link in result.links] + [(b, True) for b in result.blocked]:
         offer = offers.get(item.offer)
@@ -98,7 +98,7 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
             start=item.start,
             end=item.end,
             sentence=item.sentence,
-            reasons=list(item.reasons),
+            reasons=[reason.to_dict() for reason in item.reasons],
         )
         earlier = previous.get((offer.id, item.sentence))
         if blocked:

@@ -1,17 +1,23 @@
 """The linker's reason codes in plain words, in the reader's language.
 
-The linker explains each decision with a code such as ``sensitive:accident_disaster (storm, vandals)``
-or ``position:inside <h2>``: a family, a detail and the words that decided it. Marketers read a
-sentence ("An accident, a storm, a fire or vandalism is mentioned in this paragraph") with the words
-after it; the raw code stays available for people who tune the linker.
+The linker explains each decision with a `linker.reasons.Reason`: a code (``sensitive``), a kind
+(``accident_disaster``), the words that decided it and parameters; suggestions store it as a dict.
+Marketers read a sentence ("An accident, a storm, a fire or vandalism is mentioned in this paragraph")
+with the words after it; the one-line code form (``sensitive:accident_disaster (storm, vandals)``)
+stays available for people who tune the linker. Suggestions stored before reasons were data hold only
+that code form, which is still read here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from linker.reasons import Reason
 
 #: Paragraph topics (linker/data/<lang>/sensitive.tsv) and brand-safety floor keys.
 TOPICS = {
@@ -66,6 +72,7 @@ FAMILIES = {
     "rejects": _l("The sentence rejects the product or advises against it."),
     "match crosses markup": _l("The matched words are split by formatting, so a link cannot wrap them."),
     "excluded context": _l("A word nearby shows the other meaning of the phrase, not the offer's."),
+    "other sense": _l("The words around it show another meaning of the phrase than the offer's."),
     "no required context": _l("Nothing in the paragraph shows the offer's meaning of the phrase."),
     "max links": _l("The page already has as many links as allowed; later places were not examined."),
     "lemma": _l("The offer's phrase matched here, in this grammatical form."),
@@ -126,6 +133,8 @@ def _sentence_for(family: str, detail: str) -> tuple[object | None, str]:
             return ZONES.get(zone.group(1), ZONES["markup"]), ""
         return FAMILIES.get(head), ""
     if family == "sense":
+        if head.startswith("other sense"):
+            return FAMILIES["other sense"], words
         return FAMILIES.get(head.removesuffix(" in the paragraph")), words.rstrip("…")
     if family == "policy":
         return (FAMILIES["max links"], words) if head.startswith("max links") else (None, words)
@@ -136,8 +145,51 @@ def _sentence_for(family: str, detail: str) -> tuple[object | None, str]:
     return None, words
 
 
-def explain(code: str) -> Explanation:
-    """The plain-words explanation of one linker reason code (unknown codes are shown as they are)."""
+#: (code, kind) of a reason -> its sentence, for the families whose kind alone decides it.
+BY_KIND = {
+    ("document", "tragedy"): FAMILIES["tragedy"],
+    ("negation", "before the product"): FAMILIES["negation_before"],
+    ("negation", "dismissive"): FAMILIES["dismissive"],
+    ("negation", "rejects"): FAMILIES["rejects"],
+    ("position", "crosses markup"): FAMILIES["match crosses markup"],
+    ("sense", "excluded context"): FAMILIES["excluded context"],
+    ("sense", "no required context"): FAMILIES["no required context"],
+    ("sense", "other sense"): FAMILIES["other sense"],
+    ("policy", "max links"): FAMILIES["max links"],
+    ("match", "lemma"): FAMILIES["lemma"],
+    ("checks", "all passed"): FAMILIES["all passed"],
+}
+
+
+def _sentence_of(reason: Reason) -> object | None:
+    """The sentence of a reason given as data (no parsing)."""
+    if reason.code == "sensitive":
+        return TOPICS.get(reason.kind)
+    if reason.code == "brand-safety":
+        kinds = reason.params.get("kinds") or [reason.kind]
+        return FLOOR[kinds[0]] if all(kind in FLOOR for kind in kinds) else None
+    if reason.code == "complaint":
+        return FAMILIES["complaint"]
+    if (reason.code, reason.kind) == ("position", "inside"):
+        return ZONES.get(str(reason.params.get("zone", "")), ZONES["markup"])
+    return BY_KIND.get((reason.code, reason.kind))
+
+
+def explain(reason: Mapping[str, Any] | Reason | str) -> Explanation:
+    """The plain-words explanation of one linker reason: a Reason, its stored dict, or an older
+    stored code string (unknown reasons are shown as they are)."""
+    if isinstance(reason, str):
+        return _explain_code(reason)
+    data = reason if isinstance(reason, Reason) else Reason.from_dict(reason)
+    sentence = _sentence_of(data)
+    if sentence is None:
+        return Explanation(str(data), "", str(data), False)
+    return Explanation(str(sentence), ", ".join(data.words), str(data), True)
+
+
+def _explain_code(code: str) -> Explanation:
+    """The explanation of a reason stored in its code form only (suggestions from before reasons
+    were data)."""
     family, sep, detail = code.partition(":")
     sentence, words = _sentence_for(family.strip(), detail) if sep else (None, "")
     if sentence is None:

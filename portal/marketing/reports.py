@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.errors import FieldError
 from knowledge_base.models import Article
+from linker.reasons import reason_key
 from portal.models import LinkEvent, LinkSuggestion, Offer, SuggestionState
 
 #: Reports cover days in this range; anything else is a form error (no overflow, no DB error).
@@ -63,7 +64,7 @@ def _rows(session: Session, start: datetime, end: datetime, key) -> list[ReportR
         if suggestion.state == SuggestionState.BLOCKED:
             row.blocked += 1
             for reason in suggestion.reasons or []:
-                row.blocked_by_reason[reason.split(" (")[0]] += 1
+                row.blocked_by_reason[reason_key(reason)] += 1
     events = session.execute(
         select(LinkEvent.kind, Offer, Article)
         .join(Offer, LinkEvent.offer_id == Offer.id)

@@ -48,6 +48,8 @@ class Offer(Base):
     def to_linker(self) -> dict:
         """The OFFERS.json form the linker reads."""
         out = {"id": self.code, "title": self.title, "url": self.url, "phrases": self.phrases}
+        if self.product_kind:  # a category word helps the linker tell the offer's word sense
+            out["description"] = self.product_kind
         if self.require_context:
             out["require_context"] = self.require_context
         if self.exclude_context:

@@ -137,6 +137,7 @@ def test_linker_scan_returns_links_and_blocked_candidates_with_reasons(app, db, 
     ).json
     assert sad["links"] == [] and sad["blocked"][0]["offer"] == "washing-machine"
     assert any("tragedy" in reason for reason in sad["blocked"][0]["reasons"])
+    assert {"code": "document", "kind": "tragedy"}.items() <= sad["blocked"][0]["evidence"][0].items()
     assert "html" in sad
     both = client.post("/api/v1/linker/scan", json={"text": "a", "html": "b"}, headers=bearer(marketer))
     assert both.status_code == 422

@@ -109,7 +109,8 @@ def test_readers_of_an_outdated_translation_see_a_notice_in_their_language(app, 
     db.commit()
     polish = reader.get("/kb/pl/a/router-tips-pl").get_data(as_text=True)
     assert "To tłumaczenie może być nieaktualne" in polish
-    assert "may be out of date" not in reader.get("/kb/en/a/router-tips").get_data(as_text=True)  # the original
+    original = reader.get("/kb/en/a/router-tips").get_data(as_text=True)
+    assert "may be out of date" not in original
 
 
 def test_updating_an_outdated_translation_shows_the_source_diff_and_clears_the_flag(app, client_as, db):

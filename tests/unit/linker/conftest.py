@@ -24,4 +24,4 @@ def linked(result) -> set[str]:
 
 
 def blocked_reasons(result, offer: str) -> list[str]:
-    return [reason for b in result.blocked if b.offer == offer for reason in b.reasons]
+    return [reason for b in result.blocked if b.offer == offer for reason in map(str, b.reasons)]

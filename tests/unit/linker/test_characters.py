@@ -33,7 +33,7 @@ def test_hidden_characters_do_not_hide_a_tragedy(linker, word):
     text = f"Two people were {word} when their washing machine caught fire."
     result = linker.scan(text, lang="en")
     assert result.links == []
-    assert any("killed" in reason for b in result.blocked for reason in b.reasons)
+    assert any("killed" in reason for b in result.blocked for reason in map(str, b.reasons))
 
 
 def test_decomposed_czech_letters_link(linker):
@@ -48,7 +48,7 @@ def test_decomposed_polish_tragedy_is_seen(linker):
     text = unicodedata.normalize("NFD", "W pożarze zginął człowiek, a pralka spłonęła.")
     result = linker.scan(text, lang="pl")
     assert result.links == []
-    assert any("zginął" in reason for b in result.blocked for reason in b.reasons)
+    assert any("zginął" in reason for b in result.blocked for reason in map(str, b.reasons))
 
 
 def test_latin_look_alikes_in_a_russian_word_link(linker):

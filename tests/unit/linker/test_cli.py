@@ -127,3 +127,23 @@ def test_huge_documents_of_10_mb_are_handled(linker):
     assert len(text) > 10_000_000
     result = linker.scan(text, lang="en")
     assert [link.offer for link in result.links] == ["washing-machine"]
+
+
+def test_a_case_title_is_context_for_its_text(capsys):
+    """A "my wireless mouse does not work" article links "charge the mouse" (the offer requires
+    a computer word, which only the title holds)."""
+    lines = [
+        {
+            "id": "titled",
+            "lang": "en",
+            "title": "My wireless mouse does not work",
+            "text": "Charge the mouse.",
+        },
+        {"id": "untitled", "lang": "en", "text": "Charge the mouse."},
+        {"id": "bad", "lang": "en", "title": 3, "text": "Charge the mouse."},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines)
+    code, outputs, _ = run_cli(capsys, ["scan", "--offers", str(DATA / "offers.json"), "-"], stdin)
+    by_id = {o["id"]: o for o in outputs}
+    assert [link["offer"] for link in by_id["titled"]["links"]] == ["mouse"]
+    assert by_id["untitled"]["links"] == [] and by_id["bad"]["error"] == "'title' must be a string"

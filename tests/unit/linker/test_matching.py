@@ -47,5 +47,5 @@ def test_language_is_detected_when_not_given(linker):
 
 def test_every_link_says_why(linker):
     link = linker.scan("Clean the filter of your washing machine monthly.", lang="en").links[0]
-    assert any(r.startswith("match:lemma") for r in link.reasons)
+    assert any(r.startswith("match:lemma") for r in map(str, link.reasons))
     assert link.sentence.startswith("Clean the filter")

@@ -49,3 +49,18 @@ def test_scan_html_keeps_the_text_content(linker, html, lang):
     result = linker.scan_html(html, lang=lang)
     assert text_of(result.html) == text_of(html)
     assert len(result.links) <= 3
+
+
+MIXED = st.text(alphabet=st.sampled_from(list("aoxcKM рсоеКМ1_-. \u200b\u00ad\u0301\u0483\n")), max_size=60)
+
+
+@fast
+@given(text=MIXED)
+def test_normalize_examines_every_word_that_needs_cleaning(text):
+    """Only the words a one-pass regex marks as suspect are examined: the edits equal those of
+    examining every word."""
+    from linker.normalize import _WORD, _suspect_words, _word_edits
+
+    every = [e for m in _WORD.finditer(text) for e in _word_edits(m.group(), m.start())]
+    suspect = [e for m in _suspect_words(text) for e in _word_edits(m.group(), m.start())]
+    assert suspect == every
