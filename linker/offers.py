@@ -122,6 +122,7 @@ ALL_CHECKS = (
     "sense",
     "negation",
     "complaint",
+    "context_model",
 )
 
 

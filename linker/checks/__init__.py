@@ -48,6 +48,6 @@ def register(name: str, *, scope: str) -> Callable[[CheckFunction], CheckFunctio
 
 def load_all() -> dict[str, Check]:
     """Import every check module (registration happens on import)."""
-    from linker.checks import complaint, document, negation, position, sense  # noqa: F401
+    from linker.checks import complaint, context_model, document, negation, position, sense  # noqa: F401
 
     return REGISTRY

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from linker.checks import register
+from linker.checks.context_model import framing_clears
 
 
 @register("brand_safety", scope="paragraph")
@@ -18,10 +19,16 @@ def tragedy(candidate, ctx) -> list[str]:
     """A document that tells of death, violence or disaster gets no links at all."""
     if not ctx.evidence.tragedy:
         return []
+    flagged = ctx.evidence.paragraph_reasons
+    if flagged and all(framing_clears(ctx, paragraph) for paragraph in flagged):
+        return []  # every paragraph the lexicons flagged reads as protective or troubleshooting
     return [f"document:tragedy ({', '.join(ctx.evidence.tragedy[:6])})"]
 
 
 @register("sensitive_topic", scope="paragraph")
 def sensitive_topic(candidate, ctx) -> list[str]:
     """A paragraph about death, injury, disaster, crime, war, illness, self-harm or abuse gets no links."""
-    return list(ctx.evidence.paragraph_reasons.get(candidate.paragraph, []))
+    reasons = ctx.evidence.paragraph_reasons.get(candidate.paragraph, [])
+    if reasons and framing_clears(ctx, candidate.paragraph):
+        return []  # the model reads insurance, safety or troubleshooting framing, not a tragedy
+    return list(reasons)
