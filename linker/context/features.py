@@ -10,6 +10,7 @@ import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from linker.text import fold
 
@@ -34,6 +35,17 @@ def _hash(feature: str, mask: int) -> int:
     return zlib.crc32(feature.encode("utf-8")) & mask
 
 
+@lru_cache(maxsize=200_000)
+def _char_grams(token: str, mask: int) -> tuple[int, ...]:
+    """The hashed character 3-5-grams of one folded word (words repeat: computed once each)."""
+    padded = f" {token} "
+    return tuple(
+        _hash("c:" + padded[start : start + n], mask)
+        for n in CHAR_NGRAMS
+        for start in range(len(padded) - n + 1)
+    )
+
+
 def _word(token: str) -> bool:
     return any(ch.isalnum() for ch in token)
 
@@ -55,10 +67,8 @@ def featurize(tokens: Sequence[str], lemmas: Sequence[str], bits: int = DIMENSIO
     for first, second in zip(folded_lemmas, folded_lemmas[1:], strict=False):
         weights[_hash(f"b:{first} {second}", mask)] = BIGRAM_WEIGHT
     for token, _lemma in words:
-        padded = f" {token} "
-        for n in CHAR_NGRAMS:
-            for start in range(len(padded) - n + 1):
-                weights.setdefault(_hash("c:" + padded[start : start + n], mask), CHAR_WEIGHT)
+        for index in _char_grams(token, mask):
+            weights.setdefault(index, CHAR_WEIGHT)
     norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
     indices = list(weights)
     return Features(indices, [weights[i] / norm for i in indices], lemma_of)
