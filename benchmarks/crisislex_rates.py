@@ -7,6 +7,7 @@ Prints, for tweets that contain an offer word, the share that got at least one l
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import sys
 from collections import Counter
@@ -15,6 +16,11 @@ from pathlib import Path
 from linker import Linker, load_offers
 
 HERE = Path(__file__).resolve().parent
+
+
+def trained_on(event: str) -> bool:
+    """The context model learns from the events whose name's SHA-256 is even (see SOURCES.md)."""
+    return int(hashlib.sha256(event.encode()).hexdigest(), 16) % 2 == 0
 
 
 def main(data: Path) -> None:
@@ -31,9 +37,12 @@ def main(data: Path) -> None:
         result = linker.scan(row["text"], lang="en")
         if not result.links and not result.blocked:
             continue  # no offer word in this tweet
+        unseen = not trained_on(row["event"])
         counts[group, "with offer word"] += 1
+        counts[group, "unseen", "with offer word"] += unseen
         if result.links:
             counts[group, "linked"] += 1
+            counts[group, "unseen", "linked"] += unseen
             if len(examples[group]) < 8:
                 examples[group].append(row["text"][:140])
     print("| tweets (with an offer word) | count | linked | link rate |")
@@ -41,6 +50,9 @@ def main(data: Path) -> None:
     for group in ("related", "unrelated"):
         total, linked = counts[group, "with offer word"], counts[group, "linked"]
         print(f"| {group} to the disaster | {total} | {linked} | {linked / max(total, 1):.1%} |")
+        total, linked = counts[group, "unseen", "with offer word"], counts[group, "unseen", "linked"]
+        label = f"{group}, events the context model never saw"
+        print(f"| {label} | {total} | {linked} | {linked / max(total, 1):.1%} |")
     for group, texts in examples.items():
         print(f"\nlinked {group} examples:")
         for text in texts:

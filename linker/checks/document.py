@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from linker.checks import Candidate, Reason, register
+from linker.checks.context_model import framing_clears
 from linker.scan_context import ScanContext
 
 
@@ -25,10 +26,16 @@ def tragedy(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     words = tuple(ctx.evidence.tragedy[:6])
     if not words:
         return []
+    flagged = ctx.evidence.paragraph_reasons
+    if flagged and all(framing_clears(ctx, paragraph) for paragraph in flagged):
+        return []  # every paragraph the lexicons flagged reads as protective or troubleshooting
     return [Reason("document", "tragedy", words, {}, "tragedy", f"document:tragedy ({', '.join(words)})")]
 
 
 @register("sensitive_topic", scope="paragraph", order=30)
 def sensitive_topic(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """A paragraph about death, injury, disaster, crime, war, illness, self-harm or abuse gets no links."""
-    return list(ctx.evidence.paragraph_reasons.get(candidate.paragraph, []))
+    reasons = ctx.evidence.paragraph_reasons.get(candidate.paragraph, [])
+    if reasons and framing_clears(ctx, candidate.paragraph):
+        return []  # the model reads insurance, safety or troubleshooting framing, not a tragedy
+    return list(reasons)

@@ -32,6 +32,17 @@ TOPICS = {
     "self_harm": _l("Self-harm or suicide is mentioned in this paragraph."),
     "war_terrorism": _l("War or terrorism is mentioned in this paragraph."),
 }
+#: Categories of the learned context model (linker/context), read from the candidate's sentence.
+CONTEXT = {
+    "death_injury": _l("The sentence reads as telling of a death or an injury."),
+    "accident_disaster": _l("The sentence reads as telling of an accident or a disaster."),
+    "crime_violence": _l("The sentence reads as telling of a crime or violence."),
+    "self_harm": _l("The sentence reads as telling of self-harm or suicide."),
+    "illness_bereavement": _l("The sentence reads as telling of an illness or a bereavement."),
+    "complaint_anger": _l("The sentence reads as a complaint or an angry message."),
+    "rejection": _l("The sentence reads as rejecting the product or advising against it."),
+    "sarcasm": _l("The sentence reads as sarcasm about a product."),
+}
 FLOOR = {
     "obscenity": _l("The page contains obscene or hateful words, so it gets no links at all."),
     "blocklist": _l("The page contains a term from your blocklist, so it gets no links at all."),
@@ -113,6 +124,8 @@ def _sentence_for(family: str, detail: str) -> tuple[object | None, str]:
     head, words = _evidence(detail)
     if family == "sensitive":
         return TOPICS.get(head), words
+    if family == "context":
+        return CONTEXT.get(head), words
     if family == "brand-safety":
         return _brand_safety(detail)
     if family == "document":

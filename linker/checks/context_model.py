@@ -1,0 +1,79 @@
+"""The learned context model as a check: blocks sensitive sentences, and reads protective or
+troubleshooting framing that clears the lexicons' paragraph verdicts (see checks/document.py)."""
+
+from __future__ import annotations
+
+from linker.candidate import Sentence
+from linker.checks import register
+from linker.context import Prediction, context_model, featurize, featurize_text
+
+CHECK_NAME = "context_model"
+PARAGRAPH_CHARS = 2000
+# Complaint, rejection and sarcasm have the least training data and the lexicon checks
+# (complaint, negation) already cover them: the model adds only its confident readings.
+TONE_FLOOR = 0.6
+DOMINANCE = 0.5  # a topic this close to the framing reading keeps the lexicons' verdict
+TOPICS = frozenset(
+    {"death_injury", "accident_disaster", "crime_violence", "self_harm", "illness_bereavement"}
+)  # a paragraph is read from its start up to here
+
+
+def blocking(prediction: Prediction) -> list[str]:
+    """The sensitive categories over threshold that also outweigh the safe readings (ordinary
+    text, and protective or troubleshooting framing over its threshold)."""
+    probs = prediction.probabilities
+    safe = max([probs.get("neutral", 0.0)] + [probs[label] for label in prediction.framing])
+    return [
+        label
+        for label in prediction.sensitive
+        if probs[label] > safe and (label in TOPICS or probs[label] >= TONE_FLOOR)
+    ]
+
+
+def safely_framed(prediction: Prediction) -> bool:
+    """Protective or troubleshooting framing over threshold that clearly dominates: no topic
+    (death, disaster, crime, self-harm, illness) over its own threshold or at half the framing's
+    probability, and no tone reading (complaint...) outweighing it."""
+    if not prediction.framing or set(prediction.sensitive) & TOPICS:
+        return False
+    probs = prediction.probabilities
+    framing = max(probs[label] for label in prediction.framing)
+    if any(probs[label] >= framing * DOMINANCE for label in TOPICS if label in probs):
+        return False
+    return all(probs[label] < framing for label in prediction.sensitive)
+
+
+def _sentence_prediction(sentence: Sentence, lang: str) -> Prediction:
+    model = context_model()
+    return model.predict(featurize(sentence.tokens, sentence.lemmas, model.bits))
+
+
+def _paragraph_prediction(paragraph: Sentence, lang: str) -> Prediction:
+    model = context_model()
+    return model.predict(featurize_text(paragraph.text, lang, model.bits))
+
+
+def paragraph_prediction(ctx, paragraph: int) -> Prediction:
+    """The model's reading of a paragraph, computed once per scan (ScanContext.per_sentence caches it)."""
+    start, end = ctx.doc.paragraphs[paragraph]
+    text = ctx.doc.text[start : min(end, start + PARAGRAPH_CHARS)]
+    return ctx.per_sentence(_paragraph_prediction, Sentence(text, start, [], [], 0, 0))
+
+
+def framing_clears(ctx, paragraph: int) -> bool:
+    """True when the model runs in this policy and reads the paragraph as protective/troubleshooting."""
+    return CHECK_NAME in ctx.policy.checks and safely_framed(paragraph_prediction(ctx, paragraph))
+
+
+@register(CHECK_NAME, scope="sentence")
+def context_check(candidate, ctx) -> list[str]:
+    """Block when the model reads the candidate's sentence as sensitive (a death, a crime, a
+    complaint, a rejection, sarcasm...); the reason names the category and the words that weighed most."""
+    sentence = candidate.sentence
+    if sentence is None:
+        return []
+    prediction = ctx.per_sentence(_sentence_prediction, sentence)
+    return [
+        f"context:{label} ({', '.join(prediction.words.get(label, ()))})"
+        for label in blocking(prediction)[:1]
+    ]
