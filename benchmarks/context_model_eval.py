@@ -13,10 +13,13 @@ import math
 from pathlib import Path
 
 from linker import Linker, load_offers
+from linker.checks import names as check_names
 from linker.context import context_model
 from linker.context.corpus import corpus_files, read_corpus
 from linker.context.evaluation import scores
-from linker.offers import ALL_CHECKS, Policy
+from linker.offers import Policy
+
+ALL_CHECKS = check_names()  # every registered check, in running order
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON_CHECKS = ("tragedy", "sensitive_topic", "negation", "complaint")

@@ -62,7 +62,8 @@ def paragraph_prediction(ctx, paragraph: int) -> Prediction:
 
 def framing_clears(ctx, paragraph: int) -> bool:
     """True when the model runs in this policy and reads the paragraph as protective/troubleshooting."""
-    return CHECK_NAME in ctx.policy.checks and safely_framed(paragraph_prediction(ctx, paragraph))
+    chosen = ctx.policy.checks  # None: every registered check runs
+    return (chosen is None or CHECK_NAME in chosen) and safely_framed(paragraph_prediction(ctx, paragraph))
 
 
 @register(CHECK_NAME, scope="sentence")
