@@ -1,0 +1,56 @@
+"""What a query searches for: each meaningful word, its typo corrections and related words.
+
+Shared by both backends, so they search for the same terms with the same weights. Every word of
+the query is kept (no rarest-terms shortcut): BM25's inverse document frequency already makes
+common words count for little, and a long problem description needs all of its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from knowledge_base.search.analysis import query_terms
+from knowledge_base.search.synonyms import related
+from knowledge_base.search.typos import corrections
+
+CORRECTION_WEIGHT = 0.7
+RELATED_WEIGHT = 0.4
+
+
+@dataclass(frozen=True)
+class Group:
+    """One query word: the index terms that stand for it, each with its weight."""
+
+    word: str
+    terms: tuple[tuple[str, float], ...]
+
+
+def plan(
+    query: str,
+    lang: str,
+    known: Callable[[Iterable[str]], dict[str, int]],
+    with_prefix: Callable[[str], dict[str, int]],
+) -> list[Group]:
+    """The groups of a query (words matching nothing and with no correction are left out).
+
+    `known(words)` gives the document frequency of the indexed ones among `words`;
+    `with_prefix(prefix)` a bounded number of indexed terms starting with `prefix`.
+    """
+    words = query_terms(query, lang)
+    extra = {word: related(word, lang) for word in words}
+    frequency = known({*words, *(t for terms in extra.values() for t in terms)})
+    groups = []
+    for word in words:
+        terms: dict[str, float] = {}
+        if word in frequency:
+            terms[word] = 1.0
+        else:
+            for fixed in corrections(word, lang, known, with_prefix):
+                terms.setdefault(fixed, CORRECTION_WEIGHT)
+        for other in extra[word]:
+            if other in frequency:
+                terms.setdefault(other, RELATED_WEIGHT)
+        if terms:
+            groups.append(Group(word, tuple(terms.items())))
+    return groups
