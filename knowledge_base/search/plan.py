@@ -38,17 +38,18 @@ def plan(
     `with_prefix(prefix)` a bounded number of indexed terms starting with `prefix`.
     """
     words = query_terms(query, lang)
-    extra = {word: related(word, lang) for word in words}
-    frequency = known({*words, *(t for terms in extra.values() for t in terms)})
+    frequency = known({*words, *(t for word in words for t in related(word, lang))})
     groups = []
     for word in words:
         terms: dict[str, float] = {}
         if word in frequency:
             terms[word] = 1.0
         else:
-            for fixed in corrections(word, lang, known, with_prefix):
-                terms.setdefault(fixed, CORRECTION_WEIGHT)
-        for other in extra[word]:
+            terms.update((fixed, CORRECTION_WEIGHT) for fixed in corrections(word, lang, known, with_prefix))
+        extra = [t for main in list(terms) or [word] for t in related(main, lang)]
+        if any(t not in frequency for t in extra):
+            frequency.update(known(extra))
+        for other in extra:
             if other in frequency:
                 terms.setdefault(other, RELATED_WEIGHT)
         if terms:

@@ -75,12 +75,12 @@ SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale),
 SEARCH_SQL = (
     "SELECT article_id, slug, title, body_text, s.score * (1 - :coord + :coord * s.matched / :n) AS score "  # noqa: S608
     "FROM kb_search, LATERAL ("
-    "  SELECT sum(g.idf * ts_rank('{0.1, 0.3, 0.6, 1.0}', document, g.q, 1)) AS score,"
+    "  SELECT sum(g.idf * ts_rank('{0.5, 0.6, 0.8, 1.0}', document, g.q, 1)) AS score,"
     "         count(*) FILTER (WHERE document @@ g.q) AS matched"
     "  FROM unnest(CAST(:groups AS tsquery[]), CAST(:idfs AS float8[])) AS g(q, idf)) AS s "
     "WHERE " + WHERE + " ORDER BY score DESC, article_id LIMIT :limit OFFSET :offset"
 )
-COORDINATION = 0.5
+COORDINATION = 0.7
 
 
 class PostgresBackend:

@@ -59,6 +59,13 @@ _GROUPS = {
         dark night light
         time clock date
         hotspot share connection
+        beep alert sound
+        brighter brightness
+        darker brightness dim
+        airplane flight
+        plane airplane
+        flight airplane
+        gps location
     """,
     "pl": """
         wifi sieć bezprzewodowy
@@ -97,6 +104,12 @@ _GROUPS = {
         drukować drukarka
         jasność ekran
         godzina zegar czas
+        rozjaśnić jasność
+        przyciemnić jasność
+        bateria akumulator
+        samolot samolotowy
+        pikanie dźwięk powiadomienie
+        trzeszczeć trzask
     """,
     "cs": """
         wifi síť bezdrátový
@@ -136,6 +149,11 @@ _GROUPS = {
         tisknout tiskárna
         jas obrazovka
         hodiny čas
+        zesvětlit jas
+        ztmavit jas ztmavnout
+        letadlo letadlový
+        pípání zvuk upozornění
+        praskat praskání
     """,
     "ru": """
         вайфай wifi беспроводной сеть
@@ -173,6 +191,11 @@ _GROUPS = {
         печатать принтер
         яркость экран
         часы время
+        полёт авиарежим самолёт
+        самолёт авиарежим
+        ярче яркость
+        темнее яркость
+        пищать звук оповещение
     """,
 }
 

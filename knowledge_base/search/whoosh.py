@@ -21,9 +21,11 @@ from knowledge_base.search.analysis import analyse
 from knowledge_base.search.base import SearchDocument, SearchHit, SearchPage, snippet
 from knowledge_base.search.plan import Group, plan
 
-FIELDS = {"title_terms": 3.0, "tag_terms": 2.0, "category_terms": 1.5, "body_terms": 1.0}
+FIELDS = {"title_terms": 2.0, "tag_terms": 1.5, "category_terms": 1.0, "body_terms": 1.0}
 #: Share of a document's score that depends on how many of the query's words it matches.
-COORDINATION = 0.5
+COORDINATION = 0.7
+#: Hits re-ranked by coordination; further pages keep Whoosh's order.
+RERANKED = 50
 PREFIX_LIMIT = 20
 
 
@@ -95,7 +97,7 @@ class WhooshBackend:
                 for field, boost in FIELDS.items()
             ]
             clauses.append(Or(per_field))
-        return Or(clauses, scale=COORDINATION) if clauses else None
+        return _Union(clauses) if clauses else None
 
     def _plan(self, query: str, locale: str, searcher) -> list[Group]:
         reader = searcher.reader()
@@ -123,17 +125,18 @@ class WhooshBackend:
         required = [Term("locale", locale)] + ([Term("category", category)] if category else [])
         # the locale (and category) are required terms of the query, not a filter: the
         # intersection skips through postings instead of building a document set per query
-        hits = searcher.search(And([*required, tree]), limit=result.page * per_page, terms=False)
-        result.total = _total(hits, result.page * per_page)
+        limit = result.page * per_page
+        hits = searcher.search(And([*required, tree]), limit=max(limit, RERANKED), terms=True)
+        result.total = _total(hits, limit)
         wanted = {term for group in groups for term, _ in group.terms}
-        for hit in hits[(result.page - 1) * per_page : result.page * per_page]:
+        for hit, score in _coordinated(hits, groups)[(result.page - 1) * per_page : limit]:
             result.hits.append(
                 SearchHit(
                     article_id=int(hit["doc_id"]),
                     slug=hit["slug"],
                     title=hit["title"],
                     snippet_html=snippet(hit["body_text"], wanted, locale),
-                    score=hit.score,
+                    score=score,
                 )
             )
         return result
@@ -147,6 +150,29 @@ class WhooshBackend:
         if self._searcher is None:
             self._searcher = self._index.searcher(weighting=BM25F())
         return self._searcher
+
+
+class _Union(Or):
+    """An Or that always unions its clauses' matchers (Whoosh's array matcher, which it picks
+    for small indexes, scored long OR-queries wrongly in our relevance bench)."""
+
+    matcher_type = Or.DEFAULT_MATCHER
+
+
+def _coordinated(hits, groups: list[Group]) -> list[tuple[object, float]]:
+    """Hits with their score scaled by the share of query words they match, best first."""
+    group_of = {term: index for index, group in enumerate(groups) for term, _ in group.terms}
+    scored = []
+    for rank, hit in enumerate(hits):
+        matched = {group_of.get(_text(term)) for _, term in hit.matched_terms()} - {None}
+        share = len(matched) / len(groups)
+        scored.append((hit.score * (1 - COORDINATION + COORDINATION * share), -rank, hit))
+    scored.sort(key=lambda row: row[:2], reverse=True)
+    return [(hit, score) for score, _, hit in scored]
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _total(hits, limit: int) -> int:
