@@ -44,6 +44,7 @@ bench: install  ## linker, search, page and dashboard (1M requests, needs Postgr
 	$(BIN)/python benchmarks/linker_size_bench.py
 	$(BIN)/python benchmarks/crisislex_rates.py
 	$(BIN)/python benchmarks/search_bench.py
+	$(BIN)/python benchmarks/search_relevance_bench.py
 	$(BIN)/python benchmarks/kb_diff_bench.py
 	$(BIN)/python benchmarks/insights_bench.py
 	$(BIN)/python benchmarks/classify_bench.py

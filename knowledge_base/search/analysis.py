@@ -80,9 +80,17 @@ def analyse(text: str, lang: str, *, keep_stopwords: bool = True) -> list[str]:
     return terms
 
 
+def query_words(query: str, lang: str) -> list[tuple[str, str]]:
+    """(term, word as typed) of each distinct term of a query (stopwords dropped, at most MAX_QUERY_TERMS)."""
+    stop = STOPWORDS.get(lang, frozenset())
+    seen: dict[str, str] = {}
+    for match in WORD.finditer(query[:MAX_QUERY_CHARS].lower()):
+        word = match.group()
+        if word not in stop and fold(word, lang) not in stop:
+            seen.setdefault(normalise(word, lang), word)
+    return list(seen.items())[:MAX_QUERY_TERMS]
+
+
 def query_terms(query: str, lang: str) -> list[str]:
     """Distinct terms of a user's query, in order (stopwords dropped, at most MAX_QUERY_TERMS)."""
-    seen: dict[str, None] = {}
-    for term in analyse(query[:MAX_QUERY_CHARS], lang, keep_stopwords=False):
-        seen.setdefault(term, None)
-    return list(seen)[:MAX_QUERY_TERMS]
+    return [term for term, _ in query_words(query, lang)]

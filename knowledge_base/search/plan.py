@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from knowledge_base.search.analysis import query_terms
+from knowledge_base.search.analysis import query_words
+from knowledge_base.search.diacritics import restorations
 from knowledge_base.search.synonyms import related
 from knowledge_base.search.typos import corrections
 
@@ -37,13 +38,16 @@ def plan(
     `known(words)` gives the document frequency of the indexed ones among `words`;
     `with_prefix(prefix)` a bounded number of indexed terms starting with `prefix`.
     """
-    words = query_terms(query, lang)
+    typed = dict(query_words(query, lang))
+    words = list(typed)
     frequency = known({*words, *(t for word in words for t in related(word, lang))})
     groups = []
     for word in words:
         terms: dict[str, float] = {}
         if word in frequency:
             terms[word] = 1.0
+        elif restored := _restored(typed[word], lang, known):
+            terms.update((term, 1.0) for term in restored)
         else:
             terms.update((fixed, CORRECTION_WEIGHT) for fixed in corrections(word, lang, known, with_prefix))
         extra = [t for main in list(terms) or [word] for t in related(main, lang)]
@@ -55,3 +59,9 @@ def plan(
         if terms:
             groups.append(Group(word, tuple(terms.items())))
     return groups
+
+
+def _restored(typed: str, lang: str, known: Callable[[Iterable[str]], dict[str, int]]) -> list[str]:
+    """The known lemmas of a word typed without diacritics (the two most frequent)."""
+    found = known(restorations(typed, lang))
+    return sorted(found, key=lambda t: (-found[t], t))[:2]

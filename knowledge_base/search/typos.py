@@ -50,5 +50,5 @@ def corrections(
         return []
     found = known(edits1(term, lang))
     if not found and len(term) > PREFIX_KEEP:
-        found = with_prefix(term[: max(PREFIX_KEEP, len(term) - 3)])
+        found = with_prefix(term[: max(PREFIX_KEEP, len(term) - 4)])
     return sorted(found, key=lambda t: (-found[t], t))[:MAX_CANDIDATES]
