@@ -49,7 +49,8 @@ def plan(
         elif restored := _restored(typed[word], lang, known):
             terms.update((term, 1.0) for term in restored)
         else:
-            terms.update((fixed, CORRECTION_WEIGHT) for fixed in corrections(word, lang, known, with_prefix))
+            fixed = corrections(word, lang, known, with_prefix, typed[word])
+            terms.update((term, CORRECTION_WEIGHT) for term in fixed)
         extra = [t for main in list(terms) or [word] for t in related(main, lang)]
         if any(t not in frequency for t in extra):
             frequency.update(known(extra))

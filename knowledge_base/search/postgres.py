@@ -51,7 +51,12 @@ SELECT DISTINCT locale, unnest(tsvector_to_array(document)) FROM kb_search
 WHERE NOT EXISTS (SELECT 1 FROM kb_search_words)
 ON CONFLICT DO NOTHING
 """
-KNOWN_WORDS = "SELECT word FROM kb_search_words WHERE locale = :locale AND word = ANY(:w)"
+#: Known words among :w with their document frequency (counted in the GIN index for known words only).
+KNOWN_WORDS = """
+SELECT v.word, (SELECT count(*) FROM kb_search
+                WHERE locale = :locale AND document @@ plainto_tsquery('simple', v.word))
+FROM kb_search_words v WHERE v.locale = :locale AND v.word = ANY(:w)
+"""
 #: A key range, so the primary key's B-tree answers it whatever the collation.
 PREFIXED_WORDS = (
     "SELECT word FROM kb_search_words WHERE locale = :locale AND word >= :p "
@@ -64,20 +69,23 @@ WHERE = (
     "document @@ to_tsquery('simple', :q) AND locale = :locale AND (:category = '' OR category = :category)"
 )
 COUNT_SQL = "SELECT count(*) FROM kb_search WHERE " + WHERE  # noqa: S608 (constants only)
-#: Documents of the locale, and how many of them match each query word (for its idf).
+#: Documents of the locale, and how many of them hold each query term (for its idf).
 FREQUENCY_SQL = """
 SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale),
-       array(SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale AND document @@ g.q)
-             FROM unnest(CAST(:groups AS tsquery[])) WITH ORDINALITY AS g(q, n) ORDER BY g.n)
+       array(SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale AND document @@ t.q)
+             FROM unnest(CAST(:terms AS tsquery[])) WITH ORDINALITY AS t(q, n) ORDER BY t.n)
 """
-#: BM25-like: per query word, its idf times ts_rank's length-normalised, field-weighted frequency;
-#: the sum is scaled by the share of the query's words the document matches (coordination).
+#: BM25-like: per query term, its weight times its idf times ts_rank's length-normalised,
+#: field-weighted frequency; the sum is scaled by the share of the query's words (groups of
+#: terms) the document matches (coordination).
 SEARCH_SQL = (
-    "SELECT article_id, slug, title, body_text, s.score * (1 - :coord + :coord * s.matched / :n) AS score "  # noqa: S608
+    "SELECT article_id, slug, title, body_text, "  # noqa: S608 (constants only)
+    "s.score * (1 - :coord + :coord * s.matched / CAST(:n AS float8)) AS score "
     "FROM kb_search, LATERAL ("
-    "  SELECT sum(g.idf * ts_rank('{0.5, 0.6, 0.8, 1.0}', document, g.q, 1)) AS score,"
-    "         count(*) FILTER (WHERE document @@ g.q) AS matched"
-    "  FROM unnest(CAST(:groups AS tsquery[]), CAST(:idfs AS float8[])) AS g(q, idf)) AS s "
+    "  SELECT sum(t.w * ts_rank('{0.5, 0.6, 0.8, 1.0}', document, t.q, 1)) AS score,"
+    "         count(DISTINCT t.g) FILTER (WHERE document @@ t.q) AS matched"
+    "  FROM unnest(CAST(:terms AS tsquery[]), CAST(:weights AS float8[]), CAST(:groups AS integer[]))"
+    "  AS t(q, w, g)) AS s "
     "WHERE " + WHERE + " ORDER BY score DESC, article_id LIMIT :limit OFFSET :offset"
 )
 COORDINATION = 0.7
@@ -137,13 +145,13 @@ class PostgresBackend:
 
     def _plan(self, conn, query: str, locale: str) -> list[Group]:
         def known(words) -> dict[str, int]:
-            """Indexed words among `words` (primary-key lookups, no index scan); counts are not kept."""
+            """Indexed words among `words` (primary-key lookups, no index scan), with their counts."""
             rows = conn.execute(text(KNOWN_WORDS), {"locale": locale, "w": list(words)})
-            return {r[0]: 1 for r in rows}
+            return {r[0]: max(1, r[1]) for r in rows}
 
         def with_prefix(prefix: str) -> dict[str, int]:
             rows = conn.execute(text(PREFIXED_WORDS), {"locale": locale, "p": prefix, "limit": PREFIX_LIMIT})
-            return {r[0]: 1 for r in rows}
+            return known([r[0] for r in rows])
 
         return plan(query, locale, known, with_prefix)
 
@@ -156,14 +164,15 @@ class PostgresBackend:
             groups = self._plan(conn, query, locale)
             if not groups:
                 return result
-            queries = [" | ".join(_quote(t) for t, _ in g.terms) for g in groups]
-            documents, matching = conn.execute(
-                text(FREQUENCY_SQL), {"locale": locale, "groups": queries}
-            ).one()
+            terms = [(_quote(t), weight, n) for n, g in enumerate(groups) for t, weight in g.terms]
+            lexemes = [lexeme for lexeme, _, _ in terms]
+            frequency = {"locale": locale, "terms": lexemes}
+            documents, matching = conn.execute(text(FREQUENCY_SQL), frequency).one()
             params = {
-                "q": " | ".join(f"({q})" for q in queries),
-                "groups": queries,
-                "idfs": [_idf(documents, n) for n in matching],
+                "q": " | ".join(lexemes),
+                "terms": lexemes,
+                "weights": [w * _idf(documents, m) for (_, w, _), m in zip(terms, matching, strict=True)],
+                "groups": [n for _, _, n in terms],
                 "coord": COORDINATION,
                 "n": len(groups),
                 "locale": locale,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from knowledge_base.search.analysis import normalise
+
 _ALPHABETS = {
     "en": "abcdefghijklmnopqrstuvwxyz",
     "pl": "abcdefghijklmnopqrstuvwxyz",
@@ -18,7 +20,7 @@ _ALPHABETS = {
     "ru": "абвгдежзийклмнопрстуфхцчшщъыьэюя",
 }
 MIN_LENGTH = 4
-MAX_CANDIDATES = 3
+MAX_CANDIDATES = 1
 PREFIX_KEEP = 5
 
 
@@ -40,15 +42,22 @@ def corrections(
     lang: str,
     known: Callable[[Iterable[str]], dict[str, int]],
     with_prefix: Callable[[str], dict[str, int]],
+    typed: str = "",
 ) -> list[str]:
     """Known terms to search for instead of the unknown `term`, most frequent first.
 
-    `known(words)` gives the document frequency of those of `words` that are indexed;
-    `with_prefix(prefix)` the indexed terms (a bounded number) starting with `prefix`.
+    `typed` is the word as typed; its analysed edits are tried first ("wireles" is "wirel"
+    once stemmed, one edit from "wire" but two from "wireless"). `known(words)` gives the
+    document frequency of those of `words` that are indexed; `with_prefix(prefix)` the indexed
+    terms (a bounded number) starting with `prefix`.
     """
     if len(term) < MIN_LENGTH or not term.isalpha():
         return []
-    found = known(edits1(term, lang))
+    found = {}
+    if typed and typed != term and len(typed) >= MIN_LENGTH:
+        found = known({normalise(edit, lang) for edit in edits1(typed, lang)})
+    if not found:
+        found = known(edits1(term, lang))
     if not found and len(term) > PREFIX_KEEP:
         found = with_prefix(term[: max(PREFIX_KEEP, len(term) - 4)])
     return sorted(found, key=lambda t: (-found[t], t))[:MAX_CANDIDATES]
