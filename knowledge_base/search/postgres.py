@@ -33,7 +33,7 @@ CREATE INDEX IF NOT EXISTS ix_kb_search_document ON kb_search USING gin (documen
 CREATE INDEX IF NOT EXISTS ix_kb_search_locale ON kb_search (locale);
 CREATE TABLE IF NOT EXISTS kb_search_words (
     locale varchar(8) NOT NULL,
-    word text NOT NULL,
+    word text COLLATE "C" NOT NULL,
     PRIMARY KEY (locale, word)
 );
 """
