@@ -25,7 +25,7 @@ FIELDS = {"title_terms": 2.0, "tag_terms": 1.5, "category_terms": 1.0, "body_ter
 #: Share of a document's score that depends on how many of the query's words it matches.
 COORDINATION = 0.7
 #: Hits re-ranked by coordination; further pages keep Whoosh's order.
-RERANKED = 50
+RERANKED = 20
 PREFIX_LIMIT = 20
 
 
