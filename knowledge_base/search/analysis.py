@@ -2,28 +2,30 @@
 
 English is stemmed (the Porter algorithm, from snowballstemmer: no search engine's code, so the
 PostgreSQL backend does not depend on Whoosh); Polish, Czech and Russian are lemmatized with the
-linker's lemmatizers, so "pralki" finds "pralka".
+linker's lemmatizers, so "pralki" finds "pralka". Index terms are folded after that (Polish and
+Czech lose their diacritics, Russian "ё" becomes "е"), so a query typed without diacritics finds
+the same terms.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, lru_cache
 
 from knowledge_base.locales import LOCALES
+from knowledge_base.search.stopwords import STOPWORDS
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
-MAX_QUERY_TERMS = 12
-_STOPWORDS = {
-    "en": "a an and are as at be by for from how i in is it my of on or the to what with you your",
-    "pl": "a i w z na do się nie to jak co o że jest czy po od dla mój moja",
-    "cs": "a i v ve z na do se to jak co o že je jsou pro od mě můj moje",
-    "ru": "и в во на не что как с со к по о от для это я мой моя у",
-}
-STOPWORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+#: Enough for a request description; the query text itself is cut at MAX_QUERY_CHARS.
+MAX_QUERY_TERMS = 40
+MAX_QUERY_CHARS = 1000
 STEMMED = "en"
 #: Every other language of the portal is lemmatized with the linker's lemmatizers.
 LEMMATIZED = frozenset(LOCALES) - {STEMMED}
+#: Languages whose diacritics are folded away (Russian keeps "й": it is a letter of its own).
+FOLDED = frozenset({"pl", "cs"})
+_NOT_DECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss"})
 
 
 @cache
@@ -46,12 +48,23 @@ def _lemmatizer(lang: str):
     return backend_for(lang).lemma
 
 
+@lru_cache(maxsize=100_000)
+def fold(word: str, lang: str) -> str:
+    """`word` without diacritics (Polish, Czech) or with "ё" as "е" (Russian)."""
+    if lang == "ru":
+        return word.replace("ё", "е")
+    if lang not in FOLDED or word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word.translate(_NOT_DECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def normalise(word: str, lang: str) -> str:
     """The index form of one lower-case word."""
     if lang == STEMMED:
         return _stemmer()(word)
     if lang in LEMMATIZED:
-        return _lemmatizer(lang)(word.replace("ё", "е"))
+        return fold(_lemmatizer(lang)(word.replace("ё", "е")), lang)
     return word
 
 
@@ -61,15 +74,23 @@ def analyse(text: str, lang: str, *, keep_stopwords: bool = True) -> list[str]:
     terms = []
     for match in WORD.finditer(text.lower()):
         word = match.group()
-        if not keep_stopwords and word in stop:
+        if not keep_stopwords and (word in stop or fold(word, lang) in stop):
             continue
         terms.append(normalise(word, lang))
     return terms
 
 
+def query_words(query: str, lang: str) -> list[tuple[str, str]]:
+    """(term, word as typed) of each distinct term of a query (stopwords dropped, at most MAX_QUERY_TERMS)."""
+    stop = STOPWORDS.get(lang, frozenset())
+    seen: dict[str, str] = {}
+    for match in WORD.finditer(query[:MAX_QUERY_CHARS].lower()):
+        word = match.group()
+        if word not in stop and fold(word, lang) not in stop:
+            seen.setdefault(normalise(word, lang), word)
+    return list(seen.items())[:MAX_QUERY_TERMS]
+
+
 def query_terms(query: str, lang: str) -> list[str]:
-    """Distinct terms of a user's query (stopwords dropped, at most MAX_QUERY_TERMS)."""
-    seen: dict[str, None] = {}
-    for term in analyse(query[:1000], lang, keep_stopwords=False):
-        seen.setdefault(term, None)
-    return list(seen)[:MAX_QUERY_TERMS]
+    """Distinct terms of a user's query, in order (stopwords dropped, at most MAX_QUERY_TERMS)."""
+    return [term for term, _ in query_words(query, lang)]

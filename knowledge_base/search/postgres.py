@@ -2,18 +2,22 @@
 
 Documents are analysed by `analysis.py` (the same lemmas and stems as the Whoosh backend) and
 stored as tsvectors with weights A (title), B (tags, category) and D (body) in `kb_search`.
-One-letter typos are retried against the vocabulary table `kb_search_words` (every indexed term
-per locale, kept up to date by `index`), by primary-key lookups: a typo never scans the index
-(pg_trgm is not required). The vocabulary may keep words of removed articles until the next
-`clear` (`portal kb reindex`); such a word only adds a query term that matches nothing.
+Unknown words are corrected against the vocabulary table `kb_search_words` (every indexed term
+per locale, kept up to date by `index`), by primary-key lookups and key ranges (`typos.py`): a
+typo never scans the index (pg_trgm is not required). Ranking is BM25-like (see SEARCH_SQL).
+The vocabulary may keep words of removed articles until the next `clear` (`portal kb reindex`);
+such a word only adds a query term that matches nothing.
 """
 
 from __future__ import annotations
 
+import math
+
 from sqlalchemy import Engine, text
 
-from knowledge_base.search.analysis import analyse, query_terms
+from knowledge_base.search.analysis import analyse
 from knowledge_base.search.base import SearchDocument, SearchHit, SearchPage, snippet
+from knowledge_base.search.plan import Group, plan
 
 DDL = """
 CREATE TABLE IF NOT EXISTS kb_search (
@@ -29,7 +33,7 @@ CREATE INDEX IF NOT EXISTS ix_kb_search_document ON kb_search USING gin (documen
 CREATE INDEX IF NOT EXISTS ix_kb_search_locale ON kb_search (locale);
 CREATE TABLE IF NOT EXISTS kb_search_words (
     locale varchar(8) NOT NULL,
-    word text NOT NULL,
+    word text COLLATE "C" NOT NULL,
     PRIMARY KEY (locale, word)
 );
 """
@@ -47,28 +51,44 @@ SELECT DISTINCT locale, unnest(tsvector_to_array(document)) FROM kb_search
 WHERE NOT EXISTS (SELECT 1 FROM kb_search_words)
 ON CONFLICT DO NOTHING
 """
-KNOWN_WORDS = "SELECT word FROM kb_search_words WHERE locale = :locale AND word = ANY(:w)"
+#: Known words among :w with their document frequency (counted in the GIN index for known words only).
+KNOWN_WORDS = """
+SELECT v.word, (SELECT count(*) FROM kb_search
+                WHERE locale = :locale AND document @@ plainto_tsquery('simple', v.word))
+FROM kb_search_words v WHERE v.locale = :locale AND v.word = ANY(:w)
+"""
+#: A key range, so the primary key's B-tree answers it whatever the collation.
+PREFIXED_WORDS = (
+    "SELECT word FROM kb_search_words WHERE locale = :locale AND word >= :p "
+    "AND word < :p || chr(1114111) ORDER BY word LIMIT :limit"
+)
+PREFIX_LIMIT = 20
 
 
 WHERE = (
     "document @@ to_tsquery('simple', :q) AND locale = :locale AND (:category = '' OR category = :category)"
 )
 COUNT_SQL = "SELECT count(*) FROM kb_search WHERE " + WHERE  # noqa: S608 (constants only)
+#: Documents of the locale, and how many of them hold each query term (for its idf).
+FREQUENCY_SQL = """
+SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale),
+       array(SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale AND document @@ t.q)
+             FROM unnest(CAST(:terms AS tsquery[])) WITH ORDINALITY AS t(q, n) ORDER BY t.n)
+"""
+#: BM25-like: per query term, its weight times its idf times ts_rank's length-normalised,
+#: field-weighted frequency; the sum is scaled by the share of the query's words (groups of
+#: terms) the document matches (coordination).
 SEARCH_SQL = (
-    "SELECT article_id, slug, title, body_text, "
-    "ts_rank_cd('{0.1, 0.3, 0.6, 1.0}', document, to_tsquery('simple', :q)) AS score "
-    "FROM kb_search WHERE " + WHERE + " ORDER BY score DESC, article_id LIMIT :limit OFFSET :offset"
+    "SELECT article_id, slug, title, body_text, "  # noqa: S608 (constants only)
+    "s.score * (1 - :coord + :coord * s.matched / CAST(:n AS float8)) AS score "
+    "FROM kb_search, LATERAL ("
+    "  SELECT sum(t.w * ts_rank('{0.5, 0.6, 0.8, 1.0}', document, t.q, 1)) AS score,"
+    "         count(DISTINCT t.g) FILTER (WHERE document @@ t.q) AS matched"
+    "  FROM unnest(CAST(:terms AS tsquery[]), CAST(:weights AS float8[]), CAST(:groups AS integer[]))"
+    "  AS t(q, w, g)) AS s "
+    "WHERE " + WHERE + " ORDER BY score DESC, article_id LIMIT :limit OFFSET :offset"
 )
-
-
-def _edits1(word: str) -> set[str]:
-    letters = {c for c in word}
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = {a + b[1:] for a, b in splits if b}
-    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
-    inserts = {a + c + b for a, b in splits for c in letters}
-    return deletes | transposes | replaces | inserts
+COORDINATION = 0.7
 
 
 class PostgresBackend:
@@ -123,36 +143,38 @@ class PostgresBackend:
             conn.execute(text("DELETE FROM kb_search"))
             conn.execute(text("DELETE FROM kb_search_words"))
 
-    def _known(self, conn, terms: list[str], locale: str) -> set[str]:
-        """Which of `terms` are in the locale's vocabulary (primary-key lookups, no index scan)."""
-        rows = conn.execute(text(KNOWN_WORDS), {"locale": locale, "w": terms})
-        return {r[0] for r in rows}
+    def _plan(self, conn, query: str, locale: str) -> list[Group]:
+        def known(words) -> dict[str, int]:
+            """Indexed words among `words` (primary-key lookups, no index scan), with their counts."""
+            rows = conn.execute(text(KNOWN_WORDS), {"locale": locale, "w": list(words)})
+            return {r[0]: max(1, r[1]) for r in rows}
 
-    def _with_typos(self, conn, terms: list[str], locale: str) -> list[list[str]]:
-        """Each term with up to 5 known words one edit away, when the term itself is unknown."""
-        known = self._known(conn, terms, locale)
-        groups = []
-        for term in terms:
-            if term in known or len(term) < 4:
-                groups.append([term])
-                continue
-            candidates = sorted(_edits1(term))[:2000]
-            found = self._known(conn, candidates, locale)
-            groups.append([term, *sorted(found)[:5]])
-        return groups
+        def with_prefix(prefix: str) -> dict[str, int]:
+            rows = conn.execute(text(PREFIXED_WORDS), {"locale": locale, "p": prefix, "limit": PREFIX_LIMIT})
+            return known([r[0] for r in rows])
+
+        return plan(query, locale, known, with_prefix)
 
     def search(
         self, query: str, locale: str, *, category: str = "", page: int = 1, per_page: int = 10
     ) -> SearchPage:
-        terms = query_terms(query, locale)
+        """Published articles of `locale` matching the query, best first."""
         result = SearchPage(page=max(1, page), per_page=per_page)
-        if not terms:
-            return result
         with self.engine.connect() as conn:
-            groups = self._with_typos(conn, terms, locale)
-            tsquery = " | ".join("(" + " | ".join(_quote(t) for t in group) + ")" for group in groups)
+            groups = self._plan(conn, query, locale)
+            if not groups:
+                return result
+            terms = [(_quote(t), weight, n) for n, g in enumerate(groups) for t, weight in g.terms]
+            lexemes = [lexeme for lexeme, _, _ in terms]
+            frequency = {"locale": locale, "terms": lexemes}
+            documents, matching = conn.execute(text(FREQUENCY_SQL), frequency).one()
             params = {
-                "q": tsquery,
+                "q": " | ".join(lexemes),
+                "terms": lexemes,
+                "weights": [w * _idf(documents, m) for (_, w, _), m in zip(terms, matching, strict=True)],
+                "groups": [n for _, _, n in terms],
+                "coord": COORDINATION,
+                "n": len(groups),
                 "locale": locale,
                 "category": category,
                 "limit": per_page,
@@ -160,12 +182,17 @@ class PostgresBackend:
             }
             result.total = conn.execute(text(COUNT_SQL), params).scalar_one()
             rows = conn.execute(text(SEARCH_SQL), params).all()
-        wanted = {t for group in groups for t in group}
+        wanted = {term for group in groups for term, _ in group.terms}
         result.hits = [
             SearchHit(r.article_id, r.slug, r.title, snippet(r.body_text, wanted, locale), float(r.score))
             for r in rows
         ]
         return result
+
+
+def _idf(documents: int, matching: int) -> float:
+    """BM25's inverse document frequency (never negative)."""
+    return math.log(1 + (documents - matching + 0.5) / (matching + 0.5))
 
 
 def _quote(term: str) -> str:

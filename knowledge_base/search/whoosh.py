@@ -2,25 +2,31 @@
 
 Text is analysed by `analysis.py` before it reaches Whoosh (fields hold space-separated terms),
 so every language gets the same lemmatizer as the linker and user input never meets Whoosh's
-query parser (no query-syntax injection). One-letter typos are tolerated by retrying unknown
-terms as fuzzy terms.
+query parser (no query-syntax injection). Every word of a query counts (see `plan.py`); an
+unknown word is replaced by its corrections, found by term-dictionary lookups (`typos.py`).
 """
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, FuzzyTerm, Or, Term
+from whoosh.query import And, Or, Term
 from whoosh.scoring import BM25F
 
-from knowledge_base.search.analysis import analyse, query_terms
+from knowledge_base.search.analysis import analyse
 from knowledge_base.search.base import SearchDocument, SearchHit, SearchPage, snippet
+from knowledge_base.search.plan import Group, plan
 
-MAX_TERMS = 6
-FIELDS = {"title_terms": 3.0, "tag_terms": 2.0, "category_terms": 1.5, "body_terms": 1.0}
+FIELDS = {"title_terms": 2.0, "tag_terms": 1.5, "category_terms": 1.0, "body_terms": 1.0}
+#: Share of a document's score that depends on how many of the query's words it matches.
+COORDINATION = 0.7
+#: Hits re-ranked by coordination; further pages keep Whoosh's order.
+RERANKED = 20
+PREFIX_LIMIT = 20
 
 
 def _schema() -> Schema:
@@ -82,59 +88,58 @@ class WhooshBackend:
             self._searcher = None
         self._index = whoosh_index.create_in(str(self.folder), _schema())
 
-    def _query(self, terms: list[str], searcher, fuzzy: bool):
+    def _query(self, groups: list[Group]):
         clauses = []
-        for term in terms:
-            per_field = []
-            for field, boost in FIELDS.items():
-                known = searcher.doc_frequency(field, term) > 0
-                if known:
-                    per_field.append(Term(field, term, boost=boost))
-                elif fuzzy and len(term) >= 4 and field != "category_terms":
-                    per_field.append(FuzzyTerm(field, term, boost=boost * 0.6, maxdist=1, prefixlength=1))
-            if per_field:
-                clauses.append(Or(per_field))
-        return Or(clauses) if clauses else None
+        for group in groups:
+            per_field = [
+                Term(field, term, boost=boost * weight)
+                for term, weight in group.terms
+                for field, boost in FIELDS.items()
+            ]
+            clauses.append(Or(per_field))
+        return _Union(clauses) if clauses else None
+
+    def _plan(self, query: str, locale: str, searcher) -> list[Group]:
+        reader = searcher.reader()
+
+        def known(words) -> dict[str, int]:
+            frequency = {w: sum(reader.doc_frequency(f, w) for f in FIELDS) for w in words}
+            return {w: n for w, n in frequency.items() if n}
+
+        def with_prefix(prefix: str) -> dict[str, int]:
+            found = {t for f in FIELDS for t in islice(reader.expand_prefix(f, prefix), PREFIX_LIMIT)}
+            return known(found)
+
+        return plan(query, locale, known, with_prefix)
 
     def search(
         self, query: str, locale: str, *, category: str = "", page: int = 1, per_page: int = 10
     ) -> SearchPage:
         """Published articles of `locale` matching the query, best first."""
-        terms = query_terms(query, locale)
         result = SearchPage(page=max(1, page), per_page=per_page)
-        if not terms:
-            return result
         searcher = self._current_searcher()
-        terms = self._most_selective(searcher, terms)
-        tree = self._query(terms, searcher, fuzzy=False)
-        if tree is None or any(all(searcher.doc_frequency(f, t) == 0 for f in FIELDS) for t in terms):
-            tree = self._query(terms, searcher, fuzzy=True)
+        groups = self._plan(query, locale, searcher)
+        tree = self._query(groups)
         if tree is None:
             return result
         required = [Term("locale", locale)] + ([Term("category", category)] if category else [])
         # the locale (and category) are required terms of the query, not a filter: the
         # intersection skips through postings instead of building a document set per query
-        hits = searcher.search(And([*required, tree]), limit=result.page * per_page, terms=False)
-        result.total = _total(hits, result.page * per_page)
-        wanted = set(terms)
-        for hit in hits[(result.page - 1) * per_page : result.page * per_page]:
+        limit = result.page * per_page
+        hits = searcher.search(And([*required, tree]), limit=max(limit, RERANKED), terms=True)
+        result.total = _total(hits, limit)
+        wanted = {term for group in groups for term, _ in group.terms}
+        for hit, score in _coordinated(hits, groups)[(result.page - 1) * per_page : limit]:
             result.hits.append(
                 SearchHit(
                     article_id=int(hit["doc_id"]),
                     slug=hit["slug"],
                     title=hit["title"],
                     snippet_html=snippet(hit["body_text"], wanted, locale),
-                    score=hit.score,
+                    score=score,
                 )
             )
         return result
-
-    def _most_selective(self, searcher, terms: list[str]) -> list[str]:
-        """At most MAX_TERMS query terms, the rarest first: common words barely change the ranking."""
-        if len(terms) <= MAX_TERMS:
-            return terms
-        frequency = {t: sum(searcher.doc_frequency(f, t) for f in FIELDS) for t in terms}
-        return sorted(terms, key=lambda t: (frequency[t] == 0, frequency[t]))[:MAX_TERMS]
 
     def _current_searcher(self):
         """One long-lived searcher, refreshed when the index has changed."""
@@ -145,6 +150,29 @@ class WhooshBackend:
         if self._searcher is None:
             self._searcher = self._index.searcher(weighting=BM25F())
         return self._searcher
+
+
+class _Union(Or):
+    """An Or that always unions its clauses' matchers (Whoosh's array matcher, which it picks
+    for small indexes, scored long OR-queries wrongly in our relevance bench)."""
+
+    matcher_type = Or.DEFAULT_MATCHER
+
+
+def _coordinated(hits, groups: list[Group]) -> list[tuple[object, float]]:
+    """Hits with their score scaled by the share of query words they match, best first."""
+    group_of = {term: index for index, group in enumerate(groups) for term, _ in group.terms}
+    scored = []
+    for rank, hit in enumerate(hits):
+        matched = {group_of.get(_text(term)) for _, term in hit.matched_terms()} - {None}
+        share = len(matched) / len(groups)
+        scored.append((hit.score * (1 - COORDINATION + COORDINATION * share), -rank, hit))
+    scored.sort(key=lambda row: row[:2], reverse=True)
+    return [(hit, score) for score, _, hit in scored]
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _total(hits, limit: int) -> int:

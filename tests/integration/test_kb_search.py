@@ -163,10 +163,25 @@ def test_postgres_typo_lookup_uses_the_vocabulary_never_the_whole_index(app):
         event.remove(engine, "before_cursor_execute", capture)
     assert statements and not [s for s in statements if "ts_stat" in s]
     lookups = [s for s in statements if "kb_search_words" in s]
-    assert lookups and all("locale = " in s and "word = ANY" in s for s in lookups)
+    # a key lookup (= ANY) or a key range (>= … <), both answered by the primary key
+    assert lookups and all("locale = " in s and ("word = ANY" in s or "word >= " in s) for s in lookups)
     with engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM kb_search_words WHERE locale = 'cs'")).scalar_one()
         assert count > 0
+        # both lookups can be answered by the vocabulary's primary key alone
+        from knowledge_base.search.postgres import KNOWN_WORDS, PREFIXED_WORDS
+
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        for sql, params in (
+            (KNOWN_WORDS, {"locale": "cs", "w": ["frobnicator"]}),
+            (PREFIXED_WORDS, {"locale": "cs", "p": "frobn", "limit": 20}),
+        ):
+            plan = " ".join(r[0] for r in conn.execute(text("EXPLAIN " + sql), params))
+            assert "kb_search_words_pkey" in plan and "Seq Scan on kb_search_words" not in plan
+        found = (
+            conn.execute(text(PREFIXED_WORDS), {"locale": "cs", "p": "frobn", "limit": 20}).scalars().all()
+        )
+        assert found == ["frobnicator"]
     backend.clear()
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM kb_search_words")).scalar_one() == 0
