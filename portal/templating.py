@@ -1,4 +1,4 @@
-"""Template globals: navigation by role, forms for the header, language names."""
+"""Template globals: navigation by role, the header's parts, language names."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.auth.forms import LANGUAGE_NAMES, EmptyForm, LanguageForm
+from portal import chrome
+from portal.auth.forms import LANGUAGE_NAMES
 from portal.models import Role
 from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_STATUS_LABELS, STATUS_LABELS
 
@@ -41,18 +42,22 @@ NAVIGATION = [
 
 def navigation() -> list[tuple[str, object]]:
     """The navigation entries the current user may see (customer pages for customers only)."""
+    user = current_user._get_current_object()
+    role = user.role if user.is_authenticated else None
+    views = current_app.view_functions
     entries = []
     for endpoint, label, roles in NAVIGATION:
-        if endpoint not in current_app.view_functions:
+        if endpoint not in views:
             continue
         if roles is None:
             entries.append((endpoint, label))
-        elif current_user.is_authenticated:
-            if roles == (Role.CUSTOMER,):
-                if current_user.role == Role.CUSTOMER:
-                    entries.append((endpoint, label))
-            elif current_user.has_role(*roles):
+        elif role is None:
+            continue
+        elif roles == (Role.CUSTOMER,):
+            if role == Role.CUSTOMER:
                 entries.append((endpoint, label))
+        elif user.has_role(*roles):
+            entries.append((endpoint, label))
     return entries
 
 
@@ -71,15 +76,17 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        locale = str(get_locale() or "en")
+        # Cheap values only: this runs for every template rendered, fragments included.
         return {
-            "navigation": navigation(),
-            "current_locale": locale,
+            "current_locale": str(get_locale() or "en"),
             "language_names": LANGUAGE_NAMES,
-            "language_form": LanguageForm(formdata=None, data={"locale": locale}),
-            "logout_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
+
+    # the header's parts, called only by the templates that show them (see portal/chrome.py)
+    app.jinja_env.globals["nav_list"] = lambda: chrome.nav_list(navigation(), str(get_locale() or "en"))
+    app.jinja_env.globals["language_select"] = lambda: chrome.language_select(str(get_locale() or "en"))
+    app.jinja_env.globals["csrf_field"] = chrome.csrf_field
 
     # globals, so that imported macros see them too
     app.jinja_env.globals["status_label"] = status_label
