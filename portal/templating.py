@@ -84,8 +84,10 @@ def init_app(app: Flask) -> None:
         }
 
     # the header's parts, called only by the templates that show them (see portal/chrome.py)
-    app.jinja_env.globals["nav_list"] = lambda: chrome.nav_list(navigation(), str(get_locale() or "en"))
-    app.jinja_env.globals["language_select"] = lambda: chrome.language_select(str(get_locale() or "en"))
+    app.jinja_env.globals["site_header"] = lambda: chrome.site_header(
+        current_user._get_current_object(), navigation(), str(get_locale() or "en")
+    )
+    app.jinja_env.globals["static_url"] = chrome.static_url
     app.jinja_env.globals["csrf_field"] = chrome.csrf_field
 
     # globals, so that imported macros see them too

@@ -65,3 +65,13 @@ def test_header_forms_carry_this_sessions_token_and_it_works(app, client_as, use
     assert customer.post("/language", data={"locale": "cs", "next": "/kb"}).status_code == 400
     assert customer.post("/logout", data={"csrf_token": tokens[-1]}).status_code == 302
     assert customer.get("/requests").status_code == 302  # logged out: sent to the login page
+
+
+def test_names_and_paths_filled_into_the_header_are_escaped(client_as, db, users):
+    db.execute(update(User).where(User.id == users["customer"].id).values(name='<b>"Bold"</b>'))
+    db.commit()
+    html = client_as("customer").get('/kb/search?q="><i>x').get_data(as_text=True)
+    header = html[html.index('<header class="site-header">') : html.index("</header>")]
+    assert "&lt;b&gt;&#34;Bold&#34;&lt;/b&gt;" in header and "<b>" not in header
+    assert 'value="/kb/search?q=%22%3E%3Ci%3Ex"' in header or "&#34;&gt;&lt;i&gt;" in header
+    assert "<i>x" not in header
