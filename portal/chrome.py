@@ -13,11 +13,13 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+T = TypeVar("T")
 #: The per-request values' places in a memoised header: NUL never occurs in rendered text.
 SLOT = re.compile("\x00(name|path|token)\x00")
 HIDDEN = Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">')
@@ -26,14 +28,14 @@ CHROME_LIMIT = 4096
 
 
 class Memo:
-    """A bounded, thread-safe LRU of rendered parts (values never depend on the user)."""
+    """A bounded, thread-safe LRU of rendered parts and label tables (never dependent on the user)."""
 
     def __init__(self, limit: int = CHROME_LIMIT) -> None:
-        self._items: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._limit = limit
         self._lock = Lock()
 
-    def get_or_build(self, key: Hashable, build: Callable[[], Markup]) -> Markup:
+    def get_or_build(self, key: Hashable, build: Callable[[], T]) -> T:
         """The part under `key`, built by `build()` on first use."""
         with self._lock:
             found = self._items.get(key)

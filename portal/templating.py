@@ -67,8 +67,30 @@ def status_label(status: object, audience: str = "") -> object:
     `audience="customer"` forces the customer's wording (mail to a customer sent by an agent's click).
     """
     staff = audience != "customer" and current_user.is_authenticated and current_user.role != Role.CUSTOMER
-    labels = STAFF_STATUS_LABELS if staff else STATUS_LABELS
-    return labels.get(status, status)  # type: ignore[call-overload]
+    return translated_label("staff_status" if staff else "status", status)
+
+
+#: The label tables templates show, by name (values are lazy strings).
+LABELS = {
+    "status": STATUS_LABELS,
+    "staff_status": STAFF_STATUS_LABELS,
+    "priority": PRIORITY_LABELS,
+    "channel": CHANNEL_LABELS,
+}
+
+
+def translated_label(table: str, key: object) -> object:
+    """`LABELS[table][key]` in the current language (`key` itself if it has no label).
+
+    A queue page shows a hundred labels; each table is translated once per language and app
+    instead of once per label shown.
+    """
+    locale = str(get_locale() or "en")
+    labels = LABELS[table]
+    texts = chrome.memo().get_or_build(
+        ("labels", table, locale), lambda: {k: str(v) for k, v in labels.items()}
+    )
+    return texts.get(key, key)  # type: ignore[call-overload]
 
 
 def init_app(app: Flask) -> None:
@@ -92,5 +114,5 @@ def init_app(app: Flask) -> None:
 
     # globals, so that imported macros see them too
     app.jinja_env.globals["status_label"] = status_label
-    app.jinja_env.globals["priority_label"] = lambda priority: PRIORITY_LABELS.get(priority, priority)
-    app.jinja_env.globals["channel_label"] = lambda channel: CHANNEL_LABELS.get(channel, channel)
+    app.jinja_env.globals["priority_label"] = lambda priority: translated_label("priority", priority)
+    app.jinja_env.globals["channel_label"] = lambda channel: translated_label("channel", channel)

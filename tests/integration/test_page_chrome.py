@@ -75,3 +75,23 @@ def test_names_and_paths_filled_into_the_header_are_escaped(client_as, db, users
     assert "&lt;b&gt;&#34;Bold&#34;&lt;/b&gt;" in header and "<b>" not in header
     assert 'value="/kb/search?q=%22%3E%3Ci%3Ex"' in header or "&#34;&gt;&lt;i&gt;" in header
     assert "<i>x" not in header
+
+
+def test_status_labels_are_memoised_per_language(app, client_as, db, users):
+    from flask_babel import force_locale
+
+    from portal.models import RequestStatus
+    from portal.requests.workflow import STAFF_STATUS_LABELS
+    from tests.integration.perf_helpers import add_customers, add_requests
+
+    add_requests(db, add_customers(db, 1, start=0), start=0)
+    with app.test_request_context(), force_locale("pl"):
+        polish = str(STAFF_STATUS_LABELS[RequestStatus.OPEN])
+    english = str(STAFF_STATUS_LABELS[RequestStatus.OPEN])
+    assert polish != english
+    agent = client_as("agent")
+    assert f">{english}</span>" in agent.get("/staff/requests").get_data(as_text=True)
+    db.execute(update(User).where(User.id == users["agent"].id).values(locale="pl"))
+    db.commit()
+    page = agent.get("/staff/requests").get_data(as_text=True)
+    assert f">{polish}</span>" in page and f">{english}</span>" not in page
