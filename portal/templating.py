@@ -66,7 +66,8 @@ def status_label(status: object, audience: str = "") -> object:
 
     `audience="customer"` forces the customer's wording (mail to a customer sent by an agent's click).
     """
-    staff = audience != "customer" and current_user.is_authenticated and current_user.role != Role.CUSTOMER
+    user = current_user._get_current_object() if audience != "customer" else None
+    staff = user is not None and user.is_authenticated and user.role != Role.CUSTOMER
     return translated_label("staff_status" if staff else "status", status)
 
 
