@@ -1,7 +1,7 @@
 """Page benchmark: portal pages against a Flask hello-world under the same gunicorn.
 
 usage: python benchmarks/pages_bench.py   (environment: PAGES_BENCH_SIZES=small,large,
-       PAGES_BENCH_SECONDS=5, PAGES_BENCH_ROUNDS=3)
+       PAGES_BENCH_SECONDS=5, PAGES_BENCH_ROUNDS=3, PAGES_BENCH_PORTS=hello,portal)
 
 For each data size (see benchmarks/pages_data.py) a scratch instance with a SQLite database is
 seeded, the portal is started with gunicorn (2 sync workers) on a free port beside a hello-world
@@ -46,6 +46,8 @@ PASSWORD = "bench-" + secrets.token_hex(8)
 SECONDS = int(os.environ.get("PAGES_BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("PAGES_BENCH_ROUNDS", "3"))
 SIZES = os.environ.get("PAGES_BENCH_SIZES", "small,large").split(",")
+#: "HELLO,PORTAL": fixed ports for the two servers (a shared machine hands each user its own); else free ones
+PORTS = [int(p) for p in os.environ.get("PAGES_BENCH_PORTS", "").split(",") if p.strip()]
 GOALS = {"article (customer)": 0.25, "/login": None}
 LIST_GOAL = 0.15
 
@@ -66,9 +68,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """gunicorn with 2 sync workers on a free port; returns the process and its base URL."""
-    port = free_port()
+def start_server(target: str, env: dict[str, str], port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """gunicorn with 2 sync workers on `port` (else a free one); returns the process and its base URL."""
+    port = port or free_port()
     process = subprocess.Popen(
         [GUNICORN, "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", target],
         cwd=ROOT,
@@ -225,7 +227,9 @@ def measure(size: str, pages: list[Page] | None, hello_url: str) -> list[Page]:
         instance = Path(folder)
         seeded = prepare(size, instance)
         pages = pages or pages_for(seeded)
-        process, base = start_server("portal:create_app()", portal_env_for_server(instance))
+        process, base = start_server(
+            "portal:create_app()", portal_env_for_server(instance), PORTS[1] if len(PORTS) > 1 else None
+        )
         try:
             cookies = {
                 "customer": login(base, pages_data.CUSTOMER, [p.path for p in pages if p.who == "customer"]),
@@ -291,7 +295,9 @@ def report_in_process(sizes: list[str]) -> None:
 
 
 def main() -> None:
-    hello, hello_url = start_server("benchmarks.hello_app:app", {**os.environ, "PYTHONPATH": str(ROOT)})
+    hello, hello_url = start_server(
+        "benchmarks.hello_app:app", {**os.environ, "PYTHONPATH": str(ROOT)}, PORTS[0] if PORTS else None
+    )
     pages: list[Page] | None = None
     try:
         for size in SIZES:

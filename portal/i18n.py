@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from babel import support
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
@@ -47,9 +47,33 @@ class FormMessages:
         return self._catalog().ungettext(singular, plural, n)
 
 
+def request_catalog() -> support.NullTranslations:
+    """Flask-Babel's catalog for this request's language, looked up once per request and language.
+
+    Templates call `_()` dozens of times per page (a hundred on the queue); Flask-Babel finds the
+    catalog anew on each call. The catalog is kept on `g` with the locale it was found for, so
+    `force_locale` (mail written in the recipient's language) still switches it.
+    """
+    locale = get_locale()
+    found = g.get("_portal_catalog")
+    if found is not None and found[0] is locale:
+        return found[1]
+    catalog = get_translations()
+    g._portal_catalog = (locale, catalog)
+    return catalog
+
+
 def init_app(app: Flask) -> None:
-    """Give every request the app's WTForms catalogs (one per supported language)."""
+    """Give every request the app's WTForms catalogs (one per supported language); templates
+    translate through `request_catalog`."""
     catalogs: dict[str, support.Translations] = {}
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_catalog().ugettext(s),
+        ngettext=lambda s, p, n: request_catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_catalog().unpgettext(c, s, p, n),
+    )
 
     @app.before_request
     def _form_messages() -> None:

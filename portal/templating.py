@@ -1,4 +1,4 @@
-"""Template globals: navigation by role, forms for the header, language names."""
+"""Template globals: navigation by role, the header's parts, language names."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from knowledge_base.models import ArticleStatus
-from portal import labels
-from portal.auth.forms import LANGUAGE_NAMES, EmptyForm, LanguageForm
+from portal import chrome, labels
+from portal.auth.forms import LANGUAGE_NAMES
 from portal.models import Role
 from portal.requests.workflow import CHANNEL_LABELS, PRIORITY_LABELS, STAFF_STATUS_LABELS, STATUS_LABELS
 
@@ -43,18 +43,22 @@ NAVIGATION = [
 
 def navigation() -> list[tuple[str, object]]:
     """The navigation entries the current user may see (customer pages for customers only)."""
+    user = current_user._get_current_object()
+    role = user.role if user.is_authenticated else None
+    views = current_app.view_functions
     entries = []
     for endpoint, label, roles in NAVIGATION:
-        if endpoint not in current_app.view_functions:
+        if endpoint not in views:
             continue
         if roles is None:
             entries.append((endpoint, label))
-        elif current_user.is_authenticated:
-            if roles == (Role.CUSTOMER,):
-                if current_user.role == Role.CUSTOMER:
-                    entries.append((endpoint, label))
-            elif current_user.has_role(*roles):
+        elif role is None:
+            continue
+        elif roles == (Role.CUSTOMER,):
+            if role == Role.CUSTOMER:
                 entries.append((endpoint, label))
+        elif user.has_role(*roles):
+            entries.append((endpoint, label))
     return entries
 
 
@@ -63,9 +67,32 @@ def status_label(status: object, audience: str = "") -> object:
 
     `audience="customer"` forces the customer's wording (mail to a customer sent by an agent's click).
     """
-    staff = audience != "customer" and current_user.is_authenticated and current_user.role != Role.CUSTOMER
-    labels = STAFF_STATUS_LABELS if staff else STATUS_LABELS
-    return labels.get(status, status)  # type: ignore[call-overload]
+    user = current_user._get_current_object() if audience != "customer" else None
+    staff = user is not None and user.is_authenticated and user.role != Role.CUSTOMER
+    return translated_label("staff_status" if staff else "status", status)
+
+
+#: The label tables templates show, by name (values are lazy strings).
+LABELS = {
+    "status": STATUS_LABELS,
+    "staff_status": STAFF_STATUS_LABELS,
+    "priority": PRIORITY_LABELS,
+    "channel": CHANNEL_LABELS,
+}
+
+
+def translated_label(table: str, key: object) -> object:
+    """`LABELS[table][key]` in the current language (`key` itself if it has no label).
+
+    A queue page shows a hundred labels; each table is translated once per language and app
+    instead of once per label shown.
+    """
+    locale = str(get_locale() or "en")
+    labels = LABELS[table]
+    texts = chrome.memo().get_or_build(
+        ("labels", table, locale), lambda: {k: str(v) for k, v in labels.items()}
+    )
+    return texts.get(key, key)  # type: ignore[call-overload]
 
 
 def init_app(app: Flask) -> None:
@@ -73,20 +100,24 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        locale = str(get_locale() or "en")
+        # Cheap values only: this runs for every template rendered, fragments included.
         return {
-            "navigation": navigation(),
-            "current_locale": locale,
+            "current_locale": str(get_locale() or "en"),
             "language_names": LANGUAGE_NAMES,
-            "language_form": LanguageForm(formdata=None, data={"locale": locale}),
-            "logout_form": EmptyForm(formdata=None),
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
+    # the header's parts, called only by the templates that show them (see portal/chrome.py)
+    app.jinja_env.globals["site_header"] = lambda: chrome.site_header(
+        current_user._get_current_object(), navigation(), str(get_locale() or "en")
+    )
+    app.jinja_env.globals["static_url"] = chrome.static_url
+    app.jinja_env.globals["csrf_field"] = chrome.csrf_field
+
     # globals, so that imported macros see them too
     app.jinja_env.globals["status_label"] = status_label
-    app.jinja_env.globals["priority_label"] = lambda priority: PRIORITY_LABELS.get(priority, priority)
-    app.jinja_env.globals["channel_label"] = lambda channel: CHANNEL_LABELS.get(channel, channel)
+    app.jinja_env.globals["priority_label"] = lambda priority: translated_label("priority", priority)
+    app.jinja_env.globals["channel_label"] = lambda channel: translated_label("channel", channel)
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.filters["localized"] = labels.localized
     app.jinja_env.globals["article_statuses"] = tuple(ArticleStatus)

@@ -25,14 +25,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import HiddenField, TextAreaField
 
-from knowledge_base.db import utcnow
 from knowledge_base.models import Article, Category, DeflectionEvent
 from portal.auth.forms import EmptyForm
-from portal.customers import picture
 from portal.db import get_session
 from portal.extensions import csrf, limiter
-from portal.kb import addresses, fragments, reading, search_service, view_counts
+from portal.kb import addresses, fragments, read_marks, reading, search_service, view_counts
 from portal.marketing import events, linking
+from portal.models import Role
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
 MAX_QUERY = 200
@@ -105,8 +104,8 @@ def article(locale: str, slug: str):
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
     view_counts.count_view(db, found)
-    if current_user.is_authenticated:
-        picture.record_read(db, current_user, found, utcnow())
+    if current_user.is_authenticated and current_user.role == Role.CUSTOMER:
+        read_marks.note_read(db, current_user, found)
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     shown = linking.visible_suggestions(db, found, viewer, current_app.config)
     events.record_impressions(db, shown)

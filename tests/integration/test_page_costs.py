@@ -253,3 +253,47 @@ def test_anonymous_article_page_writes_nothing_until_views_are_due(app, client, 
         app.extensions.pop("kb_view_counts", None)
     db.expire_all()
     assert db.get(Article, article.id).views == 2
+
+
+def test_a_reload_within_a_minute_writes_the_read_once(app, client_as, db, users):
+    from portal.kb.read_marks import READ_REFRESH_SECONDS, RecentReads
+    from portal.models import ArticleRead
+    from tests.integration.kb_helpers import publish_article
+    from tests.integration.perf_helpers import counting_queries
+
+    publish_article(app, db, slug="drum", title="Drum")
+    now = [1000.0]
+    app.extensions["kb_recent_reads"] = RecentReads(clock=lambda: now[0])
+    customer = client_as("customer")
+
+    def writes() -> int:
+        with counting_queries(app) as seen:
+            assert customer.get("/kb/a/drum").status_code == 200
+        return sum("article_reads" in s for s in seen.statements)
+
+    assert writes() == 2  # the upsert and the trim of old reads
+    assert writes() == 0
+    now[0] += READ_REFRESH_SECONDS
+    assert writes() == 2
+    assert db.query(ArticleRead).filter_by(user_id=users["customer"].id).count() == 1
+    assert writes() == 0 and client_as("customer2").get("/kb/a/drum").status_code == 200
+    assert db.query(ArticleRead).count() == 2  # another customer's read is their own
+
+
+def test_a_warm_article_page_costs_five_statements(app, client_as, db, users):
+    """The user, the article, its approved links, the customer's open product kinds (this offer is
+    for a kind of product) and the impressions of the links shown: nothing else once the parts are
+    cached (no read written again, no view counter, no header queries)."""
+    from portal.models import LinkEvent
+    from tests.integration.perf_helpers import counting_queries
+
+    _article, suggestions = article_with_suggestions(app, db)
+    approve(client_as("marketer"), suggestions["washing-machine"])
+    customer = client_as("customer")
+    assert customer.get("/kb/a/care").status_code == 200
+    with counting_queries(app) as warm:
+        page = customer.get("/kb/a/care").get_data(as_text=True)
+    assert 'href="/go/' in page
+    assert warm.n == 5, "\n".join(s[:90] for s in warm.statements)
+    assert warm.statements[-1].startswith("INSERT INTO link_events")
+    assert db.query(LinkEvent).count() == 2  # one impression per page view still
