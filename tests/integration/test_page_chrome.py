@@ -16,16 +16,16 @@ def _nav(html: str) -> str:
 
 
 def test_two_customers_never_see_each_others_header(client_as, users):
-    first = client_as("customer").get("/kb").get_data(as_text=True)
-    second = client_as("customer2").get("/kb").get_data(as_text=True)
+    first = client_as("customer").get("/kb/en/").get_data(as_text=True)
+    second = client_as("customer2").get("/kb/en/").get_data(as_text=True)
     assert 'class="user-link">Customer<' in first and "Customer2" not in first
     assert 'class="user-link">Customer2<' in second
 
 
 def test_each_role_sees_its_own_navigation_on_the_same_page(client_as, client, users):
-    agent = _nav(client_as("agent").get("/kb").get_data(as_text=True))
-    customer = _nav(client_as("customer").get("/kb").get_data(as_text=True))
-    anonymous = _nav(client.get("/kb").get_data(as_text=True))
+    agent = _nav(client_as("agent").get("/kb/en/").get_data(as_text=True))
+    customer = _nav(client_as("customer").get("/kb/en/").get_data(as_text=True))
+    anonymous = _nav(client.get("/kb/en/").get_data(as_text=True))
     assert "/staff/requests" in agent and "/staff/requests" not in customer
     assert "/requests" in customer and '"/requests"' not in agent
     assert '"/requests"' not in anonymous and "/staff/requests" not in anonymous
@@ -33,36 +33,36 @@ def test_each_role_sees_its_own_navigation_on_the_same_page(client_as, client, u
 
 def test_a_demoted_agent_loses_the_staff_navigation_at_once(client_as, db, users):
     agent = client_as("agent")
-    assert "/staff/requests" in _nav(agent.get("/kb").get_data(as_text=True))
+    assert "/staff/requests" in _nav(agent.get("/kb/en/").get_data(as_text=True))
     db.execute(update(User).where(User.id == users["agent"].id).values(role=Role.CUSTOMER))
     db.commit()
-    assert "/staff/requests" not in _nav(agent.get("/kb").get_data(as_text=True))
+    assert "/staff/requests" not in _nav(agent.get("/kb/en/").get_data(as_text=True))
 
 
 def test_the_current_page_is_marked_per_page(client_as, users):
     customer = client_as("customer")
-    on_kb = _nav(customer.get("/kb").get_data(as_text=True))
+    on_kb = _nav(customer.get("/kb/en/").get_data(as_text=True))
     on_requests = _nav(customer.get("/requests").get_data(as_text=True))
-    assert re.search(r'href="/kb" aria-current="page"', on_kb)
-    assert not re.search(r'href="/kb" aria-current="page"', on_requests)
+    assert re.search(r'href="/kb/en/" aria-current="page"', on_kb)
+    assert not re.search(r'href="/kb/en/" aria-current="page"', on_requests)
     assert re.search(r'href="/requests" aria-current="page"', on_requests)
 
 
 def test_the_language_picker_follows_the_language(client):
-    english = client.get("/kb", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    polish = client.get("/kb", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    english = client.get("/kb/en/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    polish = client.get("/kb/pl/", headers={"Accept-Language": "pl"}).get_data(as_text=True)
     assert '<option selected value="en">' in english
     assert '<option selected value="pl">' in polish and '<option selected value="en">' not in polish
 
 
 def test_header_forms_carry_this_sessions_token_and_it_works(app, client_as, users):
     customer = client_as("customer")
-    html = customer.get("/kb").get_data(as_text=True)
+    html = customer.get("/kb/en/").get_data(as_text=True)
     tokens = CSRF_RE.findall(html)
     assert len(tokens) >= 2  # the language form and the logout form
-    answer = customer.post("/language", data={"locale": "cs", "csrf_token": tokens[0], "next": "/kb"})
+    answer = customer.post("/language", data={"locale": "cs", "csrf_token": tokens[0], "next": "/kb/en/"})
     assert answer.status_code == 302
-    assert customer.post("/language", data={"locale": "cs", "next": "/kb"}).status_code == 400
+    assert customer.post("/language", data={"locale": "cs", "next": "/kb/en/"}).status_code == 400
     assert customer.post("/logout", data={"csrf_token": tokens[-1]}).status_code == 302
     assert customer.get("/requests").status_code == 302  # logged out: sent to the login page
 
@@ -70,10 +70,10 @@ def test_header_forms_carry_this_sessions_token_and_it_works(app, client_as, use
 def test_names_and_paths_filled_into_the_header_are_escaped(client_as, db, users):
     db.execute(update(User).where(User.id == users["customer"].id).values(name='<b>"Bold"</b>'))
     db.commit()
-    html = client_as("customer").get('/kb/search?q="><i>x').get_data(as_text=True)
+    html = client_as("customer").get('/kb/en/search?q="><i>x').get_data(as_text=True)
     header = html[html.index('<header class="site-header">') : html.index("</header>")]
     assert "&lt;b&gt;&#34;Bold&#34;&lt;/b&gt;" in header and "<b>" not in header
-    assert 'value="/kb/search?q=%22%3E%3Ci%3Ex"' in header or "&#34;&gt;&lt;i&gt;" in header
+    assert 'value="/kb/en/search?q=%22%3E%3Ci%3Ex"' in header or "&#34;&gt;&lt;i&gt;" in header
     assert "<i>x" not in header
 
 

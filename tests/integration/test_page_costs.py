@@ -268,7 +268,7 @@ def test_a_reload_within_a_minute_writes_the_read_once(app, client_as, db, users
 
     def writes() -> int:
         with counting_queries(app) as seen:
-            assert customer.get("/kb/a/drum").status_code == 200
+            assert customer.get("/kb/en/a/drum").status_code == 200
         return sum("article_reads" in s for s in seen.statements)
 
     assert writes() == 2  # the upsert and the trim of old reads
@@ -276,7 +276,7 @@ def test_a_reload_within_a_minute_writes_the_read_once(app, client_as, db, users
     now[0] += READ_REFRESH_SECONDS
     assert writes() == 2
     assert db.query(ArticleRead).filter_by(user_id=users["customer"].id).count() == 1
-    assert writes() == 0 and client_as("customer2").get("/kb/a/drum").status_code == 200
+    assert writes() == 0 and client_as("customer2").get("/kb/en/a/drum").status_code == 200
     assert db.query(ArticleRead).count() == 2  # another customer's read is their own
 
 
@@ -290,9 +290,9 @@ def test_a_warm_article_page_costs_five_statements(app, client_as, db, users):
     _article, suggestions = article_with_suggestions(app, db)
     approve(client_as("marketer"), suggestions["washing-machine"])
     customer = client_as("customer")
-    assert customer.get("/kb/a/care").status_code == 200
+    assert customer.get("/kb/en/a/care").status_code == 200
     with counting_queries(app) as warm:
-        page = customer.get("/kb/a/care").get_data(as_text=True)
+        page = customer.get("/kb/en/a/care").get_data(as_text=True)
     assert 'href="/go/' in page
     assert warm.n == 5, "\n".join(s[:90] for s in warm.statements)
     assert warm.statements[-1].startswith("INSERT INTO link_events")
