@@ -56,8 +56,10 @@ def last_major_id(session: Session, source: Article) -> int | None:
 def outdated_original(session: Session, article: Article) -> Article | None:
     """The current original when the live translation `article` is outdated, else None."""
     source = source_of(session, article)
+    if source is None:
+        return None
     live = article.published_revision
-    if source is None or live is None:
+    if live is None:
         return None
     return source if is_outdated(live.based_on_id, last_major_id(session, source)) else None
 

@@ -9,6 +9,7 @@ language from `hreflang` alternates, the canonical link and the sitemap, not fro
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.locales import DEFAULT_LOCALE
 from knowledge_base.models import Article, ArticleStatus
+from portal.cache import cache, generation
+from portal.cache_events import KB
 from portal.mail import external_url
 
 #: hreflang of the address offered to readers whose language has no version.
@@ -73,13 +76,38 @@ def published_versions(session: Session, article: Article) -> list[Article]:
     )
 
 
-def alternates(versions: list[Article]) -> list[Alternate]:
+@dataclass(frozen=True)
+class Version:
+    """One published language version of an article: what a link to it needs."""
+
+    locale: str
+    slug: str
+
+
+#: How long a worker keeps an article's version list (the `kb` generation renews it at once).
+VERSIONS_TTL = 300
+
+
+def cached_versions(session: Session, article: Article) -> list[Version]:
+    """`published_versions` as links, cached until the knowledge base changes (every article
+    page needs them for its hreflang alternates; publishing or archiving bumps the generation)."""
+    key = f"shopkeeper:kb:versions:{article.translation_key}:{generation(KB)}"
+    store = cache()
+    found = store.get(key)
+    if found is not None:
+        return [Version(locale, slug) for locale, slug in json.loads(found)]
+    versions = [Version(v.locale, v.slug) for v in published_versions(session, article)]
+    store.set(key, json.dumps([[v.locale, v.slug] for v in versions]), ttl=VERSIONS_TTL)
+    return versions
+
+
+def alternates(versions: list[Article] | list[Version]) -> list[Alternate]:
     """hreflang alternates for the given versions, plus `x-default` (English, else the first)."""
     if not versions:
         return []
-    links = [Alternate(v.locale, absolute_article_url(v)) for v in versions]
+    links = [Alternate(v.locale, absolute_article_url(v.locale, v.slug)) for v in versions]
     default = next((v for v in versions if v.locale == DEFAULT_LOCALE), versions[0])
-    return [*links, Alternate(X_DEFAULT, absolute_article_url(default))]
+    return [*links, Alternate(X_DEFAULT, absolute_article_url(default.locale, default.slug))]
 
 
 def page_alternates(endpoint: str, **values: str) -> list[Alternate]:
@@ -140,7 +168,9 @@ def switched_path(session: Session, path: str, locale: str) -> str:
     return "/".join(segments) + query
 
 
-def missing_translation(article: Article, versions: list[Article], reader: str) -> list[Article] | None:
+def missing_translation(
+    article: Article, versions: list[Article] | list[Version], reader: str
+) -> list[Article] | list[Version] | None:
     """The versions to offer when the reader's language has no version of this article, else None."""
     if article.locale == reader or any(v.locale == reader for v in versions):
         return None

@@ -118,7 +118,7 @@ def article(locale: str, slug: str):
         tag = fragments.etag(key, voted, session.get("csrf_token"))
         if tag in request.if_none_match:
             return _revalidated(Response(status=304), tag)
-    versions = addresses.published_versions(db, found)
+    versions = addresses.cached_versions(db, found)
     response = make_response(
         render_template(
             "kb/article.html",

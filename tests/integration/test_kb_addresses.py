@@ -188,3 +188,10 @@ def test_index_and_category_pages_name_their_language_versions(client, washer, p
         "x-default": f"{BASE}/kb/en/{tail}"
     }
     assert re.findall(r'<link rel="canonical" href="([^"]+)">', page) == [f"{BASE}{own}"]
+
+
+def test_a_newly_published_translation_joins_the_alternates_at_once(app, db, client, washer):
+    assert 'hreflang="ru"' not in client.get("/kb/en/a/washer-drum").get_data(as_text=True)  # cached now
+    publish_article(app, db, slug="baraban", locale="ru", title="Чистка барабана", key="washer-drum")
+    page = client.get("/kb/en/a/washer-drum").get_data(as_text=True)
+    assert f'<link rel="alternate" hreflang="ru" href="{BASE}/kb/ru/a/baraban">' in page
