@@ -65,7 +65,7 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 IMAGE_ATTRIBUTES = frozenset({"src", "alt", "title", "width", "height"})
 #: Images only from this site's article image route: the CSP allows no others, and an external
 #: image would tell another server who reads the page.
-IMAGE_SRC = re.compile(r"^/kb/images/[0-9a-f]{32}\.(png|jpg|webp)$")
+IMAGE_SRC = re.compile(r"/kb/images/[0-9a-f]{32}\.(png|jpg|webp)")  # fullmatch: `$` accepts "\n"
 #: An <img> left without a source after cleaning shows nothing: it is dropped.
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
@@ -87,7 +87,7 @@ def allowed_href(href: str | None) -> bool:
 
 def allowed_image_src(src: str | None) -> bool:
     """True only for a stored article image on this site (/kb/images/<hash>.<ext>)."""
-    return bool(src) and IMAGE_SRC.match(src) is not None
+    return bool(src) and IMAGE_SRC.fullmatch(src) is not None
 
 
 def _safe_link(attrs, new=False):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
 
@@ -123,7 +124,7 @@ def create_article(
     article = Article(
         slug=slug,
         locale=locale,
-        translation_key=translation_key or slug,
+        translation_key=_group_key(session, slug, locale, translation_key),
         category=category,
         status=ArticleStatus.DRAFT,
         title=draft.title,
@@ -144,6 +145,31 @@ def create_article(
     )
     session.flush()
     return article
+
+
+def _group_key(session: Session, slug: str, locale: str, translation_key: str | None) -> str:
+    """The language group of a new article: the chosen one (which must lack `locale`), else a new one."""
+    if not translation_key:
+        return fresh_translation_key(session, slug)
+    taken = select(Article.id).where(Article.translation_key == translation_key, Article.locale == locale)
+    if session.scalar(taken.limit(1)) is not None:
+        raise FieldError(
+            N_("This article already has a version in this language: edit that one instead."),
+            "translation_of",
+        )
+    return translation_key
+
+
+def fresh_translation_key(session: Session, slug: str) -> str:
+    """A translation key no article uses yet: the slug itself when free, else the slug and a random tail.
+
+    An article written without choosing a translation starts its own group: it never joins the
+    group of another language's article that happens to have the same slug.
+    """
+    key = slug[:120]
+    while session.scalar(select(Article.id).where(Article.translation_key == key).limit(1)) is not None:
+        key = f"{slug[:107]}-{secrets.token_hex(6)}"
+    return key
 
 
 #: `save_revision(..., category=KEEP)`: the new revision keeps the category of the latest one.

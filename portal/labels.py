@@ -57,6 +57,13 @@ LABELS: dict[type[enum.Enum], dict] = {
     },
 }
 
+#: Webhook deliveries keep their state as a plain string (pending|delivered|failed).
+DELIVERY_LABELS = {
+    "pending": _l("Waiting to be sent"),
+    "delivered": _l("Delivered"),
+    "failed": _l("Sending failed"),
+}
+
 
 def label(value: object) -> object:
     """The translated word for an enum member (the value itself for anything without a label)."""

@@ -78,6 +78,7 @@ LABELS = {
     "staff_status": STAFF_STATUS_LABELS,
     "priority": PRIORITY_LABELS,
     "channel": CHANNEL_LABELS,
+    "delivery": labels.DELIVERY_LABELS,
 }
 
 
@@ -118,6 +119,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["priority_label"] = lambda priority: translated_label("priority", priority)
     app.jinja_env.globals["channel_label"] = lambda channel: translated_label("channel", channel)
+    app.jinja_env.globals["delivery_label"] = lambda status: translated_label("delivery", status)
     app.jinja_env.globals["label"] = labels.label
     app.jinja_env.filters["localized"] = labels.localized
     app.jinja_env.globals["article_statuses"] = tuple(ArticleStatus)

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 
 from knowledge_base import workflow
 from knowledge_base.errors import FieldError
-from knowledge_base.models import Article, ArticleRevision, ArticleStatus
+from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Significance
 from portal import access, categories
 from portal.api.auth import scope
 from portal.api.blueprint import bp
@@ -297,6 +297,7 @@ def create_revision(article_id: int, json_data: dict[str, Any]):
         body_md=json_data["body_md"],
         tags=json_data["tags"],
         comment=json_data["comment"],
+        significance=Significance(json_data["significance"]),
     )
     revision = workflow.save_revision(db, article, draft, current_user.id)
     db.commit()

@@ -328,6 +328,7 @@ class RevisionOut(Schema):
     tags = fields.List(fields.String())
     author_id = fields.Integer(allow_none=True)
     comment = fields.String()
+    significance = fields.String()
     state = fields.String()
     reviewer_id = fields.Integer(allow_none=True)
     reviewed_at = Moment(allow_none=True)
@@ -347,6 +348,13 @@ class RevisionIn(Schema):
     body_md = Text(required=True)
     tags = fields.List(Text(max_length=40), load_default=list, validate=validate.Length(max=20))
     comment = Text(max_length=500, load_default="")
+    significance = fields.String(
+        load_default="minor",
+        validate=validate.OneOf(["minor", "major"]),
+        metadata={
+            "description": "for source-language edits: a published major one outdates the translations"
+        },
+    )
 
 
 # -- marketing ---------------------------------------------------------------------------------

@@ -171,7 +171,11 @@ def switched_path(session: Session, path: str, locale: str) -> str:
 def missing_translation(
     article: Article, versions: list[Article] | list[Version], reader: str
 ) -> list[Article] | list[Version] | None:
-    """The versions to offer when the reader's language has no version of this article, else None."""
+    """The other versions to offer when the reader's language has no version of this article, else None.
+
+    The page's own language is never offered (the reader is already reading it); the list is empty
+    when the article exists in no other language.
+    """
     if article.locale == reader or any(v.locale == reader for v in versions):
         return None
-    return versions
+    return [v for v in versions if v.locale != article.locale]

@@ -107,6 +107,10 @@ def from_request(ref: str):
     req = access.request_by_reference(ref, Action.HANDLE)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    existing = drafts.article_from_request(db, req)
+    if existing is not None:  # a second click opens the first draft instead of making another
+        flash(_("An article was already drafted from this request: here it is."), "info")
+        return redirect(url_for("staff_kb.edit", slug=existing.slug, locale=existing.locale))
     try:
         article = drafts.draft_from_request(db, req, current_user)
     except FieldError as exc:

@@ -71,6 +71,13 @@ def _free_slug(session: Session, title: str, locale: str) -> str:
     return slug
 
 
+def article_from_request(session: Session, req: ServiceRequest) -> Article | None:
+    """The article already drafted from `req` (the first one), else None."""
+    return session.scalar(
+        select(Article).where(Article.source_request_id == req.id).order_by(Article.id).limit(1)
+    )
+
+
 def draft_from_request(session: Session, req: ServiceRequest, actor: User) -> Article:
     """A new draft article from `req` (FieldError unless resolved or closed); the caller commits."""
     if not is_draftable(req):

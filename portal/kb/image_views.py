@@ -88,7 +88,7 @@ def upload():
 
 @bp.route("/kb/images/<name>")
 def show(name: str):
-    if not images.STORED_NAME.match(name):
+    if not images.STORED_NAME.fullmatch(name):
         abort(404)
     extension = name[name.rindex(".") :]
     response = send_from_directory(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,7 @@ IMAGE_TYPES = {
 }
 CONTENT_TYPES = {extension: content_type for content_type, (_fmt, extension) in IMAGE_TYPES.items()}
 #: Stored names: a content hash and one of our extensions, nothing a path could hide in.
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(png|jpg|webp)$")
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp)")  # use fullmatch: `$` accepts a final "\n"
 URL_PREFIX = "/kb/images/"
 FIELD = "image"
 
@@ -141,8 +143,26 @@ def store_image(folder: Path, image: ProcessedImage) -> str:
     name = image.stored_name
     path = folder / name
     if not path.exists():
-        path.write_bytes(image.data)
+        _write_atomically(path, image.data)
     return name
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it into place.
+
+    Stored images are served as immutable: a crash mid-write must never leave a truncated file
+    under the final name.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def markdown_reference(name: str, alt: str) -> str:

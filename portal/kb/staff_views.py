@@ -16,7 +16,7 @@ from knowledge_base.errors import FieldError
 from knowledge_base.locales import DEFAULT_LOCALE, LOCALES
 from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
 from knowledge_base.rendered_diff import side_by_side
-from portal import access, audit
+from portal import access, audit, labels
 from portal.access import Action
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
@@ -74,7 +74,7 @@ def index():
 
 def _category_choices(form: ArticleForm) -> None:
     categories = get_session().scalars(select(Category).order_by(Category.name)).all()
-    form.category.choices = [("", _("— none —"))] + [(c.slug, c.name) for c in categories]
+    form.category.choices = [("", _("— none —"))] + [(c.slug, labels.localized(c)) for c in categories]
 
 
 def _chosen_category(form: ArticleForm) -> Category | None:

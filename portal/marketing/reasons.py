@@ -183,6 +183,8 @@ def _sentence_of(reason: Reason) -> object | None:
         return FLOOR[kinds[0]] if all(kind in FLOOR for kind in kinds) else None
     if reason.code == "complaint":
         return FAMILIES["complaint"]
+    if reason.code == "context":
+        return CONTEXT.get(reason.kind)
     if (reason.code, reason.kind) == ("position", "inside"):
         return ZONES.get(str(reason.params.get("zone", "")), ZONES["markup"])
     return BY_KIND.get((reason.code, reason.kind))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
-from knowledge_base import workflow
+from knowledge_base import l10n, workflow
 from knowledge_base.models import Article, ArticleRevision, ArticleStatus, Category, RevisionState
 from portal.models import AuditLog
 from portal.webhooks import delivery
@@ -72,6 +73,7 @@ def test_admin_updates_a_category_without_breaking_the_tree(app, db, users, clie
         "id": made["b"],
         "slug": "bee",
         "name": "Bee",
+        "names": {"en": "Bee", "pl": "Bee", "cs": "Bee", "ru": "Bee"},  # no own names: the name
     }
     (entry,) = _audit(db, "category.updated")
     assert entry.target == "bee" and entry.details["changes"] == {"slug": ["b", "bee"], "name": ["B", "Bee"]}
@@ -221,3 +223,54 @@ def test_review_scopes_and_foreign_revisions(app, db, users, client):
     assert "kb:review" not in tokens.scopes_for(users["agent"])
     db.expire_all()
     assert db.get(ArticleRevision, revision.id).state == RevisionState.IN_REVIEW
+
+
+# -- significance of API edits -------------------------------------------------------------------
+
+
+def _published_source_with_polish_translation(db) -> tuple[Article, Article]:
+    source, _draft = _article_with_draft(db, None)
+    workflow.submit_for_review(db, source.revisions[-1])
+    workflow.publish(db, source.revisions[-1], None)
+    polish = workflow.create_article(
+        db,
+        slug="odkamienianie",
+        locale="pl",
+        category=None,
+        translation_key=source.translation_key,
+        draft=workflow.Draft("Odkamienianie", "Kwasek.", [], based_on_id=source.published_revision_id),
+        author_id=None,
+    )
+    workflow.submit_for_review(db, polish.revisions[-1])
+    workflow.publish(db, polish.revisions[-1], None)
+    db.commit()
+    return source, polish
+
+
+def _publish_via_api(client, secret, article, **extra) -> dict:
+    body = {"title": "Descaling", "body_md": "Use citric acid, then rinse twice.", **extra}
+    created = client.post(f"/api/v1/articles/{article.id}/revisions", json=body, headers=bearer(secret))
+    assert created.status_code == 201, created.get_data(as_text=True)
+    revision = type("R", (), {"id": created.json["id"]})
+    assert _act(client, secret, article, revision, "submit").status_code == 200
+    assert _act(client, secret, article, revision, "approve", comment="Fine.").status_code == 200
+    return created.json
+
+
+@pytest.mark.parametrize("extra, outdated", [({"significance": "major"}, True), ({}, False)])
+def test_api_edits_carry_their_significance_to_translations(app, db, users, client, extra, outdated):
+    app.config["KB_FOUR_EYES"] = False
+    source, polish = _published_source_with_polish_translation(db)
+    admin = make_token(app, db, users["admin"])
+    created = _publish_via_api(client, admin, source, **extra)
+    assert created["significance"] == extra.get("significance", "minor")
+    db.expire_all()
+    assert (l10n.outdated_original(db, db.get(Article, polish.id)) is not None) is outdated
+
+
+def test_api_refuses_an_unknown_significance(app, db, users, client):
+    article, _revision = _article_with_draft(db, users["agent"].id)
+    admin = make_token(app, db, users["admin"])
+    body = {"title": "Descaling", "body_md": "Text.", "significance": "huge"}
+    answer = client.post(f"/api/v1/articles/{article.id}/revisions", json=body, headers=bearer(admin))
+    assert answer.status_code == 422

@@ -117,6 +117,20 @@ def test_english_page_tells_a_reader_without_a_translation_which_languages_exist
     assert "kb-no-translation" not in polish_reader  # a Polish version exists: the usual link suffices
 
 
+def test_the_missing_translation_notice_never_offers_the_pages_own_language(client, washer):
+    page = client.get("/kb/en/a/washer-drum", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    notice = page[page.index("kb-no-translation") : page.index("</section>", page.index("kb-no-translation"))]
+    assert 'href="/kb/en/a/washer-drum"' not in notice and 'hreflang="en"' not in notice
+    assert notice.count("<li>") == 2  # Polish and Czech
+
+
+def test_the_notice_offers_nothing_when_no_other_language_exists(app, db, client):
+    publish_article(app, db, slug="only-english", title="Only in English", key="only-english")
+    page = client.get("/kb/en/a/only-english", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    notice = page[page.index("kb-no-translation") : page.index("</section>", page.index("kb-no-translation"))]
+    assert "Эта статья пока недоступна на вашем языке." in notice and "<li>" not in notice
+
+
 def test_language_switcher_goes_to_the_translations_own_address(client, washer):
     token = csrf_token(client, "/kb/en/a/washer-drum")
     answer = client.post(

@@ -74,7 +74,7 @@ def test_needs_update_orders_by_unhandled_negative_signal(app, client_as, db):
     vote(db, calm, "s:4", True)  # a plain "yes" is no signal
     page = client_as("agent").get("/staff/kb/feedback").get_data(as_text=True)
     assert page.index("Loud article") < page.index("Calm article")
-    assert "<td>en</td><td>1</td><td>2</td><td>3</td>" in page  # loud: 1 "no" + 2 comments
+    assert "<td>English</td><td>1</td><td>2</td><td>3</td>" in page  # loud: 1 "no" + 2 comments
 
 
 def test_comments_are_escaped_and_an_editor_marks_them_handled_with_an_audit_entry(app, client_as, db, users):

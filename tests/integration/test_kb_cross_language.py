@@ -54,3 +54,22 @@ def test_service_labels_every_hit_with_its_language(app, washers):
         assert results.other_locale == "pl"
         assert [(h.slug, h.locale) for h in results.other_hits] == [("pralka-nie-wiruje", "pl")]
         assert search_service.search_across("washing machine", "en").other_locale is None
+
+
+def test_other_language_results_are_counted_and_not_called_nothing_found(client, washers):
+    page = client.get("/kb/en/search?q=pralki", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "results-other" in page
+    assert "0 results" not in page and "1 result" in page
+    assert "Nothing found" not in page
+
+
+def test_other_language_results_are_badged_with_the_language_name(client, washers):
+    page = client.get("/kb/en/search?q=pralki", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    other = page[page.index("results-other") :]
+    assert '<span class="badge" title="Language">Polski</span>' in other
+    assert '<span class="badge" title="Language">pl</span>' not in other
+
+
+def test_nothing_found_when_neither_language_has_results(client, washers):
+    page = client.get("/kb/en/search?q=zyxwvut", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "0 results" in page and "Nothing found" in page

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from knowledge_base.errors import FieldError
 from knowledge_base.render import render_markdown
+from knowledge_base.sanitize import allowed_image_src
 from portal.kb import images
 from portal.models import AuditLog
 from tests.conftest import csrf_token
@@ -163,10 +164,41 @@ def test_anonymous_upload_is_sent_to_login(client):
 
 
 @pytest.mark.parametrize(
-    "name", ["../portal.db", "x.png", "0123456789abcdef0123456789abcdef.svg", "..%2f.png"]
+    "name",
+    [
+        "../portal.db",
+        "x.png",
+        "0123456789abcdef0123456789abcdef.svg",
+        "..%2f.png",
+        "0123456789abcdef0123456789abcdef.png%0A",
+        "0123456789abcdef0123456789abcdef.png%0D%0A",
+    ],
 )
 def test_image_route_serves_only_stored_image_names(client, name):
     assert client.get(f"/kb/images/{name}").status_code == 404
+
+
+def test_image_sources_with_a_trailing_newline_are_not_stored_images():
+    stored = "/kb/images/0123456789abcdef0123456789abcdef.png"
+    assert allowed_image_src(stored)
+    assert not allowed_image_src(stored + "\n")
+    assert not images.STORED_NAME.fullmatch(stored.rsplit("/", 1)[1] + "\n")
+
+
+def test_a_crash_mid_write_leaves_no_image_under_its_final_name(app, tmp_path, monkeypatch):
+    with app.test_request_context():
+        image = images.process_image(picture("PNG"), LIMITS)
+
+    def crash(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(images.os, "replace", crash)
+    with pytest.raises(OSError):
+        images.store_image(tmp_path, image)
+    assert list(tmp_path.iterdir()) == []  # neither a truncated image nor a left-over temp file
+    monkeypatch.undo()
+    name = images.store_image(tmp_path, image)
+    assert (tmp_path / name).read_bytes() == image.data
 
 
 def test_external_and_foreign_image_sources_are_stripped():

@@ -110,3 +110,16 @@ def test_two_drafts_from_similar_subjects_get_distinct_slugs(app, client_as, db,
     drafts = db.execute(select(Article.locale, Article.slug).order_by(Article.id)).all()
     assert len(drafts) == 2 and drafts[0].locale == drafts[1].locale == "en"
     assert drafts[1].slug == drafts[0].slug + "-2"
+
+
+def test_turning_the_same_request_into_a_draft_twice_opens_the_first_draft(app, client_as, db, users):
+    req = resolved_request(app, db, users, locale="en")
+    agent = client_as("agent")
+    first = turn_into_draft(agent, req.reference)
+    second = turn_into_draft(agent, req.reference)
+    assert second.status_code == 302 and second.location == first.location
+    assert len(db.scalars(select(Article)).all()) == 1
+    db.expire_all()
+    assert [e.kind for e in req.events].count("kb_draft") == 1
+    page = agent.get(second.location).get_data(as_text=True)
+    assert "already drafted from this request" in page
