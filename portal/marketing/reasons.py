@@ -76,6 +76,7 @@ FAMILIES = {
     ),
     "language": _l("The linker does not support the page's language, so it gets no links."),
     "complaint": _l("The sentence is a complaint or an angry message."),
+    "sarcasm": _l("The sentence praises the product while telling of its failure: it reads as sarcasm."),
     "negation_before": _l(
         "The sentence says the reader does not need the product (a “no” or “without” before it)."
     ),
@@ -136,6 +137,8 @@ def _sentence_for(family: str, detail: str) -> tuple[object | None, str]:
         return (FAMILIES["tragedy"], words) if head == "tragedy" else (None, words)
     if family == "complaint":
         return FAMILIES["complaint"], words
+    if family == "sarcasm":
+        return FAMILIES["sarcasm"], words
     if family == "negation":
         if head.endswith("before the product"):
             return FAMILIES["negation_before"], head.removesuffix("before the product").strip()
@@ -171,6 +174,7 @@ BY_KIND = {
     ("policy", "max links"): FAMILIES["max links"],
     ("match", "lemma"): FAMILIES["lemma"],
     ("checks", "all passed"): FAMILIES["all passed"],
+    ("sarcasm", "praise meets a failure"): FAMILIES["sarcasm"],
 }
 
 

@@ -28,6 +28,7 @@ EXAMPLES = [
     "document:language mismatch (tagged en, the text is Polish); no links",
     "document:language German (de) is not supported (only en, pl, cs, ru); no links",
     "complaint:angry or complaining (scandal, refund)",
+    "sarcasm:praise meets a failure (brilliant, again)",
     "context:death_injury (survive, lorry)",
     "context:sarcasm (wonderful, again)",
     "negation:no before the product",
