@@ -1,6 +1,5 @@
 """Issue #13.6: the words normalisation examines are found without a regex try per letter."""
 
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
