@@ -115,7 +115,8 @@ class TermIndex:
         return self
 
     def _add_form(self, form: str, term: Term, left_boundary: bool, right_boundary: bool) -> None:
-        core = SEPARATOR.sub(" ", form).strip()
+        # an alphanumeric form holds no separator (\w is alphanumeric or "_"): most forms skip the regex
+        core = form if form.isalnum() else SEPARATOR.sub(" ", form).strip()
         if not core:
             return
         key = (" " if left_boundary else "") + core + (" " if right_boundary else "")
