@@ -148,10 +148,11 @@ linker = Linker(load_offers({str(offers_path)!r}))
 for text in ["Router", "Pralka", "Pračka", "Роутер"]:
     linker.scan(text)
 startup = time.perf_counter() - t
+startup_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 t = time.perf_counter()
 Linker(load_offers({str(big_offers_path)!r}))
 build = time.perf_counter() - t
-print(json.dumps({{"startup": startup, "build_10k": build,
+print(json.dumps({{"startup": startup, "build_10k": build, "startup_mb": startup_mb,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -190,8 +191,9 @@ def main(data: Path) -> None:
     full = f"{full_rate:,.0f} words/s ({full_links} links)"
     print(f"| full linker (lemmas, all checks; best of 7 interleaved passes, caches warm) | {full} |")
     print(f"| full / naive | {full_rate / naive_rate:.1%} (goal >= 30%) |")
-    print(f"| start-up, four languages loaded, first scans | {probe['startup']:.2f} s |")
-    print(f"| peak memory of that process | {probe['peak_mb']:.0f} MB |")
+    print(f"| start-up, four languages loaded, first scans (goal < 1.5 s) | {probe['startup']:.2f} s |")
+    print(f"| peak memory after start-up (goal < 400 MB) | {probe['startup_mb']:.0f} MB |")
+    print(f"| peak memory of that process, after the 10,000-offer build too | {probe['peak_mb']:.0f} MB |")
     print(f"| matcher build for 10,000 offers (warm) | {probe['build_10k']:.2f} s |")
     print(
         f"| this process peak memory | {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB |"

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from typing import Protocol
 
+from linker.formcache import shipped_forms
+
 SUPPORTED_LANGUAGES = ("en", "pl", "cs", "ru")
 LemmaOf = Callable[[str], str]
 
@@ -166,7 +168,15 @@ class OfferWords:
         return self.base.is_known(word)
 
     def forms(self, lemmas: Iterable[str], lemma: LemmaOf | None = None) -> dict[str, set[str]]:
-        found = self.base.forms(lemmas, lemma or self.lemma)
+        """Forms of each lemma that this overlay reads as it; the lexicon's come from the
+        shipped file (`formcache`), with the forms adopted by another word taken out."""
+        wanted = {item.lower() for item in lemmas}
+        shipped = shipped_forms(self.lang) if lemma is None else {}
+        computed = wanted.difference(shipped)
+        found = self.base.forms(computed, lemma or self.lemma) if computed else {}
+        overrides = self._overrides
+        for key in wanted.intersection(shipped):
+            found[key] = {form for form in shipped[key] if overrides.get(form, key) == key} | {key}
         for form, adopted in self._overrides.items():
             if adopted in found:
                 found[adopted].add(form)
@@ -212,12 +222,32 @@ class SimplemmaBackend(_Backend):
         self._simplemma = simplemma
         self._dictionary = DefaultDictionaryFactory().get_dictionary(lang)
         self._cached = lru_cache(maxsize=200_000)(self._lemma)
-        self._lemma_set: frozenset[str] | None = None
+        self._by_lemma: dict[str, list[bytes]] | None = None
+
+    def _reverse(self) -> dict[str, list[bytes]]:
+        """Lower-case lemma -> the dictionary's forms of it (raw keys), built on first use.
+
+        One pass over simplemma's underlying bytes dictionary: its str wrapper decodes every
+        key and value, which made each `forms` call cost seconds."""
+        if self._by_lemma is None:
+            raw = getattr(self._dictionary, "_dict", None)
+            items = raw.items() if isinstance(raw, dict) else self._dictionary.items()
+            by_value: dict[bytes | str, list[bytes | str]] = {}
+            for form, lemma in items:
+                forms = by_value.get(lemma)
+                if forms is None:
+                    by_value[lemma] = [form]
+                else:
+                    forms.append(form)
+            by_lemma: dict[str, list[bytes]] = {}
+            for lemma, forms in by_value.items():
+                text = lemma.decode() if isinstance(lemma, bytes) else lemma
+                by_lemma.setdefault(text.lower(), []).extend(forms)
+            self._by_lemma = by_lemma
+        return self._by_lemma
 
     def is_lemma(self, word: str) -> bool:
-        if self._lemma_set is None:
-            self._lemma_set = frozenset(lemma.lower() for lemma in self._dictionary.values())
-        return word in self._lemma_set
+        return word in self._reverse()
 
     def is_known(self, word: str) -> bool:
         return word in self._dictionary or self.is_lemma(word)
@@ -232,11 +262,10 @@ class SimplemmaBackend(_Backend):
         found: dict[str, set[str]] = defaultdict(set)
         for lemma in wanted:
             found[lemma].add(lemma)
-        for form, lemma in self._dictionary.items():
-            lemma = lemma.decode() if isinstance(lemma, bytes) else lemma
-            lowered = lemma.lower()
-            if lowered in wanted:
-                found[lowered].add(form.lower())
+        reverse = self._reverse()
+        for lemma in wanted:
+            for form in reverse.get(lemma, ()):
+                found[lemma].add((form.decode() if isinstance(form, bytes) else form).lower())
         for lemma in wanted:
             found[lemma].update(self._guessed_forms(lemma))
         # keep only forms the forward lemmatizer agrees with (the dictionary has case variants)

@@ -37,7 +37,10 @@ class LemmaComponent:
             self._version = getattr(self.backend, "version", 0)
             known.clear()
             self.lemma_text.clear()
-        hashes = [known.get(h) or self._learn(h, doc.vocab.strings) for h in lowers]
+        hashes = list(map(known.get, lowers))  # C-level lookups; only new word types go to Python
+        if None in hashes:
+            strings = doc.vocab.strings
+            hashes = [lemma or self._learn(h, strings) for lemma, h in zip(hashes, lowers, strict=True)]
         doc.from_array([LEMMA], numpy.array(hashes, dtype="uint64").reshape(-1, 1))
         return doc
 

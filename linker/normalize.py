@@ -27,6 +27,12 @@ _SUSPECT = re.compile(
     rf"[{INVISIBLE}\u0300-\u036f\u0483-\u0487]|[A-Za-z]\w*[\u0400-\u04ff]|[\u0400-\u04ff]\w*[A-Za-z]"
 )
 
+_HIDDEN = re.compile(rf"[{INVISIBLE}\u0300-\u036f\u0483-\u0487]")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
+_CYRILLIC_RUN = re.compile(r"[\u0400-\u04ff]+")
+_HIDDEN_OR_LATIN = re.compile(rf"[{INVISIBLE}\u0300-\u036f\u0483-\u0487]|[A-Za-z]+")
+_HIDDEN_OR_CYRILLIC = re.compile(rf"[{INVISIBLE}\u0300-\u036f\u0483-\u0487]|[\u0400-\u04ff]+")
+
 # Latin letters and the Cyrillic letters that look the same (both directions).
 _LATIN_LOOKS = "aceopxyiABCEHKMOPTXYsjS"
 _CYRILLIC_LOOKS = "асеорхуіАВСЕНКМОРТХУѕјЅ"
@@ -137,17 +143,28 @@ def _word_edits(word: str, offset: int) -> list[tuple[int, int, str]]:
 
 
 def _suspect_words(text: str) -> Iterator[re.Match[str]]:
-    """The words (`_WORD` matches) holding a `_SUSPECT` match, each once, in order."""
+    """The words (`_WORD` matches) holding a `_SUSPECT` match, each once, in order.
+
+    A word holds one exactly when it holds an invisible character or a combining mark, or
+    Latin and Cyrillic letters (in one run of word characters, or in two runs, which only
+    such a character separates inside a word). Every such word holds a hidden character or a
+    letter of the text's rarer script, so only those are visited: `_SUSPECT.finditer` tried
+    a match at every letter of the other script, most of normalising a Russian text."""
+    rarer = _LATIN_RUN if len(_LATIN_RUN.findall(text)) <= len(_CYRILLIC_RUN.findall(text)) else _CYRILLIC_RUN
+    hits = _HIDDEN_OR_LATIN if rarer is _LATIN_RUN else _HIDDEN_OR_CYRILLIC
     done = -1
-    for suspect in _SUSPECT.finditer(text):
-        if suspect.start() < done:
+    for hit in hits.finditer(text):
+        if hit.start() < done:
             continue
-        start = suspect.start()
+        start = hit.start()
         while start > 0 and _WORD.match(text, start - 1):
             start -= 1
         word = _WORD.match(text, start)
-        if word is not None:
-            done = word.end()
+        if word is None:
+            continue
+        done = word.end()
+        found = word.group()
+        if _HIDDEN.search(found) or (_LATIN.search(found) and _CYRILLIC.search(found)):
             yield word
 
 

@@ -11,7 +11,7 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
@@ -115,7 +115,8 @@ class TermIndex:
         return self
 
     def _add_form(self, form: str, term: Term, left_boundary: bool, right_boundary: bool) -> None:
-        core = SEPARATOR.sub(" ", form).strip()
+        # an alphanumeric form holds no separator (\w is alphanumeric or "_"): most forms skip the regex
+        core = form if form.isalnum() else SEPARATOR.sub(" ", form).strip()
         if not core:
             return
         key = (" " if left_boundary else "") + core + (" " if right_boundary else "")
@@ -167,21 +168,28 @@ class TermIndex:
         prepared: str,
         start: int = 0,
         end: int | None = None,
-        keep: Callable[[int, int], bool] | None = None,
+        within: list[tuple[int, int]] | None = None,
     ) -> Iterator[Hit]:
         """The occurrences of `find` in document order, of overlapping ones the longest, produced
-        lazily: a caller that stops early (the link cap) leaves the rest of the text unsearched."""
+        lazily: a caller that stops early (the link cap) leaves the rest of the text unsearched.
+        With `within` (sorted, disjoint (start, end) ranges), a match that is not inside one of
+        them is left out before overlaps are resolved."""
+        starts, ends = ([a for a, _b in within], [b for _a, b in within]) if within is not None else ((), ())
         pending: list[tuple[int, int, Term]] = []  # plain tuples: a Hit is made only when yielded
-        new, last_end, flushed = tuple.__new__, -1, start
+        append, new, last_end, flushed = pending.append, tuple.__new__, -1, start
+        longest, horizon = self._longest, SPAN_FLUSH_FACTOR * self._longest
         for end_index, first, last, terms in self._matches(prepared, start, end):
-            if keep is not None and not keep(first, last):
-                continue
-            pending.extend((first, last, term) for term in terms)
-            if end_index - flushed > SPAN_FLUSH_FACTOR * self._longest:
+            if within is not None:  # inline: a call per match cost more than the match
+                index = bisect.bisect_right(starts, first) - 1
+                if index < 0 or last > ends[index]:
+                    continue
+            for term in terms:
+                append((first, last, term))
+            if end_index - flushed > horizon:
                 # no later match can start before end_index - longest: what starts earlier is final
                 flushed = end_index
-                pending = _longest_first(pending)
-                cut = bisect.bisect_left(pending, end_index - self._longest, key=itemgetter(0))
+                pending[:] = _longest_first(pending)
+                cut = bisect.bisect_left(pending, end_index - longest, key=itemgetter(0))
                 for hit in pending[:cut]:
                     if hit[0] >= last_end:
                         last_end = hit[1]
@@ -196,12 +204,7 @@ class TermIndex:
         """(paragraph index, hit) of `spans` over the whole text in one pass, leaving out matches
         that are not inside one paragraph (`paragraphs`: sorted, disjoint (start, end) ranges)."""
         starts = [start for start, _end in paragraphs]
-
-        def inside(first: int, last: int) -> bool:
-            index = bisect.bisect_right(starts, first) - 1
-            return index >= 0 and last <= paragraphs[index][1]
-
-        for hit in self.spans(prepared, keep=inside):
+        for hit in self.spans(prepared, within=paragraphs):
             yield bisect.bisect_right(starts, hit.start) - 1, hit
 
     def _matches(
