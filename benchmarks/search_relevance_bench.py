@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from knowledge_base.importer import parse_front_matter
-from knowledge_base.render import plain_text, render_markdown
+from knowledge_base.importer import search_documents
 from knowledge_base.search import SearchDocument
 from knowledge_base.search.analysis import WORD
 from knowledge_base.search.whoosh import WhooshBackend
@@ -39,21 +38,7 @@ Engine = Callable[[str, str], list[str]]
 
 def load_documents(folder: Path) -> list[SearchDocument]:
     """The articles of one vendored corpus, as the portal would index them."""
-    docs = []
-    for number, path in enumerate(sorted((folder / "articles").glob("*.md")), start=1):
-        meta, body = parse_front_matter(path.read_text("utf-8"))
-        docs.append(
-            SearchDocument(
-                number,
-                meta["slug"],
-                meta["locale"],
-                meta["title"],
-                plain_text(render_markdown(body)),
-                tuple(meta.get("tags", [])),
-                meta.get("category", "").split("/")[-1],
-            )
-        )
-    return docs
+    return search_documents(sorted((folder / "articles").glob("*.md")))
 
 
 def load_queries(path: Path, split: str = "") -> list[tuple[str, str, set[str]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from knowledge_base.errors import FieldError
 from knowledge_base.l10n import backfill_bases
 from knowledge_base.models import Article, ArticleStatus, Category
+from knowledge_base.render import plain_text, render_markdown
+from knowledge_base.search.base import SearchDocument
 from knowledge_base.workflow import (
     KEEP,
     Draft,
@@ -143,6 +145,26 @@ def import_file(session: Session, path: Path, report: ImportReport, author_id: i
 def _translation_key(meta: dict) -> str:
     slug, locale = meta["slug"], meta["locale"]
     return slug[len(locale) + 1 :] if slug.startswith(f"{locale}-") else slug
+
+
+def search_documents(paths: Iterable[Path]) -> list[SearchDocument]:
+    """Article files in the import format as the search index sees them, numbered from 1 (for
+    benchmarks and tests that index a folder without a database)."""
+    documents = []
+    for number, path in enumerate(paths, start=1):
+        meta, body = parse_front_matter(path.read_text("utf-8"))
+        documents.append(
+            SearchDocument(
+                number,
+                meta["slug"],
+                meta["locale"],
+                meta["title"],
+                plain_text(render_markdown(body)),
+                tuple(meta.get("tags", [])),
+                meta.get("category", "").split("/")[-1],
+            )
+        )
+    return documents
 
 
 def markdown_files(folder: Path) -> Iterator[Path]:

@@ -21,13 +21,23 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from linker.candidate import Candidate
+from linker.candidate import Candidate, Sentence
 from linker.reasons import Reason
 
 if TYPE_CHECKING:  # the scan context imports the language model (spaCy); checks only read it
     from linker.scan_context import ScanContext
 
-__all__ = ["SCOPES", "Candidate", "Check", "CheckFunction", "Reason", "load_all", "names", "register"]
+__all__ = [
+    "SCOPES",
+    "Candidate",
+    "Check",
+    "CheckFunction",
+    "Reason",
+    "load_all",
+    "names",
+    "register",
+    "sentence_reasons",
+]
 
 #: A check may return plain code strings ("family:detail"); the linker turns them into Reasons.
 CheckFunction = Callable[[Candidate, "ScanContext"], Sequence[Reason | str]]
@@ -56,6 +66,16 @@ def register(name: str, *, scope: str, order: int = 100) -> Callable[[CheckFunct
         return function
 
     return decorator
+
+
+def sentence_reasons(
+    candidate: Candidate, ctx: ScanContext, compute: Callable[[Sentence, str], list[Reason]]
+) -> list[Reason]:
+    """The reasons `compute(sentence, lang)` finds in the candidate's sentence, once per sentence
+    and scan (for checks whose verdict does not depend on where the product stands in it)."""
+    if candidate.sentence is None:
+        return []
+    return list(ctx.per_sentence(compute, candidate.sentence))
 
 
 @cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from linker.candidate import Sentence
-from linker.checks import Candidate, Reason, register
+from linker.checks import Candidate, Reason, register, sentence_reasons
 from linker.phrases import cue_phrases
 from linker.reasons import with_words
 from linker.scan_context import ScanContext
@@ -23,10 +23,7 @@ def _shouting(sentence: Sentence) -> list[str]:
 @register("complaint", scope="sentence", order=30)
 def complaint(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """Block when anger signals add up, or anger meets a fault report."""
-    sentence = candidate.sentence
-    if sentence is None:
-        return []
-    return list(ctx.per_sentence(_complaint, sentence))
+    return sentence_reasons(candidate, ctx, _complaint)
 
 
 def _complaint(sentence: Sentence, lang: str) -> list[Reason]:

@@ -10,7 +10,7 @@ and stable") has no fault or letdown beside it and passes.
 from __future__ import annotations
 
 from linker.candidate import Sentence
-from linker.checks import Candidate, Reason, register
+from linker.checks import Candidate, Reason, register, sentence_reasons
 from linker.phrases import cue_phrases
 from linker.reasons import with_words
 from linker.scan_context import ScanContext
@@ -19,10 +19,7 @@ from linker.scan_context import ScanContext
 @register("sarcasm", scope="sentence", order=35)
 def sarcasm(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """Block a candidate whose sentence praises the product while telling of its failure."""
-    sentence = candidate.sentence
-    if sentence is None:
-        return []
-    return list(ctx.per_sentence(_sarcasm, sentence))
+    return sentence_reasons(candidate, ctx, _sarcasm)
 
 
 def _sarcasm(sentence: Sentence, lang: str) -> list[Reason]:

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge_base.importer import markdown_files, parse_front_matter
-from knowledge_base.render import plain_text, render_markdown
+from knowledge_base.importer import markdown_files, search_documents
 from knowledge_base.search import SearchDocument
 from knowledge_base.search.whoosh import WhooshBackend
 from portal.seed import demo_articles_folder
@@ -15,21 +14,7 @@ QUERIES = Path(__file__).resolve().parents[1] / "data" / "kb_queries.tsv"
 
 
 def demo_documents() -> list[SearchDocument]:
-    docs = []
-    for number, path in enumerate(markdown_files(demo_articles_folder()), start=1):
-        meta, body = parse_front_matter(path.read_text("utf-8"))
-        docs.append(
-            SearchDocument(
-                number,
-                meta["slug"],
-                meta["locale"],
-                meta["title"],
-                plain_text(render_markdown(body)),
-                tuple(meta.get("tags", [])),
-                meta.get("category", "").split("/")[-1],
-            )
-        )
-    return docs
+    return search_documents(markdown_files(demo_articles_folder()))
 
 
 def backends():
