@@ -185,9 +185,7 @@ def _as_reason(reason: Reason | str, check: str) -> Reason:
     if isinstance(reason, Reason):
         return reason
     code, _, detail = reason.partition(":")
-    kind, _, listed = detail.partition(" (")
-    words = tuple(w.strip() for w in listed.rstrip(")").split(",") if w.strip())
-    return Reason(code, kind.strip(), words, {}, check, reason)
+    return Reason(code, detail.split(" (")[0].strip(), (), {}, check, reason)
 
 
 def _headings(doc: Document) -> list[str]:

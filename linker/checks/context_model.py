@@ -4,8 +4,10 @@ troubleshooting framing that clears the lexicons' paragraph verdicts (see checks
 from __future__ import annotations
 
 from linker.candidate import Sentence
-from linker.checks import register
+from linker.checks import Candidate, Reason, register
 from linker.context import Prediction, context_model, featurize, featurize_text
+from linker.reasons import with_words
+from linker.scan_context import ScanContext
 
 CHECK_NAME = "context_model"
 PARAGRAPH_CHARS = 2000
@@ -67,7 +69,7 @@ def framing_clears(ctx, paragraph: int) -> bool:
 
 
 @register(CHECK_NAME, scope="sentence")
-def context_check(candidate, ctx) -> list[str]:
+def context_check(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """Block when the model reads the candidate's sentence as sensitive (a death, a crime, a
     complaint, a rejection, sarcasm...); the reason names the category and the words that weighed most."""
     sentence = candidate.sentence
@@ -75,6 +77,6 @@ def context_check(candidate, ctx) -> list[str]:
         return []
     prediction = ctx.per_sentence(_sentence_prediction, sentence)
     return [
-        f"context:{label} ({', '.join(prediction.words.get(label, ()))})"
+        with_words("context", label, prediction.words.get(label, ()), check=CHECK_NAME)
         for label in blocking(prediction)[:1]
     ]
