@@ -1,6 +1,6 @@
 """Train the linker's context model from linker/training and write linker/data/context_model.*.
 
-usage: python scripts/train_context_model.py [--out DIR] [--limit N] [--bits B]
+usage: python scripts/train_context_model.py [--out DIR] [--limit N] [--bits B] [--no-refit]
 
 Deterministic: same corpus, same model. The held-out split (20 %, by a hash of the text) is
 never trained or tuned on; thresholds are tuned on the dev split (20 %), then the model is
@@ -121,8 +121,12 @@ def write(out: Path, weights: numpy.ndarray, bias: numpy.ndarray, meta: dict) ->
     (out / f"{MODEL_NAME}.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
-def train(out: Path, limit: int | None = None, bits: int = DIMENSION_BITS) -> dict:
-    """Train, tune, refit and write the model; returns its metadata."""
+def train(out: Path, limit: int | None = None, bits: int = DIMENSION_BITS, refit: bool = True) -> dict:
+    """Train, tune, refit and write the model; returns its metadata.
+
+    refit=False keeps the model fitted on the train split alone: a model whose dev split is
+    unseen, for comparing check settings on dev (benchmarks/corpus_linker_eval.py --model).
+    """
     files = corpus_files()
     examples = read_corpus(files)
     if limit:
@@ -131,8 +135,9 @@ def train(out: Path, limit: int | None = None, bits: int = DIMENSION_BITS) -> di
     dev_part = [e for e in examples if e.split == "dev"]
     weights, bias = fit(matrix(train_part, bits), train_part)
     thresholds = tune(probabilities(matrix(dev_part, bits), weights, bias), dev_part)
-    fitted = train_part + dev_part
-    weights, bias = fit(matrix(fitted, bits), fitted)
+    fitted = train_part + dev_part if refit else train_part
+    if refit:
+        weights, bias = fit(matrix(fitted, bits), fitted)
     meta = {
         "labels": list(LABELS),
         "thresholds": thresholds,
@@ -152,7 +157,7 @@ def train(out: Path, limit: int | None = None, bits: int = DIMENSION_BITS) -> di
             "examples": {
                 "train": len(train_part),
                 "dev": len(dev_part),
-                "held_out": len(examples) - len(fitted),
+                "held_out": len(examples) - len(train_part) - len(dev_part),
             },
             "limit": limit,
             "files": file_hashes(files),
@@ -168,8 +173,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "linker" / "data")
     parser.add_argument("--limit", type=int, default=None, help="train on a slice of N examples (smoke test)")
     parser.add_argument("--bits", type=int, default=DIMENSION_BITS)
+    parser.add_argument("--no-refit", action="store_true", help="fit on the train split only (dev stays unseen)")
     args = parser.parse_args()
-    meta = train(args.out, args.limit, args.bits)
+    meta = train(args.out, args.limit, args.bits, refit=not args.no_refit)
     print(json.dumps({"thresholds": meta["thresholds"], "examples": meta["training"]["examples"]}, indent=1))
 
 
