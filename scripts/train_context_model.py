@@ -173,7 +173,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "linker" / "data")
     parser.add_argument("--limit", type=int, default=None, help="train on a slice of N examples (smoke test)")
     parser.add_argument("--bits", type=int, default=DIMENSION_BITS)
-    parser.add_argument("--no-refit", action="store_true", help="fit on the train split only (dev stays unseen)")
+    parser.add_argument("--no-refit", action="store_true", help="fit on the train split only")
     args = parser.parse_args()
     meta = train(args.out, args.limit, args.bits, refit=not args.no_refit)
     print(json.dumps({"thresholds": meta["thresholds"], "examples": meta["training"]["examples"]}, indent=1))
