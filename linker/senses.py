@@ -144,7 +144,7 @@ def sense_models(offer: Offer, lang: str) -> dict[str, SenseModel]:
     for word in _ambiguous_words(offer, lang, corpus, backend):
         senses = corpus[word]
         clues = [lemma for lemma in own if lemma != word]
-        offer_sense = _sense_of(senses, clues) or _sense_elsewhere(offer, lang, set(senses))
+        offer_sense = _offer_sense(offer, lang, senses, clues)
         if offer_sense is None:
             continue  # the offer's words do not say which sense it sells: leave it to the overrides
         profiles = {s: Counter(c) for s, c in senses.items()}
@@ -166,19 +166,17 @@ def _ambiguous_words(
     return words
 
 
-def _sense_of(senses: Mapping[str, Counter[str]], clues: Iterable[str]) -> str | None:
-    """The sense whose contexts share the most of the offer's words; None if none or a tie."""
+def _overlap(senses: Mapping[str, Counter[str]], clues: Iterable[str]) -> Counter[str]:
+    """Per sense, how many of the offer's words its contexts share."""
     clues = list(clues)
-    overlap = {sense: sum(counts[lemma] > 0 for lemma in clues) for sense, counts in senses.items()}
-    best = max(overlap, key=lambda s: (overlap[s], s))
-    if overlap[best] == 0 or list(overlap.values()).count(overlap[best]) > 1:
-        return None
-    return best
+    return Counter({sense: sum(counts[lemma] > 0 for lemma in clues) for sense, counts in senses.items()})
 
 
-def _sense_elsewhere(offer: Offer, lang: str, wanted: set[str]) -> str | None:
-    """The offer's sense as decided in another of its languages (sense names are shared): an offer
-    described in English still tells which Polish "bank" it sells."""
+def _offer_sense(offer: Offer, lang: str, senses: Mapping[str, Counter[str]], clues: list[str]) -> str | None:
+    """The sense the offer sells: its words' overlap with each sense, summed over every language the
+    offer is written in (sense names are shared), so one stray word (an English "online" found in a
+    Polish blood-bank context) cannot outvote a whole description; None if no sense leads."""
+    votes = _overlap(senses, clues)
     for other in SENSE_LANGUAGES:
         if other == lang or not offer.phrases.get(other):
             continue
@@ -186,7 +184,11 @@ def _sense_elsewhere(offer: Offer, lang: str, wanted: set[str]) -> str | None:
         backend = backend_for(other)
         own = offer_lemmas(offer, other, backend)
         for word in _ambiguous_words(offer, other, corpus, backend):
-            sense = _sense_of(corpus[word], [lemma for lemma in own if lemma != word])
-            if sense in wanted:
-                return sense
-    return None
+            found = _overlap(corpus[word], [lemma for lemma in own if lemma != word])
+            votes.update({sense: n for sense, n in found.items() if sense in senses})
+    if not votes:
+        return None
+    best = max(votes, key=lambda s: (votes[s], s))
+    if votes[best] == 0 or list(votes.values()).count(votes[best]) > 1:
+        return None
+    return best

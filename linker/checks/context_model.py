@@ -13,8 +13,9 @@ CHECK_NAME = "context_model"
 PARAGRAPH_CHARS = 2000
 # Complaint, rejection and sarcasm have the least training data and the lexicon checks
 # (complaint, negation) already cover them: the model adds only its confident readings.
-TONE_FLOOR = 0.6
+TONE_FLOOR = 0.5
 DOMINANCE = 0.5  # a topic this close to the framing reading keeps the lexicons' verdict
+PARAGRAPH_TOPICS = True
 TOPICS = frozenset(
     {"death_injury", "accident_disaster", "crime_violence", "self_harm", "illness_bereavement"}
 )  # a paragraph is read from its start up to here
@@ -76,7 +77,9 @@ def context_check(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     if sentence is None:
         return []
     prediction = ctx.per_sentence(_sentence_prediction, sentence)
-    return [
-        with_words("context", label, prediction.words.get(label, ()), check=CHECK_NAME)
-        for label in blocking(prediction)[:1]
-    ]
+    found = blocking(prediction)[:1]
+    if not found and PARAGRAPH_TOPICS and len(ctx.doc.text) > len(sentence.text):
+        # a death, a crime or an illness told in the sentences around the link taints it too
+        prediction = paragraph_prediction(ctx, candidate.paragraph)
+        found = [label for label in blocking(prediction) if label in TOPICS][:1]
+    return [with_words("context", label, prediction.words.get(label, ()), check=CHECK_NAME) for label in found]
