@@ -21,6 +21,7 @@ MAX_TOKENS = 400  # a paragraph longer than this is read from its start only
 LEMMA_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.7
 CHAR_WEIGHT = 0.35
+_BIGRAM = zlib.crc32(b"b:")
 _SQUARES = {weight: weight * weight for weight in (LEMMA_WEIGHT, BIGRAM_WEIGHT, CHAR_WEIGHT)}
 
 
@@ -60,10 +61,12 @@ def _token(token: str, mask: int) -> tuple[int, ...] | None:
 
 
 @lru_cache(maxsize=200_000)
-def _lemma(lemma: str, mask: int) -> tuple[str, int]:
-    """A lemma folded, and its hashed lemma feature."""
+def _lemma(lemma: str, mask: int) -> tuple[str, int, int, bytes]:
+    """A lemma folded, its hashed lemma feature, the CRC-32 of "b:<lemma> " (where a bigram that
+    starts with it continues) and its UTF-8 bytes (how a bigram that ends with it ends)."""
     folded = fold(lemma)
-    return folded, _hash("w:" + folded, mask)
+    encoded = folded.encode("utf-8")
+    return folded, _hash("w:" + folded, mask), zlib.crc32(b" ", zlib.crc32(encoded, _BIGRAM)), encoded
 
 
 def featurize(tokens: Sequence[str], lemmas: Sequence[str], bits: int = DIMENSION_BITS) -> Features:
@@ -73,20 +76,21 @@ def featurize(tokens: Sequence[str], lemmas: Sequence[str], bits: int = DIMENSIO
     a text costs a few dictionary operations per word."""
     mask = (1 << bits) - 1
     grams: list[tuple[int, ...]] = []
-    words: list[tuple[str, int]] = []  # (folded lemma, lemma feature) of each word token
+    words: list[tuple[str, int, int, bytes]] = []  # `_lemma` of each word token
     for token, lemma in zip(tokens[:MAX_TOKENS], lemmas[:MAX_TOKENS], strict=False):
         token_grams = _token(token, mask)
         if token_grams is not None:
             grams.append(token_grams)
             words.append(_lemma(lemma, mask))
     # insertion order and values exactly as one pass of lemmas, then bigrams, then n-grams would give
-    weights = dict.fromkeys([index for _lemma_text, index in words], LEMMA_WEIGHT)
+    weights = dict.fromkeys([word[1] for word in words], LEMMA_WEIGHT)
     lemma_of: dict[int, str] = {}
-    for lemma_text, index in words:
+    for lemma_text, index, _prefix, _encoded in words:
         lemma_of.setdefault(index, lemma_text)
-    folded = [lemma_text for lemma_text, _index in words]
-    for first, second in zip(folded, folded[1:], strict=False):
-        weights[_hash(f"b:{first} {second}", mask)] = BIGRAM_WEIGHT
+    # the hash of "b:<first> <second>", continued from the cached hash of "b:<first> "
+    crc32 = zlib.crc32
+    for first, second in zip(words, words[1:], strict=False):
+        weights[crc32(second[3], first[2]) & mask] = BIGRAM_WEIGHT
     chars = dict.fromkeys(chain.from_iterable(grams), CHAR_WEIGHT)
     for index in weights:  # an n-gram never overrides a lemma or bigram feature
         chars.pop(index, None)
@@ -104,9 +108,9 @@ def featurize_text(text: str, lang: str, bits: int = DIMENSION_BITS) -> Features
     from linker.nlp import pipeline
 
     nlp = pipeline(lang)
-    doc = nlp.make_doc(text[:20_000])
-    for _name, component in nlp.pipeline:  # what nlp(text) runs, without its per-call bookkeeping
-        doc = component(doc)
+    # tokens and lemmas are all the features read: the tokenizer and the lemmatizer, without
+    # the sentence splitter and nlp(text)'s per-call bookkeeping
+    doc = nlp.get_pipe("shopkeeper_lemmatizer")(nlp.make_doc(text[:20_000]))
     # columns of arrays rather than Token objects (a Token per word costs more than the features)
     rows = doc.to_array([ORTH, LEMMA, IS_SPACE]).tolist()
     strings = doc.vocab.strings
