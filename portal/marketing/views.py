@@ -289,7 +289,7 @@ def revoke_override(override_id: int):
         abort(400)
     changed = overrides.revoke(db, current_user, record)
     db.commit()
-    flash(_("Override revoked; %(n)d suggestions are blocked again.", n=changed), "success")
+    flash(_("Override revoked. Suggestions blocked again: %(n)d.", n=changed), "success")
     back = request.form.get("next", "")
     if back.startswith("/marketing/") and _local(back):
         return redirect(back)
@@ -313,6 +313,8 @@ def override_stats():
         form.start.data, form.end.data = start.date().isoformat(), last_day.isoformat()
     reason = (request.args.get("reason") or "")[:80]
     items = overrides.overridden_items(db, start, end, locale, reason)
+    filters = {"from": form.start.data, "to": form.end.data, "locale": locale}
+    filters = {key: value for key, value in filters.items() if value}
     page = render_template(
         "marketing/overrides.html",
         form=form,
@@ -321,7 +323,7 @@ def override_stats():
         applied=overrides.applied_to(db, [o.id for o in items]),
         reason=reason,
         reason_label=overrides.label(reason) if reason else "",
-        filters={k: v for k, v in {"from": form.start.data, "to": form.end.data, "locale": locale}.items() if v},
+        filters=filters,
         revoke_form=EmptyForm(),
     )
     return page, 400 if form_errors else 200
