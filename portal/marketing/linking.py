@@ -89,6 +89,9 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
         session.delete(old)
     result = linker.scan_html(article.body_html, lang=article.locale, time_budget=120.0, title=article.title)
     created, flags = [], []
+    page_keys = {key for item in result.blocked for key in overrides.reason_keys(item.reasons)}
+    if overrides.page_hard_block(page_keys) is not None:
+        overridden = {}  # self-harm, abuse or graphic violence on the page: no override applies
     for item, blocked in [(link, False) for link in result.links] + [(b, True) for b in result.blocked]:
         offer = offers.get(item.offer)
         if offer is None:

@@ -76,6 +76,12 @@ HARD_KINDS = {
     for code in ("sensitive", "context")
     for kind in ("self_harm", "abuse", "graphic_violence")
 }
+#: Shown when another passage of the page holds one of HARD_KINDS (the page-wide "tragedy" reason
+#: of a candidate elsewhere does not say which topic it was).
+PAGE_HARD = _l(
+    "Another passage of this page tells of self-harm, suicide, abuse or graphic violence: "
+    "no offer may stand anywhere on it."
+)
 #: Words for reason keys whose plain sentence needs a parameter the key does not hold.
 KEY_LABELS = {
     "position:inside": _l("The word is in a place where links never go (heading, code, quotation…)."),
@@ -120,6 +126,15 @@ def hard_block(reasons: Iterable[Reason | Mapping[str, Any] | str]) -> Any | Non
     return None
 
 
+def page_hard_block(keys: Iterable[str]) -> Any | None:
+    """PAGE_HARD when any reason key blocked on the page is one of HARD_KINDS, else None."""
+    for key in keys:
+        code, _, kind = key.partition(":")
+        if (code, kind) in HARD_KINDS:
+            return PAGE_HARD
+    return None
+
+
 def clean_justification(text: str | None) -> str:
     """The justification with spaces collapsed; FieldError("justification") when too short or long."""
     cleaned = re.sub(r"\s+", " ", text or "").strip()
@@ -143,7 +158,13 @@ def refusal(session: Session, suggestion: LinkSuggestion) -> Any | None:
     article = session.get(Article, suggestion.article_id)
     if article is None or article.published_revision_id != suggestion.revision_id:
         return _l("This suggestion belongs to an older version of the article. Rescan and try again.")
-    return hard_block(suggestion.reasons or [])
+    own = hard_block(suggestion.reasons or [])
+    if own is not None:
+        return own
+    page = select(LinkBlockReason.reason_key).join(
+        LinkSuggestion, LinkSuggestion.id == LinkBlockReason.suggestion_id
+    )
+    return page_hard_block(session.scalars(page.where(LinkSuggestion.revision_id == suggestion.revision_id)))
 
 
 def override(session: Session, actor: User, suggestion: LinkSuggestion, justification: str) -> LinkOverride:

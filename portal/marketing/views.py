@@ -189,6 +189,7 @@ def suggestions():
         args=request.args,
         kept=kept,
         explain=explain,
+        hard_block=overrides.hard_block,
     )
 
 

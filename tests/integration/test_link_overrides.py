@@ -65,7 +65,7 @@ def test_hard_blocks_are_refused_and_stale_or_unblocked_suggestions_too(app, db,
             assert "never overridable" in str(exc.message)
         else:
             raise AssertionError("a self-harm block was overridden")
-        assert overrides.refusal(db, found["router"]) is None  # only tragedy: overridable
+        assert overrides.refusal(db, found["router"]) is overrides.PAGE_HARD  # its page tells of self-harm
     db.rollback()
     assert db.scalar(select(func.count()).select_from(LinkOverride)) == 0
 
@@ -149,6 +149,8 @@ def test_a_hard_block_shows_why_and_refuses_the_post(app, db, users, client_as):
     url = f"/marketing/suggestions/{found['washing-machine'].id}/override"
     page = marketer.get(url).get_data(as_text=True)
     assert "This block cannot be overridden" in page and 'name="justification"' not in page
+    queue = marketer.get("/marketing/suggestions?state=blocked").get_data(as_text=True)
+    assert url not in queue and "never overridable" in queue
     token = csrf_token(marketer, "/marketing/suggestions")
     response = link_anyway(marketer, found["washing-machine"], token=token)
     assert response.status_code == 409 and "never overridable" in response.get_data(as_text=True)
@@ -268,3 +270,13 @@ def test_export_as_training_data_csv_and_cli(app, db, users, client_as):
     lines = list(csv.DictReader(io.StringIO(result.output)))
     assert {r["status"] for r in lines} == {"active", "revoked"}
     assert app.test_cli_runner().invoke(args=["linker", "overrides-export", "--lang", "xx"]).exit_code != 0
+
+
+def test_no_override_applies_on_a_page_that_now_tells_of_self_harm(app, db, users, client_as):
+    article, found = blocked(app, db)
+    link_anyway(client_as("marketer"), found["router"])  # "The router was fine." beside a fatal fire
+    again = new_revision(
+        app, db, article, TRAGEDY.replace("A man died in a fire caused by", "I wanted to kill myself over")
+    )
+    assert again["router"].sentence == found["router"].sentence
+    assert again["router"].state == SuggestionState.BLOCKED and again["router"].override_id is None
