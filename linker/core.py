@@ -20,7 +20,7 @@ from linker.reasons import Reason
 from linker.result import Blocked, Link, ScanResult
 from linker.scan_context import ScanContext, original_span
 from linker.termindex import Hit, TermIndex
-from linker.text import Document, fold
+from linker.text import Document, fold, sentence_window
 
 HEADINGS = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -219,9 +219,14 @@ def _deadline(time_budget: float | None) -> float | None:
 
 
 def _sentence_text(candidate: Candidate, ctx: ScanContext) -> str:
+    """The candidate's sentence in the original input; for one refused before spaCy read it (a
+    paragraph- or document-level block), the sentence around it cut at sentence ends, so reviewers
+    and overrides still know the words it stood in."""
     sentence = candidate.sentence
     if sentence is None:
-        return ""
+        para = ctx.doc.paragraphs[candidate.paragraph]
+        lo, hi = sentence_window(ctx.doc.text, candidate.start, candidate.end, para, ctx.policy.nlp_window)
+        return original_span(ctx, lo, hi)[2].strip()
     return original_span(ctx, sentence.start, sentence.start + len(sentence.text))[2]
 
 

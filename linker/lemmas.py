@@ -222,32 +222,41 @@ class SimplemmaBackend(_Backend):
         self._simplemma = simplemma
         self._dictionary = DefaultDictionaryFactory().get_dictionary(lang)
         self._cached = lru_cache(maxsize=200_000)(self._lemma)
-        self._by_lemma: dict[str, list[bytes]] | None = None
+        self._lemma_text: dict[bytes | str, str] | None = None
+        self._lemmas: frozenset[str] = frozenset()
 
-    def _reverse(self) -> dict[str, list[bytes]]:
-        """Lower-case lemma -> the dictionary's forms of it (raw keys), built on first use.
+    def _items(self):
+        """The dictionary's (form, lemma) pairs as stored: simplemma's str wrapper decodes every
+        key and value, its underlying bytes dictionary does not."""
+        raw = getattr(self._dictionary, "_dict", None)
+        return raw.items() if isinstance(raw, dict) else self._dictionary.items()
 
-        One pass over simplemma's underlying bytes dictionary: its str wrapper decodes every
-        key and value, which made each `forms` call cost seconds."""
-        if self._by_lemma is None:
+    def _lemma_texts(self) -> dict[bytes | str, str]:
+        """Each distinct lemma of the dictionary, as stored -> its lower-case text (built on first
+        use; a set of the values is C-speed, a reverse index of every form was not)."""
+        if self._lemma_text is None:
             raw = getattr(self._dictionary, "_dict", None)
-            items = raw.items() if isinstance(raw, dict) else self._dictionary.items()
-            by_value: dict[bytes | str, list[bytes | str]] = {}
-            for form, lemma in items:
-                forms = by_value.get(lemma)
-                if forms is None:
-                    by_value[lemma] = [form]
-                else:
-                    forms.append(form)
-            by_lemma: dict[str, list[bytes]] = {}
-            for lemma, forms in by_value.items():
-                text = lemma.decode() if isinstance(lemma, bytes) else lemma
-                by_lemma.setdefault(text.lower(), []).extend(forms)
-            self._by_lemma = by_lemma
-        return self._by_lemma
+            values = set(raw.values()) if isinstance(raw, dict) else {lemma for _f, lemma in self._items()}
+            self._lemma_text = {
+                value: (value.decode() if isinstance(value, bytes) else value).lower() for value in values
+            }
+            self._lemmas = frozenset(self._lemma_text.values())
+        return self._lemma_text
+
+    def _reverse(self, wanted: set[str]) -> dict[str, list[bytes | str]]:
+        """Lower-case lemma -> the dictionary's forms of it (raw keys), for the `wanted` lemmas:
+        one pass over the dictionary that keeps the pairs whose lemma is wanted."""
+        targets = {value: text for value, text in self._lemma_texts().items() if text in wanted}
+        if not targets:
+            return {}
+        by_lemma: dict[str, list[bytes | str]] = {}
+        for form, lemma in [item for item in self._items() if item[1] in targets]:
+            by_lemma.setdefault(targets[lemma], []).append(form)
+        return by_lemma
 
     def is_lemma(self, word: str) -> bool:
-        return word in self._reverse()
+        self._lemma_texts()
+        return word in self._lemmas
 
     def is_known(self, word: str) -> bool:
         return word in self._dictionary or self.is_lemma(word)
@@ -262,7 +271,7 @@ class SimplemmaBackend(_Backend):
         found: dict[str, set[str]] = defaultdict(set)
         for lemma in wanted:
             found[lemma].add(lemma)
-        reverse = self._reverse()
+        reverse = self._reverse(wanted)
         for lemma in wanted:
             for form in reverse.get(lemma, ()):
                 found[lemma].add((form.decode() if isinstance(form, bytes) else form).lower())

@@ -129,7 +129,7 @@ def _kb_rule(user: User, action: Action, obj: Any) -> bool:
     from knowledge_base.models import Article, ArticleRevision
 
     if not isinstance(obj, Article | ArticleRevision):
-        return False
+        return _marketing_rule(user, action, obj)
     if action in (Action.VIEW, Action.EDIT):
         return _area_rules()[Action.CURATE_KB](user)
     if action == Action.REVIEW and isinstance(obj, ArticleRevision):
@@ -137,6 +137,22 @@ def _kb_rule(user: User, action: Action, obj: Any) -> bool:
         return _area_rules()[Action.REVIEW_KB](user) and not (
             own and current_app.config.get("KB_FOUR_EYES", False)
         )
+    return False
+
+
+def _marketing_rule(user: User, action: Action, obj: Any) -> bool:
+    """Link suggestions and overrides: marketers (and admins) see them; they review (approve,
+    reject, override) only suggestions of a published article; any of them may revoke an override."""
+    from knowledge_base.models import ArticleStatus
+    from portal.models import LinkOverride, LinkSuggestion
+
+    marketing = _area_rules()[Action.MARKETING](user)
+    if isinstance(obj, LinkSuggestion):
+        if action == Action.VIEW:
+            return marketing
+        return action == Action.REVIEW and marketing and obj.article.status == ArticleStatus.PUBLISHED
+    if isinstance(obj, LinkOverride):
+        return action in (Action.VIEW, Action.EDIT) and marketing
     return False
 
 

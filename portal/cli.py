@@ -225,6 +225,21 @@ def linker_rescan(article_slug: str, offer_code: str) -> None:
     click.echo(f"stored {stored} suggestion(s)")
 
 
+@linker_group.command("overrides-export")
+@click.option("--lang", default="", help="Only this language (en, pl, cs, ru).")
+@click.option("--include-revoked", is_flag=True, help="Also revoked overrides (status column says which).")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="Default: stdout.")
+@with_appcontext
+def linker_overrides_export(lang: str, include_revoked: bool, output) -> None:
+    """Write marketers' overrides as training data (CSV; see linker/README.md)."""
+    from knowledge_base.locales import LOCALES
+    from portal.marketing import overrides
+
+    if lang and lang not in LOCALES:
+        raise click.BadParameter(f"one of {', '.join(LOCALES)}", param_hint="--lang")
+    output.write(overrides.export_csv(get_session(), locale=lang, include_revoked=include_revoked))
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext

@@ -84,11 +84,21 @@ class ContextModel:
     def top_words(self, features: Features, label: str, count: int = TOP_WORDS) -> tuple[str, ...]:
         """The lemmas whose features pushed `label` up most in this text."""
         column = self.labels.index(label)
+        lemma_of, common = features.lemma_of, self.common
+        # only lemma features can be shown: gather their weights in one NumPy read
+        shown = [
+            (position, lemma_of[index])
+            for position, index in enumerate(features.indices)
+            if index in lemma_of and lemma_of[index] not in common
+        ]
+        if not shown:
+            return ()
+        rows = [features.indices[position] for position, _lemma in shown]
+        weights = self.weights[rows, column].tolist()  # float32 -> Python floats, as float() gives
+        values = features.values
         scored: dict[str, float] = {}
-        for index, value in zip(features.indices, features.values, strict=True):
-            lemma = features.lemma_of.get(index)
-            if lemma is not None and lemma not in self.common:
-                scored[lemma] = max(scored.get(lemma, 0.0), float(self.weights[index, column]) * value)
+        for (position, lemma), weight in zip(shown, weights, strict=True):
+            scored[lemma] = max(scored.get(lemma, 0.0), weight * values[position])
         ranked = sorted((w for w in scored.items() if w[1] > 0), key=lambda item: -item[1])
         return tuple(lemma for lemma, _weight in ranked[:count])
 

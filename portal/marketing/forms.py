@@ -57,3 +57,24 @@ class ReportPeriodForm(Form):
 
     start = StringField(_l("From"), name="from", render_kw={"type": "date"})
     end = StringField(_l("To"), name="to", render_kw={"type": "date"})
+
+
+class OverrideForm(FlaskForm):
+    """ "Link anyway": the marketer's written justification (checked by portal.marketing.overrides)."""
+
+    justification = TextAreaField(
+        _l("Why is this link right here? (kept with the override and used as training data)"),
+        render_kw={"rows": 4, "maxlength": 1000},
+    )
+
+
+class OverrideStatsForm(Form):
+    """The period and language of "Overrides by reason" (a GET form: no CSRF token)."""
+
+    start = StringField(_l("From"), name="from", render_kw={"type": "date"})
+    end = StringField(_l("To"), name="to", render_kw={"type": "date"})
+    locale = SelectField(
+        _l("Language"),
+        choices=[("", _l("Any")), *((code, LANGUAGE_NAMES.get(code, code)) for code in LOCALES)],
+        validate_choice=False,
+    )

@@ -20,6 +20,7 @@ from linker.html import insert_links, parse_html
 from linker.result import Link
 from portal.cache import cache
 from portal.customers import segments
+from portal.marketing import overrides
 from portal.models import (
     BlockTerm,
     LinkSuggestion,
@@ -66,7 +67,8 @@ def linker_for(session: Session, app: Flask | None = None) -> tuple[Linker, dict
 
 def scan_article(session: Session, article: Article, app: Flask | None = None) -> list[LinkSuggestion]:
     """Store every candidate of the published revision; earlier decisions carry over when the
-    sentence is unchanged, otherwise a suggestion starts pending."""
+    sentence is unchanged, otherwise a suggestion starts pending. A blocked candidate a marketer
+    overrode (same offer, matched text and sentence; no new reason) is approved again."""
     revision = article.published_revision
     if revision is None or article.status != ArticleStatus.PUBLISHED:
         return []
@@ -81,14 +83,20 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
         )
         if s.state in (SuggestionState.APPROVED, SuggestionState.REJECTED)
     }
+    overridden = overrides.active_overrides(session, article.id)  # marketers' "link anyway" decisions
+    # queried before the deletes below: an autoflush between them would let new rows reuse their ids
     for old in session.scalars(select(LinkSuggestion).where(LinkSuggestion.revision_id == revision.id)):
         session.delete(old)
     result = linker.scan_html(article.body_html, lang=article.locale, time_budget=120.0, title=article.title)
-    created = []
+    created, flags = [], []
+    page_keys = {key for item in result.blocked for key in overrides.reason_keys(item.reasons)}
+    if overrides.page_hard_block(page_keys) is not None:
+        overridden = {}  # self-harm, abuse or graphic violence on the page: no override applies
     for item, blocked in [(link, False) for link in result.links] + [(b, True) for b in result.blocked]:
         offer = offers.get(item.offer)
         if offer is None:
             continue
+        flags.append(blocked)
         suggestion = LinkSuggestion(
             article_id=article.id,
             revision_id=revision.id,
@@ -103,11 +111,19 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
         earlier = previous.get((offer.id, item.sentence))
         if blocked:
             suggestion.state = SuggestionState.BLOCKED
+            marketer = overridden.get((offer.id, suggestion.matched_text, item.sentence))
+            if overrides.applies(marketer, overrides.reason_keys(suggestion.reasons)):
+                suggestion.state, suggestion.override_id = SuggestionState.APPROVED, marketer.id
+                suggestion.reviewer_id, suggestion.reviewed_at = marketer.user_id, marketer.created_at
         elif earlier is not None:
             suggestion.state, suggestion.reviewer_id = earlier.state, earlier.reviewer_id
             suggestion.reviewed_at = earlier.reviewed_at
         session.add(suggestion)
         created.append(suggestion)
+    session.flush()
+    for suggestion, blocked in zip(created, flags, strict=True):
+        if blocked:  # the reason keys, as rows, for the aggregate "Overrides by reason" report
+            session.add_all(overrides.block_reason_rows(suggestion))
     session.flush()
     return created
 

@@ -16,12 +16,19 @@ from linker.lexicon import lexicon
 from portal import access, audit
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
-from portal.marketing import linking, offers, reports
-from portal.marketing.forms import BlockTermForm, ImportForm, OfferForm, ReportPeriodForm
+from portal.marketing import linking, offers, overrides, reports
+from portal.marketing.forms import (
+    BlockTermForm,
+    ImportForm,
+    OfferForm,
+    OverrideForm,
+    OverrideStatsForm,
+    ReportPeriodForm,
+)
 from portal.marketing.phrase_check import phrase_checks
 from portal.marketing.reasons import explain
 from portal.marketing.review import review_suggestions
-from portal.models import BlockTerm, LinkSuggestion, Offer, OfferStatus, SuggestionState
+from portal.models import BlockTerm, LinkOverride, LinkSuggestion, Offer, OfferStatus, SuggestionState
 from portal.pagination import paginate
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
@@ -182,6 +189,7 @@ def suggestions():
         args=request.args,
         kept=kept,
         explain=explain,
+        hard_block=overrides.hard_block,
     )
 
 
@@ -242,6 +250,95 @@ def add_exclude_word(suggestion_id: int):
         db.commit()
         flash(_("Added “%(w)s” to the offer's excluded words. Rescan to apply.", w=word), "success")
     return redirect(url_for("marketing.suggestions", state=suggestion.state.value))
+
+
+@bp.route("/suggestions/<int:suggestion_id>/override", methods=["GET", "POST"])
+def override_suggestion(suggestion_id: int):
+    """ "Link anyway": approve a blocked suggestion with a written justification."""
+    db = get_session()
+    suggestion = access.load(LinkSuggestion, suggestion_id, access.Action.REVIEW)
+    form, status = OverrideForm(), 200
+    refused = overrides.refusal(db, suggestion)
+    if form.validate_on_submit():
+        try:
+            overrides.override(db, current_user, suggestion, form.justification.data or "")
+        except FieldError as exc:
+            db.rollback()
+            exc.attach_to(form, "justification")
+            status = 400
+        except overrides.OverrideRefused:
+            db.rollback()
+            status = 409
+        else:
+            db.commit()
+            flash(_("Linked anyway. The override is recorded with your justification."), "success")
+            return redirect(url_for("marketing.suggestions", state="blocked"))
+    elif request.method == "POST":
+        status = 400
+    page = render_template(
+        "marketing/override.html", suggestion=suggestion, form=form, refused=refused, explain=explain
+    )
+    return page, status
+
+
+@bp.route("/overrides/<int:override_id>/revoke", methods=["POST"])
+def revoke_override(override_id: int):
+    """Revoke an override: its suggestion is blocked again."""
+    db = get_session()
+    record = access.load(LinkOverride, override_id, access.Action.EDIT)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    changed = overrides.revoke(db, current_user, record)
+    db.commit()
+    flash(_("Override revoked. Suggestions blocked again: %(n)d.", n=changed), "success")
+    back = request.form.get("next", "")
+    if back.startswith("/marketing/") and _local(back):
+        return redirect(back)
+    return redirect(url_for("marketing.override_stats"))
+
+
+@bp.route("/overrides")
+def override_stats():
+    """ "Overrides by reason": blocked, overridden, rate and last override per reason; the items."""
+    db = get_session()
+    form = OverrideStatsForm(request.args)
+    locale = form.locale.data if form.locale.data in LOCALES else ""
+    try:
+        start, end = reports.parse_period(form.start.data or "", form.end.data or "", date.today())
+    except FieldError as exc:
+        exc.attach_to(form, "start")
+        form_errors, (start, end) = True, reports.parse_period("", "", date.today())
+    else:
+        form_errors = False
+        last_day = (end - timedelta(days=1)).date()
+        form.start.data, form.end.data = start.date().isoformat(), last_day.isoformat()
+    reason = (request.args.get("reason") or "")[:80]
+    items = overrides.overridden_items(db, start, end, locale, reason)
+    filters = {"from": form.start.data, "to": form.end.data, "locale": locale}
+    filters = {key: value for key, value in filters.items() if value}
+    page = render_template(
+        "marketing/overrides.html",
+        form=form,
+        rows=overrides.reason_stats(db, start, end, locale),
+        items=items,
+        applied=overrides.applied_to(db, [o.id for o in items]),
+        reason=reason,
+        reason_label=overrides.label(reason) if reason else "",
+        filters=filters,
+        revoke_form=EmptyForm(),
+    )
+    return page, 400 if form_errors else 200
+
+
+@bp.route("/overrides/export.csv")
+def override_export():
+    """The overrides as training data (CSV); see linker/README.md, "Overrides as training data"."""
+    locale = request.args.get("locale", "")
+    return Response(
+        overrides.export_csv(get_session(), locale=locale if locale in LOCALES else ""),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=link-overrides.csv"},
+    )
 
 
 @bp.route("/rescan", methods=["POST"])

@@ -19,7 +19,16 @@ from portal.models.customer import (
 from portal.models.insights import SearchLog
 from portal.models.mail import InboundMail, InboundOutcome, MailBounce, Mailbox, MailSecurity, QuarantinedMail
 from portal.models.mailout import AgentMailPreference, CategoryWatch, PortalSetting
-from portal.models.marketing import BlockTerm, LinkEvent, LinkSuggestion, Offer, OfferStatus, SuggestionState
+from portal.models.marketing import (
+    BlockTerm,
+    LinkBlockReason,
+    LinkEvent,
+    LinkOverride,
+    LinkSuggestion,
+    Offer,
+    OfferStatus,
+    SuggestionState,
+)
 from portal.models.outbox import OutboxMessage, OutboxState
 from portal.models.perf import ArticleTag
 from portal.models.requests import (
@@ -54,7 +63,9 @@ __all__ = [
     "OrderTotal",
     "Segment",
     "BlockTerm",
+    "LinkBlockReason",
     "LinkEvent",
+    "LinkOverride",
     "LinkSuggestion",
     "Offer",
     "OfferStatus",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from knowledge_base.db import Base, enum_type, utcnow
 from knowledge_base.models import Article
+from portal.models.users import User
 
 
 class OfferStatus(enum.StrEnum):
@@ -101,9 +102,64 @@ class LinkSuggestion(Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: The marketer's override that turned the linker's block into an approval (None otherwise).
+    override_id: Mapped[int | None] = mapped_column(
+        ForeignKey("link_overrides.id", ondelete="SET NULL"), index=True
+    )
 
     article: Mapped[Article] = relationship()
     offer: Mapped[Offer] = relationship()
+    override: Mapped[LinkOverride | None] = relationship()
+
+
+class LinkBlockReason(Base):
+    """One reason key (``code:kind``) of a suggestion the linker blocked, for aggregate reports.
+
+    The suggestion's `reasons` JSON stays the full record; this table lets SQL count blocks per
+    reason on SQLite and PostgreSQL alike. Rows go with their suggestion (ON DELETE CASCADE).
+    """
+
+    __tablename__ = "link_block_reasons"
+
+    suggestion_id: Mapped[int] = mapped_column(
+        ForeignKey("link_suggestions.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason_key: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+
+
+class LinkOverride(Base):
+    """A marketer's decision to link a candidate the linker blocked, with the written justification.
+
+    It names the decision it overrode (article, offer, matched text, sentence, reason keys), not a
+    suggestion row: rescans replace suggestion rows, and the override applies again to the same
+    decision (see portal.marketing.overrides). Revoked overrides stay as history.
+    """
+
+    __tablename__ = "link_overrides"
+    __table_args__ = (Index("ix_link_overrides_article_offer", "article_id", "offer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    matched_text: Mapped[str] = mapped_column(String(200))
+    sentence: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[list] = mapped_column(JSON, default=list)  # the stored reasons it overrode
+    reason_keys: Mapped[list] = mapped_column(JSON, default=list)  # their code:kind keys
+    justification: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    article: Mapped[Article] = relationship()
+    offer: Mapped[Offer] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+    @property
+    def active(self) -> bool:
+        """Not revoked."""
+        return self.revoked_at is None
 
 
 class LinkEvent(Base):
