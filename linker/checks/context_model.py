@@ -6,6 +6,7 @@ from __future__ import annotations
 from linker.candidate import Sentence
 from linker.checks import Candidate, Reason, register
 from linker.context import Prediction, context_model, featurize, featurize_text
+from linker.phrases import cue_phrases
 from linker.reasons import with_words
 from linker.scan_context import ScanContext
 
@@ -16,6 +17,7 @@ PARAGRAPH_CHARS = 2000
 TONE_FLOOR = 0.5
 DOMINANCE = 0.5  # a topic this close to the framing reading keeps the lexicons' verdict
 PARAGRAPH_TOPICS = True
+SARCASM_WITHOUT_PRAISE = 0.8
 TOPICS = frozenset(
     {"death_injury", "accident_disaster", "crime_violence", "self_harm", "illness_bereavement"}
 )  # a paragraph is read from its start up to here
@@ -69,6 +71,14 @@ def framing_clears(ctx, paragraph: int) -> bool:
     return (chosen is None or CHECK_NAME in chosen) and safely_framed(paragraph_prediction(ctx, paragraph))
 
 
+def _plausible(label: str, prediction: Prediction, sentence: Sentence, lang: str) -> bool:
+    """Sarcasm is praise meeting a letdown (Riloff et al. 2013): without a praise word in the
+    sentence the model's sarcasm reading must be near-certain (plain "every month" is not sarcasm)."""
+    if label != "sarcasm" or prediction.probabilities[label] >= SARCASM_WITHOUT_PRAISE:
+        return True
+    return bool(sentence.cue_words(cue_phrases(lang).get("praise")))
+
+
 @register(CHECK_NAME, scope="sentence")
 def context_check(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     """Block when the model reads the candidate's sentence as sensitive (a death, a crime, a
@@ -77,9 +87,12 @@ def context_check(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     if sentence is None:
         return []
     prediction = ctx.per_sentence(_sentence_prediction, sentence)
-    found = blocking(prediction)[:1]
-    if not found and PARAGRAPH_TOPICS and len(ctx.doc.text) > len(sentence.text):
-        # a death, a crime or an illness told in the sentences around the link taints it too
+    found = [label for label in blocking(prediction) if _plausible(label, prediction, sentence, ctx.lang)][:1]
+    start, end = ctx.doc.paragraphs[candidate.paragraph]
+    if not found and PARAGRAPH_TOPICS and end - start > len(sentence.text.strip()) + 1:
+        # a death, a crime or an illness told in the other sentences of the paragraph taints the link too
         prediction = paragraph_prediction(ctx, candidate.paragraph)
         found = [label for label in blocking(prediction) if label in TOPICS][:1]
-    return [with_words("context", label, prediction.words.get(label, ()), check=CHECK_NAME) for label in found]
+    return [
+        with_words("context", label, prediction.words.get(label, ()), check=CHECK_NAME) for label in found
+    ]

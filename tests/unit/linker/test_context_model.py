@@ -132,3 +132,22 @@ def test_training_runs_on_a_small_slice(tmp_path):
     assert small.bits == 14 and small.weights.shape == (1 << 14, len(small.labels))
     assert meta["training"]["examples"]["train"] > 0
     assert all(0 < t <= 1.01 for t in small.thresholds.values())  # 1.01: never blocks
+
+
+PARAGRAPH_DEATH = [
+    (
+        "en",
+        "Our neighbour's son never came home from school on Friday; the driver of the van did not stop. "
+        "Their garage is still full of his things, the bike too.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), PARAGRAPH_DEATH)
+def test_a_death_told_in_another_sentence_of_the_paragraph_blocks_the_link(lang, text):
+    last = text.rsplit(". ", 1)[1]
+    assert "bicycle" in linked(Linker(OFFERS).scan(last, lang=lang))  # the sentence alone is harmless
+    assert "bicycle" in linked(Linker(OFFERS, LEXICONS_ONLY).scan(text, lang=lang))  # no lexicon word
+    result = Linker(OFFERS).scan(text, lang=lang)
+    assert "bicycle" not in linked(result)
+    assert any(r.startswith("context:death_injury") for r in blocked_reasons(result, "bicycle"))
