@@ -30,7 +30,7 @@ from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.kb import addresses, fragments, read_marks, reading, search_service, view_counts
-from portal.marketing import events, linking
+from portal.marketing import events, impressions, linking
 from portal.models import Role
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
@@ -108,32 +108,41 @@ def article(locale: str, slug: str):
         read_marks.note_read(db, current_user, found)
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     shown = linking.visible_suggestions(db, found, viewer, current_app.config)
-    events.record_impressions(db, shown)
+    visitor = events.record_impressions(db, shown)
     db.commit()
     voted = found.id in session.get("kb_voted", [])
-    if viewer is None and not session.get("_flashes"):
-        # Anonymous readers revalidate: the page depends only on these values (and the session's
-        # CSRF secret, which its forms carry), so an unchanged page answers 304 without rendering.
-        key = fragments.article_key(found, shown, reader_locale)
-        tag = fragments.etag(key, voted, session.get("csrf_token"))
+    revalidated = viewer is None and not session.get("_flashes")
+    if revalidated:
+        # Anonymous readers revalidate: the page depends only on these values (the session's CSRF
+        # secret, which its forms carry; the visitor and hour its links are signed for), so an
+        # unchanged page answers 304 without rendering.
+        tag = _article_tag(found, shown, reader_locale, voted, visitor)
         if tag in request.if_none_match:
             return _revalidated(Response(status=304), tag)
     versions = addresses.cached_versions(db, found)
+    parts = fragments.article_parts(db, found, shown, reader_locale)
+    if shown:  # each link carries proof that this visitor was shown it (a click counts with it)
+        secret = current_app.config["SECRET_KEY"]
+        parts = {**parts, "article": impressions.sign_links(parts["article"], shown, secret, visitor)}
     response = make_response(
         render_template(
             "kb/article.html",
             article=found,
-            parts=fragments.article_parts(db, found, shown, reader_locale),
+            parts=parts,
             voted=voted,
             alternates=addresses.alternates(versions),
             missing_translation=addresses.missing_translation(found, versions, reader_locale),
         )
     )
-    if viewer is None and not session.get("_flashes"):
-        key = fragments.article_key(found, shown, reader_locale)
-        tag = fragments.etag(key, voted, session.get("csrf_token"))
-        return _revalidated(response, tag)
+    if revalidated:  # the CSRF secret may be new with this page
+        return _revalidated(response, _article_tag(found, shown, reader_locale, voted, visitor))
     return response
+
+
+def _article_tag(found: Article, shown: list, reader_locale: str, voted: bool, visitor: str) -> str:
+    key = fragments.article_key(found, shown, reader_locale)
+    signed = (visitor, impressions.signature_hour()) if shown else ()
+    return fragments.etag(key, voted, session.get("csrf_token"), *signed)
 
 
 def _revalidated(response: Response, tag: str) -> Response:

@@ -124,7 +124,7 @@ def test_queue_counts_follow_a_change_of_status_at_once(app, client_as, db, user
 
 
 def _link(suggestion) -> str:
-    return f'href="/go/{suggestion.id}"'
+    return f'href="/go/{suggestion.id}?s='
 
 
 def test_cached_article_follows_a_new_revision(app, client_as, db, users):
