@@ -132,6 +132,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["static_url"] = chrome.static_url
     app.jinja_env.globals["csrf_field"] = chrome.csrf_field
+    app.jinja_env.globals["csrf_value"] = chrome.csrf_value
 
     # globals, so that imported macros see them too
     app.jinja_env.globals["status_label"] = status_label

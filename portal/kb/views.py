@@ -26,12 +26,15 @@ from sqlalchemy import select
 from wtforms import HiddenField, TextAreaField
 
 from knowledge_base.models import Article, Category, DeflectionEvent
+from portal import chrome
 from portal.auth.forms import EmptyForm
+from portal.cache import cache
 from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.kb import addresses, fragments, read_marks, reading, search_service, view_counts
 from portal.marketing import events, impressions, linking
 from portal.models import Role
+from portal.templating import navigation
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
 MAX_QUERY = 200
@@ -119,24 +122,51 @@ def article(locale: str, slug: str):
         tag = _article_tag(found, shown, reader_locale, voted, visitor)
         if tag in request.if_none_match:
             return _revalidated(Response(status=304), tag)
-    versions = addresses.cached_versions(db, found)
-    parts = fragments.article_parts(db, found, shown, reader_locale)
+    page = _article_page(db, found, shown, reader_locale, voted)
     if shown:  # each link carries proof that this visitor was shown it (a click counts with it)
-        secret = current_app.config["SECRET_KEY"]
-        parts = {**parts, "article": impressions.sign_links(parts["article"], shown, secret, visitor)}
-    response = make_response(
-        render_template(
-            "kb/article.html",
-            article=found,
-            parts=parts,
-            voted=voted,
-            alternates=addresses.alternates(versions),
-            missing_translation=addresses.missing_translation(found, versions, reader_locale),
-        )
-    )
+        page = impressions.sign_links(page, shown, current_app.config["SECRET_KEY"], visitor)
+    response = make_response(page)
     if revalidated:  # the CSRF secret may be new with this page
         return _revalidated(response, _article_tag(found, shown, reader_locale, voted, visitor))
     return response
+
+
+def _article_page(db, found: Article, shown: list, reader_locale: str, voted: bool) -> str:
+    """The article page, memoised whole for every reader it looks the same to.
+
+    Its key holds what the shared parts depend on (article, revision, links shown, language, `kb`
+    generation), the vote state and the header's variant (role's navigation, logged in or not);
+    the user's name, the path and the CSRF token are slots filled in here. A page with flashed
+    messages is rendered, never memoised.
+    """
+    user = current_user._get_current_object()
+    if session.get("_flashes"):
+        return _render_article(db, found, shown, reader_locale, voted)
+    variant = chrome.header_variant(user, navigation())
+    key = fragments.page_key(fragments.article_key(found, shown, reader_locale), voted, *variant)
+    store = cache()
+    page = store.get(key)
+    if page is None:
+        page = chrome.render_with_slots(
+            "kb/article.html", **_article_context(db, found, shown, reader_locale, voted)
+        )
+        store.set(key, page, ttl=fragments.FRAGMENT_TTL)
+    return chrome.fill_slots(page, user)
+
+
+def _article_context(db, found: Article, shown: list, reader_locale: str, voted: bool) -> dict:
+    versions = addresses.cached_versions(db, found)
+    return {
+        "article": found,
+        "parts": fragments.article_parts(db, found, shown, reader_locale),
+        "voted": voted,
+        "alternates": addresses.alternates(versions),
+        "missing_translation": addresses.missing_translation(found, versions, reader_locale),
+    }
+
+
+def _render_article(db, found: Article, shown: list, reader_locale: str, voted: bool) -> str:
+    return render_template("kb/article.html", **_article_context(db, found, shown, reader_locale, voted))
 
 
 def _article_tag(found: Article, shown: list, reader_locale: str, voted: bool, visitor: str) -> str:
