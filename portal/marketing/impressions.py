@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 import time
 from datetime import datetime
 
@@ -28,62 +27,29 @@ from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from portal import batches
 from portal.models import LinkEvent, LinkSuggestion, Offer, User
 
-#: Impressions a worker keeps before writing them, whatever the time.
-MAX_PENDING = 2000
 SIGNATURE_HOURS = 24  # = events.IMPRESSION_MAX_AGE, in whole hours
 
 
-class PendingImpressions:
-    """Impression rows not yet written, and when they were last written."""
-
-    def __init__(self, flush_seconds: float, clock=time.monotonic) -> None:
-        self._rows: list[dict] = []
-        self._flush_seconds = flush_seconds
-        self._clock = clock
-        self._last = clock()
-        self._lock = threading.Lock()
-
-    def add(self, rows: list[dict]) -> list[dict]:
-        """Keep `rows`; returns the rows to write now (empty until they are due)."""
-        with self._lock:
-            self._rows.extend(rows)
-            due = self._clock() - self._last >= self._flush_seconds
-            if not due and len(self._rows) < MAX_PENDING:
-                return []
-            taken, self._rows, self._last = self._rows, [], self._clock()
-            return taken
-
-    def take(self) -> list[dict]:
-        """Every pending row (now written by the caller)."""
-        with self._lock:
-            taken, self._rows, self._last = self._rows, [], self._clock()
-            return taken
+class PendingImpressions(batches.PendingRows):
+    """Impression rows not yet written (see portal/batches.py)."""
 
     def seen(self, visitor: str, offer_id: int, article_id: int, since: datetime) -> bool:
         """True if `visitor` was shown this offer in this article at or after `since` (rows kept here)."""
-        with self._lock:
-            return any(
-                row["visitor"] == visitor
-                and row["offer_id"] == offer_id
-                and row["article_id"] == article_id
-                and row["created_at"] >= since
-                for row in self._rows
-            )
-
-    def __len__(self) -> int:
-        return len(self._rows)
+        return any(
+            row["visitor"] == visitor
+            and row["offer_id"] == offer_id
+            and row["article_id"] == article_id
+            and row["created_at"] >= since
+            for row in self.snapshot()
+        )
 
 
 def pending(app=None) -> PendingImpressions:
     """This worker's pending impressions, created on first use."""
-    app = app or current_app._get_current_object()
-    found = app.extensions.get("link_impressions")
-    if found is None:
-        found = PendingImpressions(app.config["IMPRESSION_FLUSH_SECONDS"])
-        app.extensions["link_impressions"] = found
-    return found
+    return batches.pending("link_impressions", "IMPRESSION_FLUSH_SECONDS", PendingImpressions, app)
 
 
 def keep(session: Session, rows: list[dict]) -> None:

@@ -302,3 +302,27 @@ def test_a_warm_article_page_costs_three_statements(app, client_as, db, users):
     app.extensions["link_impressions"]._flush_seconds = 0
     customer.get("/kb/en/a/care")
     assert db.query(LinkEvent).count() == 3  # one impression per page view still
+
+
+def test_searches_are_logged_in_batches(app, client_as, db, users):
+    from portal.models import SearchLog
+    from tests.integration.kb_helpers import publish_article
+    from tests.integration.perf_helpers import counting_queries
+
+    publish_article(app, db)
+    app.config["SEARCH_LOG_FLUSH_SECONDS"] = 3600
+    app.extensions.pop("kb_search_logs", None)
+    customer = client_as("customer")
+    customer.get("/kb/en/search?q=router")
+    with counting_queries(app) as searching:
+        assert customer.get("/kb/en/search?q=Shelf++Router").status_code == 200
+    assert not [s for s in searching.statements if s.startswith(("INSERT", "UPDATE"))]
+    assert db.query(SearchLog).count() == 0
+    app.extensions["kb_search_logs"]._flush_seconds = 0
+    customer.get("/kb/en/search?q=nothing-matches-this")
+    rows = db.query(SearchLog).order_by(SearchLog.id).all()
+    assert [(r.query, r.results > 0) for r in rows] == [
+        ("router", True),
+        ("shelf router", True),
+        ("nothing-matches-this", False),
+    ]
