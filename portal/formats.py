@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app, g, has_request_context
 from flask_babel import (
     format_date,
     format_datetime,
@@ -60,7 +60,21 @@ def local_datetime(moment: datetime | None, seconds: bool = False) -> str:
     """
     if moment is None:
         return ""
-    return _datetime_text(_aware(moment), str(get_locale()), str(get_timezone()), seconds)
+    locale, zone = _reader()
+    return _datetime_text(_aware(moment), locale, zone, seconds)
+
+
+def _reader() -> tuple[str, str]:
+    """This request's language and zone as text, looked up once per request (and language)."""
+    locale = get_locale()
+    if has_request_context():
+        found = g.get("_portal_reader")
+        if found is not None and found[0] is locale:
+            return found[1]
+    value = (str(locale), str(get_timezone()))
+    if has_request_context():
+        g._portal_reader = (locale, value)
+    return value
 
 
 @lru_cache(maxsize=MEMO_SIZE)
@@ -79,8 +93,8 @@ def local_date(moment: date | datetime | None, in_reader_zone: bool = True) -> s
         return ""
     if isinstance(moment, datetime):
         moment = _aware(moment)
-    zone = str(get_timezone()) if in_reader_zone else ""
-    return _date_text(moment, str(get_locale()), zone, in_reader_zone)
+    locale, zone = _reader()
+    return _date_text(moment, locale, zone if in_reader_zone else "", in_reader_zone)
 
 
 @lru_cache(maxsize=MEMO_SIZE)
