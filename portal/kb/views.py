@@ -28,7 +28,8 @@ from wtforms import HiddenField, TextAreaField
 from knowledge_base.models import Article, Category, DeflectionEvent
 from portal import chrome
 from portal.auth.forms import EmptyForm
-from portal.cache import cache
+from portal.cache import cache, generation
+from portal.cache_events import KB
 from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.kb import addresses, fragments, read_marks, reading, search_service, view_counts
@@ -67,10 +68,20 @@ def _reader_locale(endpoint: str, values: dict) -> None:
 
 @bp.route("/<locale>/")
 def index(locale: str):
-    parts = fragments.kb_index_parts(get_session(), locale, _locale())
-    return render_template(
-        "kb/index.html", parts=parts, content_locale=locale, alternates=addresses.page_alternates("kb.index")
-    )
+    def render(with_slots: bool = True) -> str:
+        context = {
+            "parts": fragments.kb_index_parts(get_session(), locale, _locale()),
+            "content_locale": locale,
+            "alternates": addresses.page_alternates("kb.index"),
+        }
+        if not with_slots:
+            return render_template("kb/index.html", **context)
+        return chrome.render_with_slots("kb/index.html", **context)
+
+    if session.get("_flashes"):  # shown once: never memoised
+        return render(with_slots=False)
+    key = f"shopkeeper:kb:index-page:{locale}:{_locale()}:{generation(KB)}"
+    return _memoised_page(key, render)
 
 
 @bp.route("/<locale>/c/<path:slug>")
@@ -131,6 +142,19 @@ def article(locale: str, slug: str):
     return response
 
 
+def _memoised_page(key: str, render) -> str:
+    """The page under `key` plus the header's variant, rendered by `render()` (with slots) on a
+    miss; the user's name, the path and the CSRF token are filled in for this request."""
+    user = current_user._get_current_object()
+    key = fragments.page_key(key, *chrome.header_variant(user, navigation()))
+    store = cache()
+    page = store.get(key)
+    if page is None:
+        page = render()
+        store.set(key, page, ttl=fragments.FRAGMENT_TTL)
+    return chrome.fill_slots(page, user)
+
+
 def _article_page(db, found: Article, shown: list, reader_locale: str, voted: bool) -> str:
     """The article page, memoised whole for every reader it looks the same to.
 
@@ -139,19 +163,15 @@ def _article_page(db, found: Article, shown: list, reader_locale: str, voted: bo
     the user's name, the path and the CSRF token are slots filled in here. A page with flashed
     messages is rendered, never memoised.
     """
-    user = current_user._get_current_object()
     if session.get("_flashes"):
         return _render_article(db, found, shown, reader_locale, voted)
-    variant = chrome.header_variant(user, navigation())
-    key = fragments.page_key(fragments.article_key(found, shown, reader_locale), voted, *variant)
-    store = cache()
-    page = store.get(key)
-    if page is None:
-        page = chrome.render_with_slots(
+    key = fragments.page_key(fragments.article_key(found, shown, reader_locale), voted)
+    return _memoised_page(
+        key,
+        lambda: chrome.render_with_slots(
             "kb/article.html", **_article_context(db, found, shown, reader_locale, voted)
-        )
-        store.set(key, page, ttl=fragments.FRAGMENT_TTL)
-    return chrome.fill_slots(page, user)
+        ),
+    )
 
 
 def _article_context(db, found: Article, shown: list, reader_locale: str, voted: bool) -> dict:
