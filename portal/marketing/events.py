@@ -73,10 +73,11 @@ def _event(suggestion: LinkSuggestion, kind: str, visitor: str) -> LinkEvent:
 
 def record_impressions(db: Session, shown: list[LinkSuggestion]) -> str:
     """One impression per link shown to the current visitor, kept in memory and written in batches
-    (portal/marketing/impressions.py; the caller commits); returns the visitor key."""
+    (portal/marketing/impressions.py; the caller commits); returns the visitor key ("" if none shown)."""
+    if not shown:
+        return ""
     visitor = visitor_key()
-    if shown:
-        impressions.keep(db, [_event_row(s, "impression", visitor) for s in shown])
+    impressions.keep(db, [_event_row(s, "impression", visitor) for s in shown])
     return visitor
 
 
