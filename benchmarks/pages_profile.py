@@ -3,7 +3,8 @@
 usage: python benchmarks/pages_profile.py [PAGE] [REQUESTS]
        PAGE one of article, article-anon, kb, search, requests, queue, login (default article);
        PAGES_BENCH_SIZES=large profiles the large data set (slow to seed).
-Prints the mean time per request and the top functions by cumulative and by own time.
+Prints the mean time per request, the share of each stage of the request (STAGES) and the top
+functions by cumulative and by own time.
 """
 
 from __future__ import annotations
@@ -24,6 +25,37 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import pages_data  # noqa: E402
 
 PASSWORD = "profile-password-1"
+#: Stages of a request, as (label, file name, function): their cumulative share is printed.
+STAGES = (
+    ("request context push (session cookie)", "ctx.py", "push"),
+    ("before_request hooks", "app.py", "preprocess_request"),
+    ("  flask-limiter check", "extension.py", "_check_request_limit"),
+    ("view function", "app.py", "dispatch_request"),
+    ("  user load (flask-login, ORM get)", "login_manager.py", "_load_user"),
+    ("  published article (ORM query)", "addresses.py", "published_article"),
+    ("  approved links (cached)", "linking.py", "visible_suggestions"),
+    ("  memoised page, slots filled", "views.py", "_memoised_page"),
+    ("  render_template", "templating.py", "render_template"),
+    ("  queue page (rows, tags)", "queue.py", "queue_page"),
+    ("  session commit", "session.py", "commit"),
+    ("after_request hooks, session saved", "app.py", "finalize_request"),
+    ("request context pop (DB session closed)", "ctx.py", "pop"),
+)
+
+
+def print_stages(stats: pstats.Stats) -> None:
+    """Each stage's cumulative time as a share of the whole request (under the profiler)."""
+    found: dict[str, float] = {}
+    total = 0.0
+    for (filename, _line, function), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():
+        if filename.endswith("app.py") and function == "wsgi_app":
+            total = max(total, cumulative)
+        for label, name, wanted in STAGES:
+            if filename.endswith(name) and function == wanted:
+                found[label] = max(found.get(label, 0.0), cumulative)
+    for label, _name, _function in STAGES:
+        if label in found and total:
+            print(f"  {label:44} {found[label] / total * 100:5.1f} %")
 
 
 def main() -> None:
@@ -63,6 +95,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print(f"{name} ({size}): {elapsed / count * 1000:.2f} ms per request (under the profiler)")
         stats = pstats.Stats(profile).strip_dirs()
+        print("share of the request (wsgi_app = 100 %):")
+        print_stages(stats)
         stats.sort_stats("cumulative").print_stats(35)
         stats.sort_stats("tottime").print_stats(25)
 

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.models import Article, ArticleRevision, Category
 from portal.cache import bump_generation
-from portal.models import ServiceRequest
+from portal.models import LinkSuggestion, Offer, ServiceRequest
 
 #: Generation names, one per family of cached entries.
 KB = "kb"
 REQUESTS = "requests"
+LINKS = "links"  # approved link sets of revisions (portal/marketing/linking.py)
 
 #: Article columns that change on reading, not on editing.
 COUNTERS = frozenset({"views", "helpful_yes", "helpful_no", "updated_at"})
@@ -38,7 +39,11 @@ def families_touched(session: Session) -> set[str]:
             touched.add(KB)
         elif isinstance(obj, ServiceRequest):
             touched.add(REQUESTS)
+        elif isinstance(obj, LinkSuggestion | Offer):
+            touched.add(LINKS)
     for obj in session.dirty:
+        if isinstance(obj, LinkSuggestion | Offer) and _changed_attributes(obj):
+            touched.add(LINKS)
         if isinstance(obj, Article) and not _changed_attributes(obj) <= COUNTERS or isinstance(obj, Category):
             touched.add(KB)
         elif isinstance(obj, ServiceRequest) and _changed_attributes(obj):

@@ -15,13 +15,16 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 T = TypeVar("T")
 #: The per-request values' places in a memoised header: NUL never occurs in rendered text.
 SLOT = re.compile("\x00(name|path|token)\x00")
+TOKEN_SLOT = "\x00token\x00"  # noqa: S105 - a placeholder, not a secret
+#: Set on `g` while a page is rendered for memoising (personal values stay slots).
+SLOTS_KEPT = "_chrome_slots_kept"
 HIDDEN = Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">')
 #: Distinct header parts kept per app (locales x role views x endpoints stays far below this).
 CHROME_LIMIT = 4096
@@ -88,9 +91,7 @@ def language_select(locale: str) -> Markup:
 
 def csrf_field() -> Markup:
     """The hidden CSRF input of a form, with this request's token (Flask-WTF makes it once per request)."""
-    return Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(
-        _field_name(), generate_csrf()
-    )
+    return Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(_field_name(), csrf_value())
 
 
 def site_header(user, entries: list[tuple[str, object]], locale: str) -> Markup:
@@ -100,7 +101,7 @@ def site_header(user, entries: list[tuple[str, object]], locale: str) -> Markup:
     key = ("header", locale, request.script_root, request.endpoint, endpoints, authenticated)
 
     def build() -> Markup:
-        token = HIDDEN.format(_field_name(), "\x00token\x00")
+        token = HIDDEN.format(_field_name(), TOKEN_SLOT)
         return Markup(  # noqa: S704 - the output of an autoescaping template
             render_template(
                 "_site_header.html",
@@ -113,14 +114,47 @@ def site_header(user, entries: list[tuple[str, object]], locale: str) -> Markup:
             )
         )
 
+    shell = memo().get_or_build(key, build)
+    if g.get(SLOTS_KEPT):  # a whole page memoised: its slots are filled in when it is served
+        return shell
+    return Markup(fill_slots(shell, user))  # noqa: S704
+
+
+def fill_slots(text: str, user) -> str:
+    """`text` with the user's name, the current path and the CSRF token in its slots, escaped."""
     values = {
-        "name": escape(user.name) if authenticated else "",
+        "name": escape(user.name) if user.is_authenticated else "",
         "path": escape(request.full_path.rstrip("?")),
         "token": escape(generate_csrf()),
     }
-    shell = memo().get_or_build(key, build)
     # one pass, so a filled-in value is never scanned for slots again; every value is escaped
-    return Markup(SLOT.sub(lambda slot: values[slot.group(1)], shell))  # noqa: S704
+    return SLOT.sub(lambda slot: values[slot.group(1)], text)
+
+
+def csrf_value() -> str:
+    """This request's CSRF token for a form's hidden field (a slot while a page is memoised)."""
+    return TOKEN_SLOT if g.get(SLOTS_KEPT) else generate_csrf()
+
+
+def header_variant(user, entries: list[tuple[str, object]]) -> tuple:
+    """What the site header of this request depends on besides the language (see `site_header`)."""
+    return (
+        request.script_root,
+        request.endpoint,
+        tuple(endpoint for endpoint, _label in entries),
+        bool(user.is_authenticated),
+    )
+
+
+def render_with_slots(template: str, **context: Any) -> str:
+    """`template` rendered with the header's and forms' personal values left as slots: the page
+    can be memoised for every reader it looks the same to, and filled in by `fill_slots`."""
+    g.setdefault(SLOTS_KEPT, False)
+    setattr(g, SLOTS_KEPT, True)
+    try:
+        return render_template(template, **context)
+    finally:
+        setattr(g, SLOTS_KEPT, False)
 
 
 def static_url(filename: str) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app, g, has_request_context
 from flask_babel import (
     format_date,
     format_datetime,
@@ -16,6 +16,9 @@ from flask_babel import (
     get_timezone,
 )
 from flask_login import current_user
+
+#: Formatted times and days remembered (by value, language and zone) per process.
+MEMO_SIZE = 8192
 
 
 @cache
@@ -51,10 +54,33 @@ def _aware(moment: datetime) -> datetime:
 
 
 def local_datetime(moment: datetime | None, seconds: bool = False) -> str:
-    """A stored time in the reader's zone and locale format, followed by its zone: "5.01.2026, 14:05 CET"."""
+    """A stored time in the reader's zone and locale format, followed by its zone: "5.01.2026, 14:05 CET".
+
+    Memoised by time, language and zone (Babel takes ~70 us a time; a list page shows dozens).
+    """
     if moment is None:
         return ""
-    shown = format_datetime(_aware(moment), "medium" if seconds else "short")
+    locale, zone = _reader()
+    return _datetime_text(_aware(moment), locale, zone, seconds)
+
+
+def _reader() -> tuple[str, str]:
+    """This request's language and zone as text, looked up once per request (and language)."""
+    locale = get_locale()
+    if has_request_context():
+        found = g.get("_portal_reader")
+        if found is not None and found[0] is locale:
+            return found[1]
+    value = (str(locale), str(get_timezone()))
+    if has_request_context():
+        g._portal_reader = (locale, value)
+    return value
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _datetime_text(moment: datetime, _locale: str, _zone: str, seconds: bool) -> str:
+    """`local_datetime` for the current locale and zone (which are part of the key)."""
+    shown = format_datetime(moment, "medium" if seconds else "short")
     return f"{shown} {zone_abbreviation(moment)}"
 
 
@@ -66,7 +92,16 @@ def local_date(moment: date | datetime | None, in_reader_zone: bool = True) -> s
     if moment is None:
         return ""
     if isinstance(moment, datetime):
-        return format_date(_aware(moment), "medium", rebase=in_reader_zone)
+        moment = _aware(moment)
+    locale, zone = _reader()
+    return _date_text(moment, locale, zone if in_reader_zone else "", in_reader_zone)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _date_text(moment: date | datetime, _locale: str, _zone: str, in_reader_zone: bool) -> str:
+    """`local_date` for the current locale (and zone, when rebased; both are part of the key)."""
+    if isinstance(moment, datetime):
+        return format_date(moment, "medium", rebase=in_reader_zone)
     return format_date(moment, "medium")
 
 

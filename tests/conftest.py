@@ -85,6 +85,8 @@ def app(database_url, tmp_path_factory):
             "MAIL_URL": f"outbox://{instance / 'outbox'}",
             "LOGIN_RATE_LIMIT": "5 per minute",
             "RESET_RATE_LIMIT": "3 per minute",
+            "IMPRESSION_FLUSH_SECONDS": 0,  # most tests read impressions at once; buffering has its own
+            "SEARCH_LOG_FLUSH_SECONDS": 0,
         }
     )
     application.test_client_class = BufferedClient
@@ -111,6 +113,8 @@ def _clean_state(request):
         limiter.reset()
     application.extensions.pop("cache", None)  # cached pages must not outlive their rows
     application.extensions.pop("kb_recent_reads", None)  # ids are reused once the tables are emptied
+    application.extensions.pop("link_impressions", None)
+    application.extensions.pop("kb_search_logs", None)
     engine = application.extensions["db_engine"]
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):

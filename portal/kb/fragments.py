@@ -60,6 +60,11 @@ def article_parts(session: Session, article: Article, shown: list[LinkSuggestion
     return parts
 
 
+def page_key(part_key: str, *variant: object) -> str:
+    """The cache key of a whole memoised page: its parts' key and what else it shows (hashed)."""
+    return f"shopkeeper:kb:page:{etag(part_key, *variant)}"
+
+
 def etag(*parts: object) -> str:
     """A strong validator from the values a page depends on."""
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from knowledge_base.db import utcnow
 from knowledge_base.models import Article, ArticleStatus
 from knowledge_base.render import plain_text
 from knowledge_base.search import SearchBackend, SearchDocument, SearchHit, SearchPage
+from portal import batches
 from portal.cache import bump_generation, cache, generation
 from portal.cache_events import KB
 from portal.kb.query_language import QueryLanguageDetector
@@ -172,5 +174,10 @@ def suggest(query: str, locale: str, limit: int = 5) -> list[LocalisedHit]:
 def log_search(session: Session, query: str, locale: str, results: int) -> None:
     """Note a reader's search (lower-cased, spaces folded) for the dashboard's "no result" list."""
     text = " ".join(query.lower().split())[:SEARCH_LOG_MAX]
-    if text:
-        session.add(SearchLog(query=text, locale=locale[:8], results=results))
+    if not text:
+        return
+    row = {"query": text, "locale": locale[:8], "results": results, "created_at": utcnow()}
+    # kept and written in batches (portal/batches.py): no write transaction per search
+    due = batches.pending("kb_search_logs", "SEARCH_LOG_FLUSH_SECONDS").add([row])
+    if due:
+        session.execute(insert(SearchLog), due)

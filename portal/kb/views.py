@@ -26,12 +26,16 @@ from sqlalchemy import select
 from wtforms import HiddenField, TextAreaField
 
 from knowledge_base.models import Article, Category, DeflectionEvent
+from portal import chrome
 from portal.auth.forms import EmptyForm
+from portal.cache import cache, generation
+from portal.cache_events import KB
 from portal.db import get_session
 from portal.extensions import csrf, limiter
 from portal.kb import addresses, fragments, read_marks, reading, search_service, view_counts
-from portal.marketing import events, linking
+from portal.marketing import events, impressions, linking
 from portal.models import Role
+from portal.templating import navigation
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
 MAX_QUERY = 200
@@ -64,10 +68,20 @@ def _reader_locale(endpoint: str, values: dict) -> None:
 
 @bp.route("/<locale>/")
 def index(locale: str):
-    parts = fragments.kb_index_parts(get_session(), locale, _locale())
-    return render_template(
-        "kb/index.html", parts=parts, content_locale=locale, alternates=addresses.page_alternates("kb.index")
-    )
+    def render(with_slots: bool = True) -> str:
+        context = {
+            "parts": fragments.kb_index_parts(get_session(), locale, _locale()),
+            "content_locale": locale,
+            "alternates": addresses.page_alternates("kb.index"),
+        }
+        if not with_slots:
+            return render_template("kb/index.html", **context)
+        return chrome.render_with_slots("kb/index.html", **context)
+
+    if session.get("_flashes"):  # shown once: never memoised
+        return render(with_slots=False)
+    key = f"shopkeeper:kb:index-page:{locale}:{_locale()}:{generation(KB)}"
+    return _memoised_page(key, render)
 
 
 @bp.route("/<locale>/c/<path:slug>")
@@ -108,32 +122,77 @@ def article(locale: str, slug: str):
         read_marks.note_read(db, current_user, found)
     viewer = current_user._get_current_object() if current_user.is_authenticated else None
     shown = linking.visible_suggestions(db, found, viewer, current_app.config)
-    events.record_impressions(db, shown)
+    visitor = events.record_impressions(db, shown)
     db.commit()
     voted = found.id in session.get("kb_voted", [])
-    if viewer is None and not session.get("_flashes"):
-        # Anonymous readers revalidate: the page depends only on these values (and the session's
-        # CSRF secret, which its forms carry), so an unchanged page answers 304 without rendering.
-        key = fragments.article_key(found, shown, reader_locale)
-        tag = fragments.etag(key, voted, session.get("csrf_token"))
+    revalidated = viewer is None and not session.get("_flashes")
+    if revalidated:
+        # Anonymous readers revalidate: the page depends only on these values (the session's CSRF
+        # secret, which its forms carry; the visitor and hour its links are signed for), so an
+        # unchanged page answers 304 without rendering.
+        tag = _article_tag(found, shown, reader_locale, voted, visitor)
         if tag in request.if_none_match:
             return _revalidated(Response(status=304), tag)
-    versions = addresses.cached_versions(db, found)
-    response = make_response(
-        render_template(
-            "kb/article.html",
-            article=found,
-            parts=fragments.article_parts(db, found, shown, reader_locale),
-            voted=voted,
-            alternates=addresses.alternates(versions),
-            missing_translation=addresses.missing_translation(found, versions, reader_locale),
-        )
-    )
-    if viewer is None and not session.get("_flashes"):
-        key = fragments.article_key(found, shown, reader_locale)
-        tag = fragments.etag(key, voted, session.get("csrf_token"))
-        return _revalidated(response, tag)
+    page = _article_page(db, found, shown, reader_locale, voted)
+    if shown:  # each link carries proof that this visitor was shown it (a click counts with it)
+        page = impressions.sign_links(page, shown, current_app.config["SECRET_KEY"], visitor)
+    response = make_response(page)
+    if revalidated:  # the CSRF secret may be new with this page
+        return _revalidated(response, _article_tag(found, shown, reader_locale, voted, visitor))
     return response
+
+
+def _memoised_page(key: str, render) -> str:
+    """The page under `key` plus the header's variant, rendered by `render()` (with slots) on a
+    miss; the user's name, the path and the CSRF token are filled in for this request."""
+    user = current_user._get_current_object()
+    key = fragments.page_key(key, *chrome.header_variant(user, navigation()))
+    store = cache()
+    page = store.get(key)
+    if page is None:
+        page = render()
+        store.set(key, page, ttl=fragments.FRAGMENT_TTL)
+    return chrome.fill_slots(page, user)
+
+
+def _article_page(db, found: Article, shown: list, reader_locale: str, voted: bool) -> str:
+    """The article page, memoised whole for every reader it looks the same to.
+
+    Its key holds what the shared parts depend on (article, revision, links shown, language, `kb`
+    generation), the vote state and the header's variant (role's navigation, logged in or not);
+    the user's name, the path and the CSRF token are slots filled in here. A page with flashed
+    messages is rendered, never memoised.
+    """
+    if session.get("_flashes"):
+        return _render_article(db, found, shown, reader_locale, voted)
+    key = fragments.page_key(fragments.article_key(found, shown, reader_locale), voted)
+    return _memoised_page(
+        key,
+        lambda: chrome.render_with_slots(
+            "kb/article.html", **_article_context(db, found, shown, reader_locale, voted)
+        ),
+    )
+
+
+def _article_context(db, found: Article, shown: list, reader_locale: str, voted: bool) -> dict:
+    versions = addresses.cached_versions(db, found)
+    return {
+        "article": found,
+        "parts": fragments.article_parts(db, found, shown, reader_locale),
+        "voted": voted,
+        "alternates": addresses.alternates(versions),
+        "missing_translation": addresses.missing_translation(found, versions, reader_locale),
+    }
+
+
+def _render_article(db, found: Article, shown: list, reader_locale: str, voted: bool) -> str:
+    return render_template("kb/article.html", **_article_context(db, found, shown, reader_locale, voted))
+
+
+def _article_tag(found: Article, shown: list, reader_locale: str, voted: bool, visitor: str) -> str:
+    key = fragments.article_key(found, shown, reader_locale)
+    signed = (visitor, impressions.signature_hour()) if shown else ()
+    return fragments.etag(key, voted, session.get("csrf_token"), *signed)
 
 
 def _revalidated(response: Response, tag: str) -> Response:

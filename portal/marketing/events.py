@@ -4,6 +4,8 @@ A visitor is the logged-in user, else a keyed hash of the IP address and user ag
 cookie-less sessions from one browser are one visitor), else the browser session. A click
 counts only when that visitor was shown that link (same offer in the same article) within
 IMPRESSION_MAX_AGE, and at most once per CLICK_WINDOW; the reader is redirected either way.
+Impressions are written in batches; until then the link's signature proves them
+(portal/marketing/impressions.py).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import current_user
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge_base.db import utcnow
+from portal.marketing import impressions
 from portal.models import LinkEvent, LinkSuggestion
 
 CLICK_WINDOW = timedelta(minutes=30)
@@ -52,6 +55,7 @@ def visitor_key() -> str:
 
 def _event_row(suggestion: LinkSuggestion, kind: str, visitor: str) -> dict:
     return {
+        "created_at": utcnow(),
         "suggestion_id": suggestion.id,
         "offer_id": suggestion.offer_id,
         "article_id": suggestion.article_id,
@@ -67,13 +71,14 @@ def _event(suggestion: LinkSuggestion, kind: str, visitor: str) -> LinkEvent:
     return LinkEvent(**_event_row(suggestion, kind, visitor))
 
 
-def record_impressions(db: Session, shown: list[LinkSuggestion]) -> None:
-    """One impression per link shown to the current visitor (the caller commits)."""
+def record_impressions(db: Session, shown: list[LinkSuggestion]) -> str:
+    """One impression per link shown to the current visitor, kept in memory and written in batches
+    (portal/marketing/impressions.py; the caller commits); returns the visitor key ("" if none shown)."""
     if not shown:
-        return
+        return ""
     visitor = visitor_key()
-    # one INSERT statement for all links, without the unit of work's per-object bookkeeping
-    db.execute(insert(LinkEvent), [_event_row(s, "impression", visitor) for s in shown])
+    impressions.keep(db, [_event_row(s, "impression", visitor) for s in shown])
+    return visitor
 
 
 def _latest(db: Session, suggestion: LinkSuggestion, visitor: str, kind: str, since) -> int | None:
@@ -90,18 +95,31 @@ def _latest(db: Session, suggestion: LinkSuggestion, visitor: str, kind: str, si
     )
 
 
-def click_counts(db: Session, suggestion: LinkSuggestion, visitor: str) -> bool:
+def was_shown(db: Session, suggestion: LinkSuggestion, visitor: str, proof: str = "") -> bool:
+    """True if `visitor` was shown this link within IMPRESSION_MAX_AGE: the page's signature for
+    them (`proof`), an impression still in this worker's memory, or a written impression."""
+    if proof and impressions.shown_by_signature(
+        current_app.config["SECRET_KEY"], suggestion.id, visitor, proof
+    ):
+        return True
+    since = utcnow() - IMPRESSION_MAX_AGE
+    if impressions.pending().seen(visitor, suggestion.offer_id, suggestion.article_id, since):
+        return True
+    return _latest(db, suggestion, visitor, "impression", since) is not None
+
+
+def click_counts(db: Session, suggestion: LinkSuggestion, visitor: str, proof: str = "") -> bool:
     """True if a click by `visitor` on this link should count: shown to them lately, not clicked lately."""
-    now = utcnow()
-    if _latest(db, suggestion, visitor, "impression", now - IMPRESSION_MAX_AGE) is None:
+    if not was_shown(db, suggestion, visitor, proof):
         return False
-    return _latest(db, suggestion, visitor, "click", now - CLICK_WINDOW) is None
+    return _latest(db, suggestion, visitor, "click", utcnow() - CLICK_WINDOW) is None
 
 
-def record_click(db: Session, suggestion: LinkSuggestion) -> bool:
-    """Store the current visitor's click on `suggestion` if it counts; returns whether it did."""
+def record_click(db: Session, suggestion: LinkSuggestion, proof: str = "") -> bool:
+    """Store the current visitor's click on `suggestion` if it counts (`proof`: the signature the
+    page gave the link); returns whether it did."""
     visitor = visitor_key()
-    if not click_counts(db, suggestion, visitor):
+    if not click_counts(db, suggestion, visitor, proof):
         return False
     db.add(_event(suggestion, "click", visitor))
     return True

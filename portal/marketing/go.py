@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, redirect
+from flask import Blueprint, abort, current_app, redirect, request
 
 from portal.db import get_session
 from portal.marketing import events
@@ -29,6 +29,6 @@ def go(suggestion_id: int):
     if not is_safe_url(suggestion.offer.url):
         current_app.logger.warning("offer %r has an unsafe URL; /go/ refused", suggestion.offer.code)
         abort(404)
-    if events.record_click(db, suggestion):
+    if events.record_click(db, suggestion, request.args.get("s", "")):
         db.commit()
     return redirect(suggestion.offer.url, code=302)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import Flask, current_app
@@ -18,7 +20,7 @@ from knowledge_base.models import Article, ArticleStatus
 from linker import Linker, Policy
 from linker.html import insert_links, parse_html
 from linker.result import Link
-from portal.cache import cache
+from portal.cache import cache, generation
 from portal.customers import segments
 from portal.marketing import overrides
 from portal.models import (
@@ -36,6 +38,10 @@ from portal.models import (
 
 SUGGESTION_POLICY = Policy(max_links=10)  # marketers review more candidates than a page shows
 LINKS_PER_PAGE = 3
+#: The cache generation of approved link sets (bumped on commits that change suggestions or offers).
+LINKS_GENERATION = "links"  # = portal.cache_events.LINKS
+#: Seconds an in-process entry of a revision's approved links lives (other workers' reviews).
+LINKS_TTL = 30
 
 
 def _fingerprint(session: Session) -> tuple:
@@ -149,6 +155,109 @@ def rescan(
     return stored
 
 
+@dataclass(frozen=True)
+class CachedOffer:
+    """What an article page needs of an offer (cached with the approved links of a revision)."""
+
+    id: int
+    code: str
+    url: str
+    product_kind: str
+    segments: tuple[str, ...]
+    status: OfferStatus
+    active_from: date | None
+    active_until: date | None
+
+    is_live = Offer.is_live  # the same rule as the model's
+
+
+@dataclass(frozen=True)
+class ApprovedLink:
+    """An approved suggestion as the article page uses it (read-only, from the cache)."""
+
+    id: int
+    article_id: int
+    revision_id: int
+    offer_id: int
+    matched_text: str
+    start: int
+    end: int
+    state: SuggestionState
+    offer: CachedOffer
+
+
+def _link_to_json(suggestion: LinkSuggestion) -> dict:
+    offer = suggestion.offer
+    return {
+        "id": suggestion.id,
+        "article_id": suggestion.article_id,
+        "revision_id": suggestion.revision_id,
+        "offer_id": suggestion.offer_id,
+        "matched_text": suggestion.matched_text,
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "state": suggestion.state.value,
+        "offer": {
+            "id": offer.id,
+            "code": offer.code,
+            "url": offer.url,
+            "product_kind": offer.product_kind or "",
+            "segments": list(offer.segments or []),
+            "status": offer.status.value,
+            "active_from": offer.active_from.isoformat() if offer.active_from else None,
+            "active_until": offer.active_until.isoformat() if offer.active_until else None,
+        },
+    }
+
+
+def _link_from_json(item: dict) -> ApprovedLink:
+    offer = item["offer"]
+    return ApprovedLink(
+        id=item["id"],
+        article_id=item["article_id"],
+        revision_id=item["revision_id"],
+        offer_id=item["offer_id"],
+        matched_text=item["matched_text"],
+        start=item["start"],
+        end=item["end"],
+        state=SuggestionState(item["state"]),
+        offer=CachedOffer(
+            id=offer["id"],
+            code=offer["code"],
+            url=offer["url"],
+            product_kind=offer["product_kind"],
+            segments=tuple(offer["segments"]),
+            status=OfferStatus(offer["status"]),
+            active_from=date.fromisoformat(offer["active_from"]) if offer["active_from"] else None,
+            active_until=date.fromisoformat(offer["active_until"]) if offer["active_until"] else None,
+        ),
+    )
+
+
+def approved_links(session: Session, revision_id: int) -> list[ApprovedLink]:
+    """The approved suggestions of a revision with their offers, by position: cached per revision
+    and `links` generation (bumped by any commit that changes suggestions or offers, see
+    portal/cache_events.py). In-process caches are per worker: entries also expire after
+    LINKS_TTL seconds, so another worker's review reaches this one within that time.
+    """
+    key = f"shopkeeper:approved-links:{revision_id}:{generation(LINKS_GENERATION)}"
+    store = cache()
+    cached = store.get(key)
+    if cached is None:
+        rows = session.scalars(
+            select(LinkSuggestion)
+            .where(
+                LinkSuggestion.revision_id == revision_id,
+                LinkSuggestion.state == SuggestionState.APPROVED,
+            )
+            .options(joinedload(LinkSuggestion.offer))  # one query, not one per link
+            .order_by(LinkSuggestion.start, LinkSuggestion.id)
+        ).all()
+        cached = json.dumps([_link_to_json(row) for row in rows])
+        store.set(key, cached, ttl=LINKS_TTL)
+    return [_link_from_json(item) for item in json.loads(cached)]
+
+
 def suppressed_product_kinds(session: Session, customer: User, days: int) -> set[str]:
     """Product kinds the customer has an open, or recently resolved, request about."""
     since = utcnow() - timedelta(days=days)
@@ -170,7 +279,7 @@ def suppressed_product_kinds(session: Session, customer: User, days: int) -> set
 
 def visible_suggestions(
     session: Session, article: Article, viewer: User | None, config
-) -> list[LinkSuggestion]:
+) -> list[ApprovedLink]:
     """Approved links of the live revision that this reader may see (at most LINKS_PER_PAGE)."""
     if article.published_revision_id is None:
         return []
@@ -178,15 +287,7 @@ def visible_suggestions(
         return []
     if viewer is not None and viewer.role == Role.CUSTOMER and not viewer.marketing_consent:
         return []
-    approved = session.scalars(
-        select(LinkSuggestion)
-        .where(
-            LinkSuggestion.revision_id == article.published_revision_id,
-            LinkSuggestion.state == SuggestionState.APPROVED,
-        )
-        .options(joinedload(LinkSuggestion.offer))  # one query, not one per link
-        .order_by(LinkSuggestion.start)
-    ).all()
+    approved = approved_links(session, article.published_revision_id)
     suppressed: set[str] = set()
     if viewer is not None and any(s.offer.product_kind for s in approved):  # most articles: no query
         suppressed = suppressed_product_kinds(session, viewer, config["OFFER_SUPPRESSION_DAYS"])

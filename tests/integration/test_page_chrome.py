@@ -95,3 +95,51 @@ def test_status_labels_are_memoised_per_language(app, client_as, db, users):
     db.commit()
     page = agent.get("/staff/requests").get_data(as_text=True)
     assert f">{polish}</span>" in page and f">{english}</span>" not in page
+
+
+# The whole article page is memoised (portal/kb/views.py) with the same slots ------------------
+
+
+def _article(app, db) -> str:
+    from tests.integration.kb_helpers import publish_article
+
+    publish_article(app, db)
+    return "/kb/en/a/router-tips"
+
+
+def test_a_memoised_article_page_carries_each_readers_name_and_working_tokens(app, client_as, db, users):
+    path = _article(app, db)
+    first, second = client_as("customer"), client_as("customer2")
+    one = first.get(path).get_data(as_text=True)
+    two = second.get(path).get_data(as_text=True)
+    assert 'class="user-link">Customer<' in one and "Customer2" not in one
+    assert 'class="user-link">Customer2<' in two
+    assert "\x00" not in one and "\x00" not in two
+    tokens = CSRF_RE.findall(two)
+    assert len(tokens) >= 3 and not set(tokens) & set(CSRF_RE.findall(one))  # header forms and feedback
+    feedback = second.post(f"{path}/feedback", data={"csrf_token": tokens[-1], "helpful": "yes"})
+    assert feedback.status_code == 302
+    assert second.post(f"{path}/feedback", data={"helpful": "yes"}).status_code == 400
+
+
+def test_a_memoised_article_page_follows_a_change_of_role_and_shows_flashes_once(app, client_as, db, users):
+    path = _article(app, db)
+    agent = client_as("agent")
+    assert "/staff/requests" in _nav(agent.get(path).get_data(as_text=True))
+    db.execute(update(User).where(User.id == users["agent"].id).values(role=Role.CUSTOMER))
+    db.commit()
+    page = agent.get(path).get_data(as_text=True)
+    assert "/staff/requests" not in _nav(page)
+    token = CSRF_RE.findall(page)[-1]
+    agent.post(f"{path}/feedback", data={"csrf_token": token, "helpful": "yes"})
+    assert 'class="flashes"' in agent.get(path).get_data(as_text=True)
+    assert 'class="flashes"' not in agent.get(path).get_data(as_text=True)
+
+
+def test_a_memoised_article_page_fills_in_this_requests_path(app, client_as, db, users):
+    path = _article(app, db)
+    customer = client_as("customer")
+    customer.get(path)
+    page = customer.get(f"{path}?from=x").get_data(as_text=True)
+    assert f'value="{path}?from=x"' in page
+    assert f'value="{path}?from=x"' not in customer.get(path).get_data(as_text=True)
