@@ -115,7 +115,7 @@ def test_marketer_links_anyway_and_the_customer_sees_the_link(app, db, users, cl
     response = link_anyway(marketer, found["washing-machine"])
     assert response.status_code == 302
     page = client_as("customer").get("/kb/en/a/care").get_data(as_text=True)
-    assert f'href="/go/{found["washing-machine"].id}"' in page
+    assert f'href="/go/{found["washing-machine"].id}?s=' in page  # a signed link (marketing.impressions)
     approved = marketer.get("/marketing/suggestions?state=approved").get_data(as_text=True)
     assert "linked anyway" in approved and WHY in approved
 
