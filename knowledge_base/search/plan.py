@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from knowledge_base.search.analysis import query_words
+from knowledge_base.search.analysis import query_words, readings
 from knowledge_base.search.diacritics import restorations
 from knowledge_base.search.synonyms import related
 from knowledge_base.search.typos import corrections
 
 CORRECTION_WEIGHT = 0.7
 RELATED_WEIGHT = 0.4
+READING_WEIGHT = 0.6
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ def plan(
         terms: dict[str, float] = {}
         if word in frequency:
             terms[word] = 1.0
+            other_readings = known(readings(typed[word], lang))
+            terms.update((term, READING_WEIGHT) for term in other_readings)
         elif restored := _restored(typed[word], lang, known):
             terms.update((term, 1.0) for term in restored)
         else:
