@@ -120,14 +120,26 @@ def analyse(text: str, lang: str, *, keep_stopwords: bool = True) -> list[str]:
     return terms
 
 
+def is_dictionary_word(word: str, lang: str) -> bool:
+    """Whether the language's dictionary knows `word` (Russian only: pymorphy3 tells a word it
+    knows from one it guesses; the other lemmatizers do not)."""
+    return lang == "ru" and _lemmatizer_backend(lang).is_known(word.replace("ё", "е"))
+
+
 def query_words(query: str, lang: str) -> list[tuple[str, str]]:
-    """(term, word as typed) of each distinct term of a query (stopwords dropped, at most MAX_QUERY_TERMS)."""
+    """(term, word as typed) of each distinct term of a query (stopwords dropped, at most MAX_QUERY_TERMS).
+
+    A Russian word is also dropped when its term is a stopword: function words inflect
+    ("какие", "моей", "своего" are "какой", "мой", "свой")."""
     stop = STOPWORDS.get(lang, frozenset())
     seen: dict[str, str] = {}
     for match in WORD.finditer(query[:MAX_QUERY_CHARS].lower()):
         word = match.group()
-        if word not in stop and fold(word, lang) not in stop:
-            seen.setdefault(normalise(word, lang), word)
+        if word in stop or fold(word, lang) in stop:
+            continue
+        term = normalise(word, lang)
+        if lang != "ru" or term not in stop:
+            seen.setdefault(term, word)
     return list(seen.items())[:MAX_QUERY_TERMS]
 
 

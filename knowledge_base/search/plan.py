@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from knowledge_base.search.analysis import query_words, readings
+from knowledge_base.search.analysis import is_dictionary_word, query_words, readings
 from knowledge_base.search.diacritics import restorations
 from knowledge_base.search.synonyms import related
 from knowledge_base.search.typos import corrections
@@ -18,6 +18,7 @@ from knowledge_base.search.typos import corrections
 CORRECTION_WEIGHT = 0.7
 RELATED_WEIGHT = 0.4
 READING_WEIGHT = 0.6
+SUBSTITUTE_WEIGHT = 0.8
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,18 @@ def plan(
             terms.update((term, READING_WEIGHT) for term in other_readings)
         elif restored := _restored(typed[word], lang, known):
             terms.update((term, 1.0) for term in restored)
-        else:
+        elif not is_dictionary_word(typed[word], lang):
+            # a word of the dictionary missing from the articles is no typo ("полёт" is not "поле")
             fixed = corrections(word, lang, known, with_prefix, typed[word])
             terms.update((term, CORRECTION_WEIGHT) for term in fixed)
-        extra = [t for main in list(terms) or [word] for t in related(main, lang)]
+        extra = [t for main in dict.fromkeys([word, *terms]) for t in related(main, lang)]
         if any(t not in frequency for t in extra):
             frequency.update(known(extra))
+        # related words stand in for a word the articles lack: nothing for them to outweigh
+        weight = RELATED_WEIGHT if terms else SUBSTITUTE_WEIGHT
         for other in extra:
             if other in frequency:
-                terms.setdefault(other, RELATED_WEIGHT)
+                terms.setdefault(other, weight)
         if terms:
             groups.append(Group(word, tuple(terms.items())))
     return groups

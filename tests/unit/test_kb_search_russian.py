@@ -8,7 +8,7 @@ import pytest
 
 from knowledge_base.search.analysis import normalise, query_terms, readings
 from knowledge_base.search.families import family
-from knowledge_base.search.plan import READING_WEIGHT, plan
+from knowledge_base.search.plan import READING_WEIGHT, SUBSTITUTE_WEIGHT, plan
 from knowledge_base.search.synonyms import related
 
 
@@ -126,3 +126,19 @@ def test_a_typo_is_corrected_to_the_term_its_fixed_spelling_is_indexed_under():
         return {w: vocabulary[w] for w in words if w in vocabulary}
 
     assert corrections(ru("яркасть"), "ru", known, lambda prefix: {}, "яркасть") == [ru("яркость")]
+
+
+def test_inflected_russian_function_words_are_dropped_from_a_query():
+    terms = query_terms("какие файлы нужно сохранять в своей резервной копии", "ru")
+    assert terms == [ru("файлы"), ru("сохранять"), ru("резервной"), ru("копии")]
+
+
+def test_a_dictionary_word_missing_from_the_articles_is_not_corrected_but_its_related_words_count():
+    vocabulary = {"поле": 7, ru("авиарежим"): 2, ru("самолёт"): 1}
+
+    def known(words):
+        return {w: vocabulary[w] for w in words if w in vocabulary}
+
+    [group] = plan("полёта", "ru", known, lambda prefix: {})
+    assert "поле" not in dict(group.terms)  # "полёт" is a word, not a typo of "поле"
+    assert dict(group.terms)[ru("авиарежим")] == SUBSTITUTE_WEIGHT
