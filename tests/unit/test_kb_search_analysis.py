@@ -115,3 +115,18 @@ def test_everyday_words_map_to_help_words_in_every_language():
     assert normalise("akumulator", "pl") in related(normalise("bateria", "pl"), "pl")
     assert normalise("počítač", "cs") in related(normalise("notebook", "cs"), "cs")
     assert normalise("компьютер", "ru") in related(normalise("ноутбук", "ru"), "ru")
+
+
+def test_a_query_longer_than_max_groups_searches_for_its_rarest_words():
+    from knowledge_base.search.plan import MAX_GROUPS
+
+    words = [f"word{chr(97 + n)}" for n in range(MAX_GROUPS + 3)]
+    vocabulary = {normalise(w, "en"): 100 - n for n, w in enumerate(words)}  # later words are rarer
+
+    def known(found):
+        return {w: vocabulary[w] for w in found if w in vocabulary}
+
+    groups = plan(" ".join(words), "en", known, lambda prefix: {})
+    assert [g.word for g in groups] == [normalise(w, "en") for w in words[3:]]
+    short = plan(" ".join(words[:MAX_GROUPS]), "en", known, lambda prefix: {})
+    assert len(short) == MAX_GROUPS
