@@ -172,3 +172,26 @@ def family(lemma: str) -> str:
     if word.endswith("ть") and _is(word, "INFN", "impf"):
         word = _perfective(word) or word
     return word
+
+
+#: Relational adjective endings (звуковой, сетевой, экранный) and the noun endings their stem takes.
+_ADJECTIVE_ENDINGS = (("овый", 3), ("овой", 3), ("евый", 3), ("евой", 3), ("ный", 4), ("ной", 4))
+_NOUN_TAILS = ("", "а", "я", "ь", "о")
+
+
+@lru_cache(maxsize=100_000)
+def relatives(term: str) -> tuple[str, ...]:
+    """The noun of a relational adjective and the adjectives of a noun, as family heads
+    (звуковой ↔ звук, сетевой ↔ сеть, экранный ↔ экран, системный ↔ система): searched along
+    with a query word, not merged into one term (a "полный" disk is not a "пол")."""
+    found: list[str] = []
+    for ending, min_stem in _ADJECTIVE_ENDINGS:
+        stem = term[: -len(ending)]
+        if term.endswith(ending) and len(stem) >= min_stem and _is(term, "ADJF"):
+            found += [c for c in (stem + tail for tail in _NOUN_TAILS) if _is(c, "NOUN")]
+            break
+    if not found and len(term) >= 4 and _is(term, "NOUN"):
+        stems = (term, term[:-1]) if term[-1] in "аяьо" else (term,)
+        adjectives = (s + e for s in stems for e in ("овый", "овой", "евой", "евый", "ный", "ной"))
+        found += [c for c in adjectives if _is(c, "ADJF")]
+    return tuple(family(word) for word in dict.fromkeys(found) if word not in KEEP)

@@ -308,6 +308,27 @@ _GROUPS = {
         проектор монитор дополнительный
         дрова драйвер
         апдейт обновление
+        поменять изменить сменить
+        менять изменить сменить
+        убрать удалить отключить
+        выключить отключить
+        отключить выключить
+        поставить установить
+        скачать загрузить
+        узнать определить проверить
+        посмотреть проверить просмотр
+        пропасть отсутствовать нет
+        исчезнуть отсутствовать нет
+        видеть обнаружить
+        зайти войти вход
+        вернуть восстановить
+        подключить соединить соединение
+        соединить подключить подключение
+        больше увеличить
+        меньше уменьшить
+        долго медленно
+        быстро скорость
+        найти поиск
     """,
 }
 
@@ -323,5 +344,11 @@ def _table(lang: str) -> dict[str, tuple[str, ...]]:
 
 
 def related(term: str, lang: str) -> tuple[str, ...]:
-    """Index terms to search for along with the query term `term` (often none)."""
-    return _table(lang).get(term, ())
+    """Index terms to search for along with the query term `term` (often none): its everyday-word
+    group and, in Russian, its relational adjective or noun (`families.relatives`)."""
+    listed = _table(lang).get(term, ())
+    if lang != "ru":
+        return listed
+    from knowledge_base.search.families import relatives
+
+    return tuple(dict.fromkeys([*listed, *(t for t in relatives(term) if t != term)]))

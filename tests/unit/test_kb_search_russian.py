@@ -106,6 +106,10 @@ def test_the_other_readings_of_a_query_word_are_searched_too():
         ("застряла", "замятие"),
         ("фаервол", "межсетевой"),
         ("кулер", "вентилятор"),
+        ("поменять", "изменение"),  # everyday verbs for the help texts' verbs
+        ("поставить", "установка"),
+        ("убрать", "отключение"),
+        ("узнать", "определение"),
     ],
 )
 def test_everyday_russian_words_search_help_words(everyday, help_word):
@@ -142,3 +146,11 @@ def test_a_dictionary_word_missing_from_the_articles_is_not_corrected_but_its_re
     [group] = plan("полёта", "ru", known, lambda prefix: {})
     assert "поле" not in dict(group.terms)  # "полёт" is a word, not a typo of "поле"
     assert dict(group.terms)[ru("авиарежим")] == SUBSTITUTE_WEIGHT
+
+
+def test_a_relational_adjective_and_its_noun_are_searched_together():
+    assert ru("звук") in related(ru("звуковой"), "ru")
+    assert ru("сеть") in related(ru("сетевой"), "ru")
+    assert ru("экранный") in related(ru("экран"), "ru")
+    assert ru("клавиатурный") in related(ru("клавиатура"), "ru")
+    assert related(ru("полный"), "ru") == ()  # the stem "пол" is too short to be a noun of it
