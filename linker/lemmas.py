@@ -356,6 +356,11 @@ class PymorphyBackend(_Backend):
         self._morph = pymorphy3.MorphAnalyzer()
         self._cached = lru_cache(maxsize=200_000)(self._lemma)
 
+    @property
+    def morph(self):
+        """The pymorphy3 analyser itself (read-only use: parts of speech, aspect)."""
+        return self._morph
+
     def readings(self, word: str) -> set[str]:
         return {p.normal_form.replace("ё", "е") for p in self._morph.parse(word.replace("ё", "е"))}
 

@@ -4,7 +4,8 @@ English is stemmed (the Porter algorithm, from snowballstemmer: no search engine
 PostgreSQL backend does not depend on Whoosh); Polish, Czech and Russian are lemmatized with the
 linker's lemmatizers, so "pralki" finds "pralka". Index terms are folded after that (Polish and
 Czech lose their diacritics, Russian "ё" becomes "е"), so a query typed without diacritics finds
-the same terms.
+the same terms. A Russian lemma is mapped to the head of its word family (`families.py`:
+"удаление", "удалять" and "удалить" are one term).
 """
 
 from __future__ import annotations
@@ -49,6 +50,28 @@ def _lemmatizer(lang: str):
 
 
 @lru_cache(maxsize=100_000)
+def _russian_lemma(word: str) -> str:
+    """The word's lemma; the word itself when it is one of its readings (pymorphy3's first reading
+    of "снимок" is the genitive plural of "снимка": a form that is a dictionary word is read as that word)."""
+    backend = _lemmatizer_backend("ru")
+    return word if word in backend.readings(word) else backend.lemma(word)
+
+
+@cache
+def _lemmatizer_backend(lang: str):
+    from linker.lemmas import backend_for
+
+    return backend_for(lang)
+
+
+@cache
+def _family():
+    from knowledge_base.search.families import family
+
+    return family
+
+
+@lru_cache(maxsize=100_000)
 def fold(word: str, lang: str) -> str:
     """`word` without diacritics (Polish, Czech) or with "ё" as "е" (Russian)."""
     if lang == "ru":
@@ -63,9 +86,26 @@ def normalise(word: str, lang: str) -> str:
     """The index form of one lower-case word."""
     if lang == STEMMED:
         return _stemmer()(word)
+    if lang == "ru":
+        return _family()(_russian_lemma(word.replace("ё", "е")))
     if lang in LEMMATIZED:
         return fold(_lemmatizer(lang)(word.replace("ё", "е")), lang)
     return word
+
+
+@lru_cache(maxsize=100_000)
+def readings(word: str, lang: str) -> tuple[str, ...]:
+    """Index terms of the word's other dictionary readings ("проводов" is a form of "провод" as
+    well as of "проводы"; the index holds the first reading only, wherever the word occurs)."""
+    if lang not in LEMMATIZED:
+        return ()
+    from linker.lemmas import backend_for
+
+    main = normalise(word, lang)
+    found = (fold(lemma, lang) for lemma in sorted(backend_for(lang).readings(word.replace("ё", "е"))))
+    if lang == "ru":
+        found = (_family()(lemma) for lemma in found)
+    return tuple(term for term in dict.fromkeys(found) if term != main)
 
 
 def analyse(text: str, lang: str, *, keep_stopwords: bool = True) -> list[str]:
@@ -80,14 +120,26 @@ def analyse(text: str, lang: str, *, keep_stopwords: bool = True) -> list[str]:
     return terms
 
 
+def is_dictionary_word(word: str, lang: str) -> bool:
+    """Whether the language's dictionary knows `word` (Russian only: pymorphy3 tells a word it
+    knows from one it guesses; the other lemmatizers do not)."""
+    return lang == "ru" and _lemmatizer_backend(lang).is_known(word.replace("ё", "е"))
+
+
 def query_words(query: str, lang: str) -> list[tuple[str, str]]:
-    """(term, word as typed) of each distinct term of a query (stopwords dropped, at most MAX_QUERY_TERMS)."""
+    """(term, word as typed) of each distinct term of a query (stopwords dropped, at most MAX_QUERY_TERMS).
+
+    A Russian word is also dropped when its term is a stopword: function words inflect
+    ("какие", "моей", "своего" are "какой", "мой", "свой")."""
     stop = STOPWORDS.get(lang, frozenset())
     seen: dict[str, str] = {}
     for match in WORD.finditer(query[:MAX_QUERY_CHARS].lower()):
         word = match.group()
-        if word not in stop and fold(word, lang) not in stop:
-            seen.setdefault(normalise(word, lang), word)
+        if word in stop or fold(word, lang) in stop:
+            continue
+        term = normalise(word, lang)
+        if lang != "ru" or term not in stop:
+            seen.setdefault(term, word)
     return list(seen.items())[:MAX_QUERY_TERMS]
 
 

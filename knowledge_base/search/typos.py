@@ -57,7 +57,12 @@ def corrections(
     if typed and typed != term and len(typed) >= MIN_LENGTH:
         found = known({normalise(edit, lang) for edit in edits1(typed, lang)})
     if not found:
-        found = known(edits1(term, lang))
+        edits = edits1(term, lang)
+        found = known(edits)
+        if not found and typed == term:
+            # an unknown word is its own lemma; its edits' index terms may differ from the edits
+            # ("яркасть" → "яркость", whose term is its family's head "яркий")
+            found = known({normalise(edit, lang) for edit in edits} - edits)
     if not found and len(term) > PREFIX_KEEP:
         found = with_prefix(term[: max(PREFIX_KEEP, len(term) - 4)])
     return sorted(found, key=lambda t: (-found[t], t))[:MAX_CANDIDATES]

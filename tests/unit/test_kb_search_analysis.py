@@ -1,7 +1,7 @@
 """Query analysis shared by both search engines: words kept, lemmas, folding, typo candidates."""
 
 from knowledge_base.search.analysis import MAX_QUERY_TERMS, fold, normalise, query_terms
-from knowledge_base.search.plan import plan
+from knowledge_base.search.plan import RELATED_WEIGHT, SUBSTITUTE_WEIGHT, plan
 from knowledge_base.search.synonyms import related
 from knowledge_base.search.typos import corrections, edits1
 
@@ -80,11 +80,34 @@ def test_the_plan_keeps_known_words_corrects_unknown_ones_and_adds_related_words
     def known(words):
         return {w: vocabulary[w] for w in words if w in vocabulary}
 
-    groups = plan("wifi prnter zzzz", "en", known, lambda prefix: {})
+    groups = plan("wifi prnter zzzz network", "en", known, lambda prefix: {})
     by_word = {g.word: dict(g.terms) for g in groups}
-    assert set(by_word) == {"wifi", "prnter"}
-    assert by_word["wifi"] == {"wireless": 0.4, "network": 0.4}
+    assert set(by_word) == {"wifi", "prnter", "network"}
+    # "wifi" is not in the articles: its related words stand in for it at SUBSTITUTE_WEIGHT
+    assert by_word["wifi"] == {"wireless": SUBSTITUTE_WEIGHT, "network": SUBSTITUTE_WEIGHT}
     assert by_word["prnter"] == {"printer": 0.7}
+    assert by_word["network"] == {"network": 1.0}
+
+
+def test_related_words_of_an_indexed_word_count_less_than_the_word():
+    vocabulary = {"laptop": 3, normalise("computer", "en"): 9}
+
+    def known(words):
+        return {w: vocabulary[w] for w in words if w in vocabulary}
+
+    [group] = plan("laptop", "en", known, lambda prefix: {})
+    assert dict(group.terms) == {"laptop": 1.0, normalise("computer", "en"): RELATED_WEIGHT}
+
+
+def test_a_corrected_word_keeps_its_own_related_words():
+    vocabulary = {"load": 5, normalise("volume", "en"): 3}
+
+    def known(words):
+        return {w: vocabulary[w] for w in words if w in vocabulary}
+
+    # "loud" is not in the articles: corrected to "load", and its own related word "volume" counts too
+    [group] = plan("loud", "en", known, lambda prefix: {})
+    assert dict(group.terms) == {"load": 0.7, normalise("volume", "en"): RELATED_WEIGHT}
 
 
 def test_everyday_words_map_to_help_words_in_every_language():
@@ -92,3 +115,18 @@ def test_everyday_words_map_to_help_words_in_every_language():
     assert normalise("akumulator", "pl") in related(normalise("bateria", "pl"), "pl")
     assert normalise("počítač", "cs") in related(normalise("notebook", "cs"), "cs")
     assert normalise("компьютер", "ru") in related(normalise("ноутбук", "ru"), "ru")
+
+
+def test_a_query_longer_than_max_groups_searches_for_its_rarest_words():
+    from knowledge_base.search.plan import MAX_GROUPS
+
+    words = [f"word{chr(97 + n)}" for n in range(MAX_GROUPS + 3)]
+    vocabulary = {normalise(w, "en"): 100 - n for n, w in enumerate(words)}  # later words are rarer
+
+    def known(found):
+        return {w: vocabulary[w] for w in found if w in vocabulary}
+
+    groups = plan(" ".join(words), "en", known, lambda prefix: {})
+    assert [g.word for g in groups] == [normalise(w, "en") for w in words[3:]]
+    short = plan(" ".join(words[:MAX_GROUPS]), "en", known, lambda prefix: {})
+    assert len(short) == MAX_GROUPS
