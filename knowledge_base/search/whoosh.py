@@ -107,7 +107,12 @@ class WhooshBackend:
             return {w: n for w, n in frequency.items() if n}
 
         def with_prefix(prefix: str) -> dict[str, int]:
-            found = {t for f in FIELDS for t in islice(reader.expand_prefix(f, prefix), PREFIX_LIMIT)}
+            # Whoosh's lexicon yields bytes; the query plan works on text
+            found = {
+                t.decode("utf-8") if isinstance(t, bytes) else t
+                for f in FIELDS
+                for t in islice(reader.expand_prefix(f, prefix), PREFIX_LIMIT)
+            }
             return known(found)
 
         return plan(query, locale, known, with_prefix)
