@@ -10,7 +10,7 @@ DOCUMENTS = [
     SearchDocument(1, "en-sound", "en", "Sound settings", "Choose the sound output device."),
     SearchDocument(2, "pl-sound", "pl", "Ustawienia dźwięku", "Wybierz urządzenie dźwiękowe."),
     SearchDocument(3, "cs-sound", "cs", "Nastavení zvuku", "Vyberte zvukové zařízení."),
-    SearchDocument(4, "ru-sound", "ru", "Настройка звука", "Выберите звуковое устройство и сетевые параметры."),
+    SearchDocument(4, "ru-sound", "ru", "Настройка звука", "Звуковое устройство и сетевые параметры."),
 ]
 
 
