@@ -95,6 +95,7 @@ def test_rows_are_kept_when_the_database_cannot_take_them(app):
     pending_rows.add([{"n": 1}, {"n": 2}])
     assert pending_rows.flush() == 0
     assert [row["n"] for row in pending_rows.snapshot()] == [1, 2]
+    pending_rows.take()  # nothing left for the exit
 
 
 def test_impressions_are_written_on_time_without_another_request(app, client_as, db, users):

@@ -24,7 +24,6 @@ def buffered(app):
     app.config["IMPRESSION_FLUSH_SECONDS"] = 3600  # put back by conftest
     app.extensions.pop("link_impressions", None)
     yield
-    app.extensions.pop("link_impressions", None)
 
 
 def _count(db, kind: str) -> int:
@@ -46,6 +45,7 @@ def _signed_href(page: str, suggestion) -> str:
 
 def _other_worker(app) -> None:
     """The next request runs as if on a worker that never saw this visitor's impressions."""
+    app.extensions["link_impressions"].take()  # that worker's rows are not this one's
     app.extensions["link_impressions"] = impressions.PendingImpressions(app, impressions.write, 3600)
 
 
