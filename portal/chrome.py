@@ -9,6 +9,8 @@ the CSRF token), which are filled in, escaped, on every page. Static file URLs a
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -20,9 +22,8 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 T = TypeVar("T")
-#: The per-request values' places in a memoised header: NUL never occurs in rendered text.
-SLOT = re.compile("\x00(name|path|token)\x00")
-TOKEN_SLOT = "\x00token\x00"  # noqa: S105 - a placeholder, not a secret
+#: The per-request values filled into memoised text (see `slot`).
+SLOT_NAMES = ("name", "path", "token")
 #: Set on `g` while a page is rendered for memoising (personal values stay slots).
 SLOTS_KEPT = "_chrome_slots_kept"
 HIDDEN = Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">')
@@ -101,15 +102,15 @@ def site_header(user, entries: list[tuple[str, object]], locale: str) -> Markup:
     key = ("header", locale, request.script_root, request.endpoint, endpoints, authenticated)
 
     def build() -> Markup:
-        token = HIDDEN.format(_field_name(), TOKEN_SLOT)
+        token = HIDDEN.format(_field_name(), slot("token"))
         return Markup(  # noqa: S704 - the output of an autoescaping template
             render_template(
                 "_site_header.html",
                 nav=nav_list(entries, locale),
                 picker=language_select(locale),
                 authenticated=authenticated,
-                user_name="\x00name\x00",
-                next_path="\x00path\x00",
+                user_name=slot("name"),
+                next_path=slot("path"),
                 token=token,
             )
         )
@@ -128,12 +129,35 @@ def fill_slots(text: str, user) -> str:
         "token": escape(generate_csrf()),
     }
     # one pass, so a filled-in value is never scanned for slots again; every value is escaped
-    return SLOT.sub(lambda slot: values[slot.group(1)], text)
+    return _slots()[0].sub(lambda found: values[found.group(1)], text)
+
+
+def slot(name: str) -> str:
+    """The marker of per-request value `name` ("name", "path" or "token") in memoised text.
+
+    NUL-delimited and keyed by a value derived from the secret key: no content (an article title)
+    can hold a marker and receive another reader's CSRF token, and every worker sharing a page
+    cache (Redis) uses the same markers (a random per-process one would not fill other workers'
+    pages).
+    """
+    return _slots()[1][name]
+
+
+def _slots() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The app's slot pattern and markers, made once per app."""
+    found = current_app.extensions.get("chrome_slots")
+    if found is None:
+        secret = current_app.config["SECRET_KEY"].encode()
+        mark = hmac.new(secret, b"page-slot-marker", hashlib.sha256).hexdigest()[:20]
+        markers = {name: f"\x00{mark}:{name}\x00" for name in SLOT_NAMES}
+        found = (re.compile(f"\x00{mark}:({'|'.join(SLOT_NAMES)})\x00"), markers)
+        current_app.extensions["chrome_slots"] = found
+    return found
 
 
 def csrf_value() -> str:
     """This request's CSRF token for a form's hidden field (a slot while a page is memoised)."""
-    return TOKEN_SLOT if g.get(SLOTS_KEPT) else generate_csrf()
+    return slot("token") if g.get(SLOTS_KEPT) else generate_csrf()
 
 
 def header_variant(user, entries: list[tuple[str, object]]) -> tuple:

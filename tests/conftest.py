@@ -113,8 +113,10 @@ def _clean_state(request):
         limiter.reset()
     application.extensions.pop("cache", None)  # cached pages must not outlive their rows
     application.extensions.pop("kb_recent_reads", None)  # ids are reused once the tables are emptied
-    application.extensions.pop("link_impressions", None)
-    application.extensions.pop("kb_search_logs", None)
+    for batched in ("link_impressions", "kb_search_logs"):  # unwritten rows die with the test
+        pending_rows = application.extensions.pop(batched, None)
+        if pending_rows is not None:
+            pending_rows.take()
     engine = application.extensions["db_engine"]
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):

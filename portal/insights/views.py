@@ -14,6 +14,7 @@ from portal import access
 from portal.db import get_session
 from portal.insights import dashboard, export
 from portal.insights.filters import PERIOD_DAYS, UNASSIGNED, InsightFilters
+from portal.kb import search_service
 from portal.models import Category, Priority, Product, User
 from portal.models.requests import CHANNELS
 from portal.requests.services import assignable_agents
@@ -33,6 +34,7 @@ bp.before_request(access.gate(access.Action.INSIGHTS))
 def _board() -> dashboard.Dashboard:
     now = utcnow()
     filters = InsightFilters.from_args(request.args, now)
+    search_service.flush_search_logs()  # this worker's unwritten searches count too
     return dashboard.build(get_session(), current_user, filters, now, current_app.config["INSIGHTS_WORK_MEM"])
 
 

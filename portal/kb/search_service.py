@@ -28,6 +28,8 @@ from portal.kb.query_language import QueryLanguageDetector
 from portal.models.insights import SEARCH_LOG_MAX, SearchLog
 
 SEARCH_TTL = 300
+#: The app extension holding this worker's unwritten search log rows (portal/batches.py).
+SEARCH_LOGS = "kb_search_logs"
 #: Results shown from the query's own language when it differs from the page's.
 OTHER_LANGUAGE_HITS = 5
 
@@ -171,13 +173,20 @@ def suggest(query: str, locale: str, limit: int = 5) -> list[LocalisedHit]:
     return hits[:limit]
 
 
-def log_search(session: Session, query: str, locale: str, results: int) -> None:
+def log_search(query: str, locale: str, results: int) -> None:
     """Note a reader's search (lower-cased, spaces folded) for the dashboard's "no result" list."""
     text = " ".join(query.lower().split())[:SEARCH_LOG_MAX]
     if not text:
         return
     row = {"query": text, "locale": locale[:8], "results": results, "created_at": utcnow()}
     # kept and written in batches (portal/batches.py): no write transaction per search
-    due = batches.pending("kb_search_logs", "SEARCH_LOG_FLUSH_SECONDS").add([row])
-    if due:
-        session.execute(insert(SearchLog), due)
+    batches.keep(batches.pending(SEARCH_LOGS, "SEARCH_LOG_FLUSH_SECONDS", _write_search_logs), [row])
+
+
+def _write_search_logs(session: Session, rows: list[dict]) -> None:
+    session.execute(insert(SearchLog), rows)
+
+
+def flush_search_logs() -> None:
+    """Write this worker's pending search log rows now (before the statistics read them)."""
+    batches.flush(SEARCH_LOGS)

@@ -252,8 +252,7 @@ def search(locale: str):
     results = found.page if found is not None else None
     db = get_session()
     if results is not None and page_number == 1:
-        search_service.log_search(db, query, locale, results.total + len(found.other_hits))
-        db.commit()
+        search_service.log_search(query, locale, results.total + len(found.other_hits))
     categories = db.scalars(select(Category).order_by(Category.name)).all()
     return render_template(
         "kb/search.html",

@@ -73,11 +73,11 @@ def _event(suggestion: LinkSuggestion, kind: str, visitor: str) -> LinkEvent:
 
 def record_impressions(db: Session, shown: list[LinkSuggestion]) -> str:
     """One impression per link shown to the current visitor, kept in memory and written in batches
-    (portal/marketing/impressions.py; the caller commits); returns the visitor key ("" if none shown)."""
+    (portal/marketing/impressions.py); returns the visitor key ("" if none shown)."""
     if not shown:
         return ""
     visitor = visitor_key()
-    impressions.keep(db, [_event_row(s, "impression", visitor) for s in shown])
+    impressions.keep([_event_row(s, "impression", visitor) for s in shown])
     return visitor
 
 

@@ -2,18 +2,19 @@
 
 Every article page with offer links used to INSERT its impressions (a write transaction per page
 view: with two workers on SQLite each reader queued for the write lock). Each worker now keeps
-the impression rows, with the time they happened, and writes them in one INSERT from the request
-that finds them due (every PORTAL_IMPRESSION_FLUSH_SECONDS, default 10; 0 writes every view at
-once) or when MAX_PENDING are waiting. A worker that dies loses at most that many seconds of
-impressions.
+the impression rows, with the time they happened, and writes them in one INSERT, in a
+transaction of its own, when due: every PORTAL_IMPRESSION_FLUSH_SECONDS (default 10; 0 writes
+every view at once), at MAX_PENDING rows and at worker exit (portal/batches.py). A worker that
+is killed loses at most that many seconds of impressions.
 
 A click counts only after an impression (portal/marketing/events.py). An impression still in a
 worker's memory is invisible to the other workers and to the database, so the page also signs
-each link it shows: `/go/<id>?s=<hour>.<mac>`, an HMAC (the app's secret key) of the link, the
-visitor who was shown it (user, or keyed hash of IP and user agent) and the hour it was shown.
-The click handler accepts a valid signature for *this* visitor and link within
-IMPRESSION_MAX_AGE exactly as it accepts an impression row: the proof cannot be forged, moved to
-another link, or used by another visitor (their visitor key differs), and it expires.
+each link it shows: `/go/<id>?s=<hour>.<mac>`, an HMAC of the link, the visitor who was shown it
+(user, or keyed hash of IP and user agent) and the hour it was shown, under a key of its own
+(HMAC(secret key, "go-link-proof"): the raw secret key also signs sessions). The click handler
+accepts a valid signature for *this* visitor and link within IMPRESSION_MAX_AGE exactly as it
+accepts an impression row: the proof cannot be forged, moved to another link, or used by another
+visitor (their visitor key differs), and it expires.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import hmac
 import time
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from portal import batches
 from portal.models import LinkEvent, LinkSuggestion, Offer, User
 
 SIGNATURE_HOURS = 24  # = events.IMPRESSION_MAX_AGE, in whole hours
+PROOF_KEY_PURPOSE = b"go-link-proof"  # the proofs' key is HMAC(secret key, this)
 
 
 class PendingImpressions(batches.PendingRows):
@@ -49,29 +50,25 @@ class PendingImpressions(batches.PendingRows):
 
 def pending(app=None) -> PendingImpressions:
     """This worker's pending impressions, created on first use."""
-    return batches.pending("link_impressions", "IMPRESSION_FLUSH_SECONDS", PendingImpressions, app)
+    return batches.pending("link_impressions", "IMPRESSION_FLUSH_SECONDS", write, PendingImpressions, app)
 
 
-def keep(session: Session, rows: list[dict]) -> None:
-    """Keep impression `rows` (with their `created_at`); write this worker's pending ones when due."""
-    due = pending().add(rows)
-    if due:
-        # rows of this request name rows this transaction just read: nothing to check
-        write(session, due, checked=due == rows)
+def keep(rows: list[dict]) -> None:
+    """Keep impression `rows` (with their `created_at`); this worker's pending ones are written
+    when due, after the response and in a transaction of their own (portal/batches.py)."""
+    batches.keep(pending(), rows)
 
 
-def write(session: Session, rows: list[dict], *, checked: bool = False) -> None:
+def write(session: Session, rows: list[dict]) -> None:
     """INSERT `rows` in one statement, minus what went away meanwhile (the caller commits).
 
-    Between the page view and the write a rescan may have replaced the suggestion (its id becomes
-    NULL, as the foreign key does for stored events), the offer or article may be gone (the row
-    goes, as the cascade would have taken it), or the user may have been erased or deactivated
-    (the user id becomes NULL, as erasure does for stored events).
+    The rows name suggestions the page showed, which come from a cache (the approved links of a
+    revision, kept up to LINKS_TTL seconds): between the page view and the write a rescan may have
+    replaced the suggestion (its id becomes NULL, as the foreign key does for stored events), the
+    offer or article may be gone (the row goes, as the cascade would have taken it), or the user
+    may have been erased or deactivated (the user id becomes NULL, as erasure does for stored events).
     """
     if not rows:
-        return
-    if checked:
-        session.execute(insert(LinkEvent), rows)
         return
     suggestions = _existing(session, LinkSuggestion.id, {r["suggestion_id"] for r in rows})
     offers = _existing(session, Offer.id, {r["offer_id"] for r in rows})
@@ -98,16 +95,16 @@ def _existing(session: Session, column, ids: set, *conditions) -> set:
     return set(session.scalars(select(column).where(column.in_(sorted(ids)), *conditions)))
 
 
-def flush(session: Session) -> None:
-    """Write this worker's pending impressions now (reports, tests; the caller commits)."""
-    found = current_app.extensions.get("link_impressions")
-    if found is not None:
-        write(session, found.take())
+def flush() -> None:
+    """Write this worker's pending impressions now, in a transaction of their own (reports, tests)."""
+    batches.flush("link_impressions")
 
 
 def _mac(secret: str, suggestion_id: int, visitor: str, hour: int) -> str:
+    # a key of its own, derived from the secret key (which also signs sessions and other tokens)
+    key = hmac.new(secret.encode(), PROOF_KEY_PURPOSE, hashlib.sha256).digest()
     message = f"impression\n{suggestion_id}\n{visitor}\n{hour}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
 def signature(secret: str, suggestion_id: int, visitor: str, now: float | None = None) -> str:

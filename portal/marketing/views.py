@@ -16,7 +16,7 @@ from linker.lexicon import lexicon
 from portal import access, audit
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
-from portal.marketing import linking, offers, overrides, reports
+from portal.marketing import impressions, linking, offers, overrides, reports
 from portal.marketing.forms import (
     BlockTermForm,
     ImportForm,
@@ -458,6 +458,7 @@ def report():
         form_errors, (start, end) = True, reports.parse_period("", "", date.today())
     else:
         form_errors = False
+    impressions.flush()  # this worker's unwritten impressions count too
     by_offer, by_article = reports.by_offer(db, start, end), reports.by_article(db, start, end)
     if request.args.get("format") == "csv":
         return Response(
