@@ -314,6 +314,15 @@ class MorfeuszBackend(_Backend):
     def is_lemma(self, word: str) -> bool:
         return word in self.readings(word) and self.is_known(word)
 
+    def analyses(self, word: str) -> list[tuple[str, str]]:
+        """(lemma, tag) of each dictionary reading of the whole word ("podłączenie" is a noun and
+        the gerund of "podłączyć"; tags as SGJP writes them: "ger:sg:nom.acc:n:perf:aff")."""
+        return [
+            (lemma.split(":", 1)[0].lower(), tag)
+            for start, end, (_orth, lemma, tag, *_rest) in self._morfeusz.analyse(word)
+            if start == 0 and end == 1 and tag != "ign"
+        ]
+
     def is_known(self, word: str) -> bool:
         return any(tag != "ign" for _s, _e, (_orth, _lemma, tag, *_r) in self._morfeusz.analyse(word))
 

@@ -4,8 +4,9 @@ English is stemmed (the Porter algorithm, from snowballstemmer: no search engine
 PostgreSQL backend does not depend on Whoosh); Polish, Czech and Russian are lemmatized with the
 linker's lemmatizers, so "pralki" finds "pralka". Index terms are folded after that (Polish and
 Czech lose their diacritics, Russian "ё" becomes "е"), so a query typed without diacritics finds
-the same terms. A Russian lemma is mapped to the head of its word family (`families.py`:
-"удаление", "удалять" and "удалить" are one term).
+the same terms. A Russian, Polish or Czech lemma is mapped to the head of its word family
+(`families.py`, `families_pl.py`, `families_cs.py`: "удаление", "удалять" and "удалить" are one
+term, so are "usunięcie", "usuwać" and "usunąć", and "připojení", "připojovat" and "připojit").
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ STEMMED = "en"
 LEMMATIZED = frozenset(LOCALES) - {STEMMED}
 #: Languages whose diacritics are folded away (Russian keeps "й": it is a letter of its own).
 FOLDED = frozenset({"pl", "cs"})
+#: Languages whose lemmas are mapped to the head of their word family besides Russian.
+_FAMILIES = frozenset({"pl", "cs"})
 _NOT_DECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "ß": "ss"})
 
 
@@ -71,6 +74,24 @@ def _family():
     return family
 
 
+@cache
+def _families():
+    """The word family of a lemma per language (Russian, Polish, Czech; see families*.py)."""
+    from knowledge_base.search import families_cs, families_pl
+
+    return {"ru": _family(), "pl": families_pl.family, "cs": families_cs.family}
+
+
+@lru_cache(maxsize=100_000)
+def _lemma(word: str, lang: str) -> str:
+    """The family head of a Polish or Czech word's lemma, diacritics kept."""
+    if lang == "cs":
+        from knowledge_base.search.families_cs import lemma
+
+        return _families()["cs"](lemma(word))
+    return _families()[lang](_lemmatizer(lang)(word))
+
+
 @lru_cache(maxsize=100_000)
 def fold(word: str, lang: str) -> str:
     """`word` without diacritics (Polish, Czech) or with "ё" as "е" (Russian)."""
@@ -88,6 +109,8 @@ def normalise(word: str, lang: str) -> str:
         return _stemmer()(word)
     if lang == "ru":
         return _family()(_russian_lemma(word.replace("ё", "е")))
+    if lang in _FAMILIES:
+        return fold(_lemma(word, lang), lang)
     if lang in LEMMATIZED:
         return fold(_lemmatizer(lang)(word.replace("ё", "е")), lang)
     return word
@@ -105,6 +128,8 @@ def readings(word: str, lang: str) -> tuple[str, ...]:
     found = (fold(lemma, lang) for lemma in sorted(backend_for(lang).readings(word.replace("ё", "е"))))
     if lang == "ru":
         found = (_family()(lemma) for lemma in found)
+    elif lang in _FAMILIES:
+        found = (fold(_families()[lang](lemma), lang) for lemma in sorted(backend_for(lang).readings(word)))
     return tuple(term for term in dict.fromkeys(found) if term != main)
 
 
