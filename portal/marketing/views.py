@@ -273,9 +273,9 @@ def override_suggestion(suggestion_id: int):
             db.rollback()
             exc.attach_to(form, "justification")
             status = 400
-        except overrides.OverrideRefused:
+        except overrides.OverrideRefused as exc:
             db.rollback()
-            status = 409
+            refused, status = exc.message, 409  # e.g. approved by another request meanwhile
         else:
             db.commit()
             flash(_("Linked anyway. The override is recorded with your justification."), "success")

@@ -390,3 +390,20 @@ def test_the_revoke_redirect_keeps_the_script_root_and_refuses_other_sites(app, 
         data["next"] = bad
         response = marketer.post(f"/marketing/overrides/{record.id}/revoke", data=data, base_url=root)
         assert response.headers["Location"] == "/shop/marketing/overrides", bad
+
+
+def test_the_second_of_two_simultaneous_posts_answers_409_with_the_reason(
+    app, db, users, client_as, monkeypatch
+):
+    _article, found = blocked(app, db)
+    marketer = client_as("marketer")
+    assert link_anyway(marketer, found["washing-machine"]).status_code == 302
+    monkeypatch.setattr(overrides, "refusal", lambda *_args: None)  # it read the row while still blocked
+    response = link_anyway(
+        marketer, found["washing-machine"], token=csrf_token(marketer, "/marketing/suggestions")
+    )
+    assert (
+        response.status_code == 409
+        and "Only a blocked suggestion can be overridden." in response.get_data(as_text=True)
+    )
+    assert db.scalar(select(func.count()).select_from(LinkOverride)) == 1
