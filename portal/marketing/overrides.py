@@ -223,7 +223,9 @@ def override(session: Session, actor: User, suggestion: LinkSuggestion, justific
     )
     if approved.rowcount != 1:
         raise OverrideRefused(_l("Only a blocked suggestion can be overridden."))
-    session.expire(suggestion, ["state", "reviewer_id", "reviewed_at", "override_id", "override"])
+    # the same values on the object: the session sees the change (cache generations, portal/cache_events)
+    suggestion.state, suggestion.reviewer_id, suggestion.reviewed_at = SuggestionState.APPROVED, actor.id, now
+    suggestion.override_id = record.id
     webhooks.suggestion_approved(session, suggestion)
     audit.record(
         session,

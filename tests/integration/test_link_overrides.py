@@ -407,3 +407,11 @@ def test_the_second_of_two_simultaneous_posts_answers_409_with_the_reason(
         and "Only a blocked suggestion can be overridden." in response.get_data(as_text=True)
     )
     assert db.scalar(select(func.count()).select_from(LinkOverride)) == 1
+
+
+def test_a_customer_who_saw_the_page_before_the_override_sees_the_link_after_it(app, db, users, client_as):
+    _article, found = blocked(app, db)
+    customer = client_as("customer")
+    assert "/go/" not in customer.get("/kb/en/a/care").get_data(as_text=True)  # cached without links
+    assert link_anyway(client_as("marketer"), found["washing-machine"]).status_code == 302
+    assert f"/go/{found['washing-machine'].id}" in customer.get("/kb/en/a/care").get_data(as_text=True)
