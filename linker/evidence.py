@@ -24,6 +24,8 @@ class Evidence:
     floor: list[tuple[str, str]] = field(default_factory=list)  # (category, word as written)
     paragraph_reasons: dict[int, list[Reason]] = field(default_factory=dict)
     tragedy: list[str] = field(default_factory=list)
+    #: the topics (sensitive categories) the tragedy words belong to, in order of discovery
+    tragedy_kinds: list[str] = field(default_factory=list)
     context: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: offers whose required context stands in the title or a heading (context for the whole document)
     document_context: set[str] = field(default_factory=set)
@@ -112,8 +114,11 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
                 strong_terms.add(h.term.label)
                 if h.term.key in FLOOR_CATEGORIES:
                     evidence.floor.append((h.term.key, word))
-                if h.term.key in TRAGIC_CATEGORIES and word not in evidence.tragedy:
-                    evidence.tragedy.append(word)
+                if h.term.key in TRAGIC_CATEGORIES:
+                    if word not in evidence.tragedy:
+                        evidence.tragedy.append(word)
+                    if h.term.key not in evidence.tragedy_kinds:
+                        evidence.tragedy_kinds.append(h.term.key)
         evidence.paragraph_reasons[index] = [
             with_words("sensitive", category, words, check="sensitive_topic")
             for category, words in by_category.items()
@@ -122,4 +127,6 @@ def gather(doc: Document, folded: str, hits: list[Hit], policy: Policy) -> Evide
         for reasons in evidence.paragraph_reasons.values():
             for reason in reasons:
                 evidence.tragedy.extend(w for w in reason.words if w not in evidence.tragedy)
+                if reason.kind not in evidence.tragedy_kinds:
+                    evidence.tragedy_kinds.append(reason.kind)
     return evidence

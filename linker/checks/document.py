@@ -22,14 +22,16 @@ def brand_safety(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
 
 @register("tragedy", scope="paragraph", order=20)
 def tragedy(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
-    """A document that tells of death, violence or disaster gets no links at all."""
+    """A document that tells of death, violence or disaster gets no links at all; the reason's
+    ``kinds`` parameter names the topics (sensitive categories) that made it one."""
     words = tuple(ctx.evidence.tragedy[:6])
     if not words:
         return []
     flagged = ctx.evidence.paragraph_reasons
     if flagged and all(framing_clears(ctx, paragraph) for paragraph in flagged):
         return []  # every paragraph the lexicons flagged reads as protective or troubleshooting
-    return [Reason("document", "tragedy", words, {}, "tragedy", f"document:tragedy ({', '.join(words)})")]
+    params = {"kinds": list(ctx.evidence.tragedy_kinds)}
+    return [Reason("document", "tragedy", words, params, "tragedy", f"document:tragedy ({', '.join(words)})")]
 
 
 @register("sensitive_topic", scope="paragraph", order=30)

@@ -20,6 +20,7 @@ from knowledge_base.models import Article, ArticleStatus
 from linker import Linker, Policy
 from linker.html import insert_links, parse_html
 from linker.result import Link
+from portal import audit
 from portal.cache import cache, generation
 from portal.customers import segments
 from portal.marketing import overrides
@@ -35,6 +36,7 @@ from portal.models import (
     SuggestionState,
     User,
 )
+from portal.webhooks import events as webhooks
 
 SUGGESTION_POLICY = Policy(max_links=10)  # marketers review more candidates than a page shows
 LINKS_PER_PAGE = 3
@@ -74,7 +76,8 @@ def linker_for(session: Session, app: Flask | None = None) -> tuple[Linker, dict
 def scan_article(session: Session, article: Article, app: Flask | None = None) -> list[LinkSuggestion]:
     """Store every candidate of the published revision; earlier decisions carry over when the
     sentence is unchanged, otherwise a suggestion starts pending. A blocked candidate a marketer
-    overrode (same offer, matched text and sentence; no new reason) is approved again."""
+    overrode (same offer, matched text and sentence; no new reason) is approved again, and that
+    approval is audited and sent to webhooks as a manual one is (the suggestion is a new row)."""
     revision = article.published_revision
     if revision is None or article.status != ArticleStatus.PUBLISHED:
         return []
@@ -95,8 +98,7 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
         session.delete(old)
     result = linker.scan_html(article.body_html, lang=article.locale, time_budget=120.0, title=article.title)
     created, flags = [], []
-    page_keys = {key for item in result.blocked for key in overrides.reason_keys(item.reasons)}
-    if overrides.page_hard_block(page_keys) is not None:
+    if overrides.page_hard_block(reason for item in result.blocked for reason in item.reasons) is not None:
         overridden = {}  # self-harm, abuse or graphic violence on the page: no override applies
     for item, blocked in [(link, False) for link in result.links] + [(b, True) for b in result.blocked]:
         offer = offers.get(item.offer)
@@ -118,7 +120,7 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
         if blocked:
             suggestion.state = SuggestionState.BLOCKED
             marketer = overridden.get((offer.id, suggestion.matched_text, item.sentence))
-            if overrides.applies(marketer, overrides.reason_keys(suggestion.reasons)):
+            if overrides.applies(marketer, item.reasons):
                 suggestion.state, suggestion.override_id = SuggestionState.APPROVED, marketer.id
                 suggestion.reviewer_id, suggestion.reviewed_at = marketer.user_id, marketer.created_at
         elif earlier is not None:
@@ -130,8 +132,25 @@ def scan_article(session: Session, article: Article, app: Flask | None = None) -
     for suggestion, blocked in zip(created, flags, strict=True):
         if blocked:  # the reason keys, as rows, for the aggregate "Overrides by reason" report
             session.add_all(overrides.block_reason_rows(suggestion))
+        if suggestion.override_id is not None:
+            _reapproved(session, suggestion)
     session.flush()
     return created
+
+
+def _reapproved(session: Session, suggestion: LinkSuggestion) -> None:
+    """Audit and announce an approval a rescan made through a marketer's override (no one acted
+    now: the actor is empty, the override and its author are in the details)."""
+    webhooks.suggestion_approved(session, suggestion)
+    audit.record(
+        session,
+        "suggestion.approved",
+        target=str(suggestion.id),
+        offer=suggestion.offer.code,
+        override=suggestion.override_id,
+        reviewer=suggestion.reviewer_id,
+        by="rescan",
+    )
 
 
 def rescan(

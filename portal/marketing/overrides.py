@@ -11,8 +11,9 @@ Some blocks are never overridable (`HARD_CODES`, `HARD_KINDS`):
   the marketers' own blocklist): the page gets no links at all; a wrong blocklist term is removed
   from the blocklist, not overridden link by link;
 * self-harm or suicide, abuse and graphic violence in the paragraph or sentence (``sensitive`` /
-  ``context`` kinds ``self_harm``, ``abuse``, ``graphic_violence``): no offer stands beside them
-  (safe-messaging practice), whatever the justification;
+  ``context`` kinds ``self_harm``, ``abuse``, ``graphic_violence``), or anywhere on the page (the
+  page-level ``document:tragedy`` reason whose ``kinds`` parameter names one of them): no offer
+  stands beside them (safe-messaging practice), whatever the justification;
 * places where a link cannot stand (``position``: a heading, code, a quotation, a match split by
   formatting);
 * candidates the linker never examined (``policy:max links``: the page had reached its cap).
@@ -31,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from knowledge_base.db import utcnow
@@ -76,8 +77,16 @@ HARD_KINDS = {
     for code in ("sensitive", "context")
     for kind in ("self_harm", "abuse", "graphic_violence")
 }
-#: Shown when another passage of the page holds one of HARD_KINDS (the page-wide "tragedy" reason
-#: of a candidate elsewhere does not say which topic it was).
+#: Topics that make a page-level tragedy (``document:tragedy``, parameter ``kinds``) hard.
+HARD_TOPICS = frozenset(("self_harm", "abuse", "graphic_violence"))
+#: Shown when the page-level tragedy reason of the suggestion names one of HARD_TOPICS.
+DOCUMENT_HARD = _l(
+    "This page tells of self-harm, suicide, abuse or graphic violence, which is never overridable: "
+    "no offer may stand anywhere on it."
+)
+#: Reason keys whose stored reasons `refusal` reads to see whether another passage of the page is hard.
+PAGE_HARD_KEYS = ("document:tragedy", *sorted(f"{code}:{kind}" for code, kind in HARD_KINDS))
+#: Shown when another passage of the page holds one of HARD_KINDS or HARD_TOPICS.
 PAGE_HARD = _l(
     "Another passage of this page tells of self-harm, suicide, abuse or graphic violence: "
     "no offer may stand anywhere on it."
@@ -115,22 +124,33 @@ def reason_keys(reasons: Iterable[Reason | Mapping[str, Any] | str]) -> list[str
     return list(dict.fromkeys(reason_key(r)[:80] for r in reasons if reason_key(r)))
 
 
+def _hard_tragedy(data: Reason) -> bool:
+    """True for a page-level tragedy reason that names self-harm, abuse or graphic violence."""
+    kinds = data.params.get("kinds") or ()
+    return (data.code, data.kind) == ("document", "tragedy") and bool(HARD_TOPICS.intersection(kinds))
+
+
 def hard_block(reasons: Iterable[Reason | Mapping[str, Any] | str]) -> Any | None:
-    """The message of the first reason no override may lift, or None when every reason may be."""
+    """The message of the first reason no override may lift, or None when every reason may be
+    (a paragraph's or sentence's own hard topic is named before the page's)."""
+    page = None
     for reason in reasons:
         data = stored_reason(reason)
         if data.code in HARD_CODES:
             return HARD_CODES[data.code]
         if (data.code, data.kind) in HARD_KINDS:
             return HARD_KINDS[(data.code, data.kind)]
-    return None
+        if page is None and _hard_tragedy(data):
+            page = DOCUMENT_HARD
+    return page
 
 
-def page_hard_block(keys: Iterable[str]) -> Any | None:
-    """PAGE_HARD when any reason key blocked on the page is one of HARD_KINDS, else None."""
-    for key in keys:
-        code, _, kind = key.partition(":")
-        if (code, kind) in HARD_KINDS:
+def page_hard_block(reasons: Iterable[Reason | Mapping[str, Any] | str]) -> Any | None:
+    """PAGE_HARD when any reason given on the page (a Reason, its stored dict or a key) is one of
+    HARD_KINDS or a page-level tragedy of HARD_TOPICS, else None."""
+    for reason in reasons:
+        data = stored_reason(reason)
+        if (data.code, data.kind) in HARD_KINDS or _hard_tragedy(data):
             return PAGE_HARD
     return None
 
@@ -161,16 +181,20 @@ def refusal(session: Session, suggestion: LinkSuggestion) -> Any | None:
     own = hard_block(suggestion.reasons or [])
     if own is not None:
         return own
-    page = select(LinkBlockReason.reason_key).join(
-        LinkSuggestion, LinkSuggestion.id == LinkBlockReason.suggestion_id
+    hard_rows = select(LinkBlockReason.suggestion_id).where(LinkBlockReason.reason_key.in_(PAGE_HARD_KEYS))
+    page = select(LinkSuggestion.reasons).where(
+        LinkSuggestion.revision_id == suggestion.revision_id, LinkSuggestion.id.in_(hard_rows)
     )
-    return page_hard_block(session.scalars(page.where(LinkSuggestion.revision_id == suggestion.revision_id)))
+    return page_hard_block(reason for reasons in session.scalars(page) for reason in reasons or [])
 
 
 def override(session: Session, actor: User, suggestion: LinkSuggestion, justification: str) -> LinkOverride:
     """Approve a blocked suggestion on `actor`'s written word. Audited; the caller commits.
 
-    Raises FieldError for a bad justification and OverrideRefused when the block may not be lifted.
+    Raises FieldError for a bad justification and OverrideRefused when the block may not be lifted,
+    also when another request approved the suggestion meanwhile (the approval is a conditional
+    UPDATE: only a row still blocked changes, so two simultaneous posts make one override); the
+    caller then rolls back.
     """
     why_not = refusal(session, suggestion)
     if why_not is not None:
@@ -191,6 +215,15 @@ def override(session: Session, actor: User, suggestion: LinkSuggestion, justific
     )
     session.add(record)
     session.flush()
+    approved = session.execute(
+        update(LinkSuggestion)
+        .where(LinkSuggestion.id == suggestion.id, LinkSuggestion.state == SuggestionState.BLOCKED)
+        .values(state=SuggestionState.APPROVED, reviewer_id=actor.id, reviewed_at=now, override_id=record.id)
+        .execution_options(synchronize_session=False)
+    )
+    if approved.rowcount != 1:
+        raise OverrideRefused(_l("Only a blocked suggestion can be overridden."))
+    # the same values on the object: the session sees the change (cache generations, portal/cache_events)
     suggestion.state, suggestion.reviewer_id, suggestion.reviewed_at = SuggestionState.APPROVED, actor.id, now
     suggestion.override_id = record.id
     webhooks.suggestion_approved(session, suggestion)
@@ -242,13 +275,15 @@ def active_overrides(session: Session, article_id: int) -> dict[tuple[int, str, 
     return {(o.offer_id, o.matched_text, o.sentence): o for o in rows}
 
 
-def applies(record: LinkOverride | None, keys: Iterable[str]) -> bool:
-    """True when `record` covers a block with these reason keys: every key is one the marketer
-    overrode (a new reason was never judged) and none is hard (e.g. a blocklist term added since)."""
+def applies(record: LinkOverride | None, reasons: Iterable[Reason | Mapping[str, Any] | str]) -> bool:
+    """True when `record` covers a block with these reasons (Reasons, stored dicts or keys): there
+    is at least one, every key is one the marketer overrode (a new reason was never judged) and
+    none is hard (e.g. a blocklist term added since, or a page now telling of self-harm)."""
     if record is None:
         return False
-    keys = list(keys)
-    return set(keys) <= set(record.reason_keys or []) and hard_block(keys) is None
+    reasons = list(reasons)
+    keys = set(reason_keys(reasons))
+    return bool(keys) and keys <= set(record.reason_keys or []) and hard_block(reasons) is None
 
 
 def block_reason_rows(suggestion: LinkSuggestion) -> list[LinkBlockReason]:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from linker.reasons import Reason
@@ -42,6 +43,18 @@ CONTEXT = {
     "complaint_anger": _l("The sentence reads as a complaint or an angry message."),
     "rejection": _l("The sentence reads as rejecting the product or advising against it."),
     "sarcasm": _l("The sentence reads as sarcasm about a product."),
+}
+#: The topics of a page-level tragedy (``document:tragedy``, parameter ``kinds``), named in brackets
+#: inside its sentence (see `_tragedy`), so they are written as they read on their own (nominative).
+TRAGEDY_TOPICS = {
+    "abuse": _l("abuse"),
+    "accident_disaster": _l("an accident or a disaster"),
+    "crime_violence": _l("a crime or violence"),
+    "death_injury": _l("a death or an injury"),
+    "graphic_violence": _l("graphic violence"),
+    "illness_medical": _l("an illness"),
+    "self_harm": _l("self-harm or suicide"),
+    "war_terrorism": _l("war or terrorism"),
 }
 FLOOR = {
     "obscenity": _l("The page contains obscene or hateful words, so it gets no links at all."),
@@ -178,8 +191,21 @@ BY_KIND = {
 }
 
 
+def _tragedy(kinds: list[str]) -> object:
+    """The page-level tragedy sentence naming its topics (the plain one when none is known)."""
+    topics = [str(TRAGEDY_TOPICS[kind]) for kind in dict.fromkeys(kinds) if kind in TRAGEDY_TOPICS]
+    if not topics:
+        return FAMILIES["tragedy"]
+    return _(
+        "The page tells of death, violence or a disaster (%(topics)s), so it gets no links at all.",
+        topics="; ".join(topics),
+    )
+
+
 def _sentence_of(reason: Reason) -> object | None:
     """The sentence of a reason given as data (no parsing)."""
+    if (reason.code, reason.kind) == ("document", "tragedy"):
+        return _tragedy(list(reason.params.get("kinds") or []))
     if reason.code == "sensitive":
         return TOPICS.get(reason.kind)
     if reason.code == "brand-safety":

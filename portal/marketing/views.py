@@ -30,6 +30,7 @@ from portal.marketing.reasons import explain
 from portal.marketing.review import review_suggestions
 from portal.models import BlockTerm, LinkOverride, LinkSuggestion, Offer, OfferStatus, SuggestionState
 from portal.pagination import paginate
+from portal.security import is_safe_redirect
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
 bp.before_request(access.gate(access.Action.MARKETING))
@@ -222,10 +223,16 @@ def review_many():
         abort(400)
     n = _review(ids, SuggestionState.APPROVED if action == "approve" else SuggestionState.REJECTED)
     flash(_("%(n)d suggestions updated.", n=n), "success")
+    return _back_to("/marketing/suggestions", url_for("marketing.suggestions"))
+
+
+def _back_to(section: str, default: str):
+    """Redirect to the form's `next` (the page the form was on, script root included) when it is
+    a safe local path inside `section` of this app, else to `default`."""
     back = request.form.get("next", "")
-    if back.startswith("/marketing/suggestions") and _local(back):
+    if is_safe_redirect(back) and back.startswith(request.script_root + section):
         return redirect(back)
-    return redirect(url_for("marketing.suggestions"))
+    return redirect(default)
 
 
 def _local(target: str | None) -> bool:
@@ -266,9 +273,9 @@ def override_suggestion(suggestion_id: int):
             db.rollback()
             exc.attach_to(form, "justification")
             status = 400
-        except overrides.OverrideRefused:
+        except overrides.OverrideRefused as exc:
             db.rollback()
-            status = 409
+            refused, status = exc.message, 409  # e.g. approved by another request meanwhile
         else:
             db.commit()
             flash(_("Linked anyway. The override is recorded with your justification."), "success")
@@ -291,10 +298,7 @@ def revoke_override(override_id: int):
     changed = overrides.revoke(db, current_user, record)
     db.commit()
     flash(_("Override revoked. Suggestions blocked again: %(n)d.", n=changed), "success")
-    back = request.form.get("next", "")
-    if back.startswith("/marketing/") and _local(back):
-        return redirect(back)
-    return redirect(url_for("marketing.override_stats"))
+    return _back_to("/marketing/", url_for("marketing.override_stats"))
 
 
 @bp.route("/overrides")

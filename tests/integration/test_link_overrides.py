@@ -65,7 +65,8 @@ def test_hard_blocks_are_refused_and_stale_or_unblocked_suggestions_too(app, db,
             assert "never overridable" in str(exc.message)
         else:
             raise AssertionError("a self-harm block was overridden")
-        assert overrides.refusal(db, found["router"]) is overrides.PAGE_HARD  # its page tells of self-harm
+        # its page tells of self-harm: its own page-level reason says so
+        assert overrides.refusal(db, found["router"]) is overrides.DOCUMENT_HARD
     db.rollback()
     assert db.scalar(select(func.count()).select_from(LinkOverride)) == 0
 
@@ -280,3 +281,137 @@ def test_no_override_applies_on_a_page_that_now_tells_of_self_harm(app, db, user
     )
     assert again["router"].sentence == found["router"].sentence
     assert again["router"].state == SuggestionState.BLOCKED and again["router"].override_id is None
+
+
+# --- review findings: hard page-level tragedies, rescans, races, empty reasons, redirects ---------
+
+SUICIDE_ELSEWHERE = "He took his own life last spring.\n\nThe washing machine in the basement still works."
+ABUSE_ELSEWHERE = "Her husband abused her for years.\n\nThe washing machine in the basement still works."
+
+
+def test_a_page_telling_of_suicide_in_a_paragraph_without_an_offer_refuses_link_anyway(
+    app, db, users, client_as
+):
+    _article, found = blocked(app, db, body=SUICIDE_ELSEWHERE)
+    washer = found["washing-machine"]
+    assert {r["kind"] for r in washer.reasons} == {"tragedy"}  # the only reason it carries
+    marketer = client_as("marketer")
+    url = f"/marketing/suggestions/{washer.id}/override"
+    page = marketer.get(url).get_data(as_text=True)
+    assert 'name="justification"' not in page and "self-harm or suicide" in page
+    token = csrf_token(marketer, "/marketing/suggestions")
+    response = link_anyway(marketer, washer, token=token)
+    assert response.status_code == 409
+    assert fresh(db, LinkSuggestion, washer.id).state == SuggestionState.BLOCKED
+    assert db.scalar(select(func.count()).select_from(LinkOverride)) == 0
+
+
+def test_abuse_told_elsewhere_on_the_page_is_refused_too(app, db, users):
+    _article, found = blocked(app, db, body=ABUSE_ELSEWHERE)
+    with app.app_context():
+        assert overrides.refusal(db, found["washing-machine"]) is not None
+
+
+def test_an_override_made_before_is_not_re_applied_when_the_page_tells_of_suicide(app, db, users, client_as):
+    article, found = blocked(
+        app, db, body="A man died in a fire last year.\n\n" + SUICIDE_ELSEWHERE.split("\n\n")[1]
+    )
+    assert link_anyway(client_as("marketer"), found["washing-machine"]).status_code == 302
+    again = new_revision(app, db, article, SUICIDE_ELSEWHERE)
+    assert again["washing-machine"].sentence == found["washing-machine"].sentence
+    assert (
+        again["washing-machine"].state == SuggestionState.BLOCKED
+        and again["washing-machine"].override_id is None
+    )
+
+
+def test_a_rescan_that_re_approves_through_an_override_is_audited_and_fires_the_webhook(
+    app, db, users, client_as
+):
+    from portal.models import WebhookDelivery
+    from tests.integration.webhook_helpers import subscribe
+
+    article, found = blocked(app, db)
+    link_anyway(client_as("marketer"), found["washing-machine"])
+    subscribe(db, "https://hooks.example.com/in", events=["suggestion.approved"])
+    same = new_revision(app, db, article, TRAGEDY.replace("The router was fine.", "The router was fine too."))
+    washer = same["washing-machine"]
+    assert washer.state == SuggestionState.APPROVED and washer.override_id is not None
+    entries = db.scalars(select(AuditLog).where(AuditLog.action == "suggestion.approved")).all()
+    assert [e.target for e in entries] == [str(washer.id)]
+    assert entries[0].details["override"] == washer.override_id and entries[0].actor_id is None
+    deliveries = db.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.event == "suggestion.approved")
+    ).all()
+    assert [d.payload["data"]["suggestion_id"] for d in deliveries] == [washer.id]
+
+
+def test_two_simultaneous_link_anyway_posts_make_one_override(app, db, users):
+    _article, found = blocked(app, db)
+    washer = found["washing-machine"]
+    other = app.extensions["db_sessionmaker"]()
+    try:
+        stale = other.get(LinkSuggestion, washer.id)  # the second request read it while still blocked
+        assert stale.state == SuggestionState.BLOCKED
+        with app.app_context():
+            overrides.override(db, users["marketer"], washer, WHY)
+            db.commit()
+            try:
+                overrides.override(other, users["admin"], stale, WHY)
+            except overrides.OverrideRefused as exc:
+                assert "Only a blocked suggestion" in str(exc.message)
+            else:
+                raise AssertionError("a second override of the same suggestion was accepted")
+            other.rollback()
+    finally:
+        other.close()
+    assert db.scalar(select(func.count()).select_from(LinkOverride)) == 1
+
+
+def test_the_revoke_redirect_keeps_the_script_root_and_refuses_other_sites(app, db, users, client_as):
+    _article, found = blocked(app, db)
+    marketer = client_as("marketer")
+    link_anyway(marketer, found["washing-machine"])
+    record = db.scalar(select(LinkOverride))
+    root = "http://localhost/shop"  # the app mounted under /shop
+    page = marketer.get("/marketing/overrides?locale=en", base_url=root).get_data(as_text=True)
+    assert 'name="next" value="/shop/marketing/overrides?locale=en"' in page
+    token = csrf_token(marketer, "/marketing/suggestions")
+    data = {"csrf_token": token, "next": "/shop/marketing/overrides?locale=en"}
+    response = marketer.post(f"/marketing/overrides/{record.id}/revoke", data=data, base_url=root)
+    assert (
+        response.status_code == 302 and response.headers["Location"] == "/shop/marketing/overrides?locale=en"
+    )
+    for bad in (
+        "//evil.example.com/marketing/x",
+        "/\\evil.example.com",
+        "https://evil.example.com/marketing/",
+    ):
+        data["next"] = bad
+        response = marketer.post(f"/marketing/overrides/{record.id}/revoke", data=data, base_url=root)
+        assert response.headers["Location"] == "/shop/marketing/overrides", bad
+
+
+def test_the_second_of_two_simultaneous_posts_answers_409_with_the_reason(
+    app, db, users, client_as, monkeypatch
+):
+    _article, found = blocked(app, db)
+    marketer = client_as("marketer")
+    assert link_anyway(marketer, found["washing-machine"]).status_code == 302
+    monkeypatch.setattr(overrides, "refusal", lambda *_args: None)  # it read the row while still blocked
+    response = link_anyway(
+        marketer, found["washing-machine"], token=csrf_token(marketer, "/marketing/suggestions")
+    )
+    assert (
+        response.status_code == 409
+        and "Only a blocked suggestion can be overridden." in response.get_data(as_text=True)
+    )
+    assert db.scalar(select(func.count()).select_from(LinkOverride)) == 1
+
+
+def test_a_customer_who_saw_the_page_before_the_override_sees_the_link_after_it(app, db, users, client_as):
+    _article, found = blocked(app, db)
+    customer = client_as("customer")
+    assert "/go/" not in customer.get("/kb/en/a/care").get_data(as_text=True)  # cached without links
+    assert link_anyway(client_as("marketer"), found["washing-machine"]).status_code == 302
+    assert f"/go/{found['washing-machine'].id}" in customer.get("/kb/en/a/care").get_data(as_text=True)

@@ -126,3 +126,29 @@ def test_review_page_shows_the_reason_in_the_readers_language(app, db, users, cl
     assert ("sensitive", "accident_disaster") in stored
     html = client_as("marketer").get("/marketing/suggestions?state=blocked").get_data(as_text=True)
     assert "W tym akapicie jest mowa o wypadku, katastrofie, burzy, pożarze lub wandalizmie." in html
+
+
+@pytest.mark.parametrize("category", sorted(sensitive_categories()))
+def test_a_page_level_tragedy_names_each_topic_in_plain_words(app, category):
+    from linker.reasons import Reason
+
+    reason = Reason("document", "tragedy", ("word",), {"kinds": [category]}, "tragedy").to_dict()
+    with app.test_request_context():
+        why, generic = explain(reason), explain("document:tragedy (word)")
+    assert why.known and why.evidence == "word" and "_" not in why.sentence, why.sentence
+    assert why.sentence != generic.sentence  # the topic is named
+    assert why.sentence.startswith("The page tells of ") and why.sentence.endswith("no links at all.")
+
+
+def test_a_page_level_tragedy_of_self_harm_reads_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from linker.reasons import Reason
+
+    reason = Reason("document", "tragedy", ("took his own life",), {"kinds": ["self_harm"]}, "tragedy")
+    with app.test_request_context():
+        english = explain(reason).sentence
+        with force_locale("pl"):
+            polish = explain(reason).sentence
+    assert "self-harm or suicide" in english
+    assert polish != english and "samookaleczen" in polish

@@ -32,6 +32,18 @@ def test_hard_blocks_are_the_floor_self_harm_and_places_links_cannot_go():
     assert overrides.hard_block([*soft, hard[1]]) is not None  # one hard reason is enough
 
 
+def test_a_page_level_tragedy_of_self_harm_abuse_or_graphic_violence_is_hard():
+    for kind in ("self_harm", "abuse", "graphic_violence"):
+        reason = Reason("document", "tragedy", ("x",), {"kinds": ["death_injury", kind]}, "tragedy")
+        assert overrides.hard_block([reason]) is not None, kind
+        assert overrides.hard_block([reason.to_dict()]) is not None, kind  # as stored
+        assert overrides.page_hard_block([reason.to_dict()]) is overrides.PAGE_HARD, kind
+    death = Reason("document", "tragedy", ("died",), {"kinds": ["death_injury", "war_terrorism"]}, "tragedy")
+    assert overrides.hard_block([death]) is None and overrides.page_hard_block([death.to_dict()]) is None
+    assert overrides.page_hard_block(["document:tragedy", "sensitive:death_injury"]) is None
+    assert overrides.page_hard_block(["sensitive:self_harm"]) is overrides.PAGE_HARD  # a key still works
+
+
 def test_a_justification_is_required_long_enough_and_not_too_long():
     for bad in (None, "", "   ", "ok fine", "x" * (overrides.JUSTIFICATION_MIN - 1)):
         with pytest.raises(FieldError) as caught:
@@ -51,6 +63,11 @@ def test_an_override_applies_only_to_reasons_it_covered_and_never_to_hard_ones()
     assert not overrides.applies(None, ["document:tragedy"])
     hard = SimpleNamespace(reason_keys=["brand-safety:blocklist"])
     assert not overrides.applies(hard, ["brand-safety:blocklist"])
+    assert not overrides.applies(record, [])  # a blocked candidate without reasons matches nothing
+    assert not overrides.applies(SimpleNamespace(reason_keys=[]), [])
+    assert not overrides.applies(SimpleNamespace(reason_keys=None), [])
+    self_harm = Reason("document", "tragedy", ("took his own life",), {"kinds": ["self_harm"]}, "tragedy")
+    assert not overrides.applies(record, [self_harm.to_dict()])  # the same key, now a hard topic
 
 
 def test_reason_keys_are_code_and_kind_once_each():

@@ -175,3 +175,21 @@ def test_checks_can_be_switched_off_by_policy(offers):
     text = "You do not need an extended warranty."
     policy = Policy(checks=("brand_safety", "tragedy", "sensitive_topic", "position", "sense", "complaint"))
     assert "extended-warranty" in linked(Linker(offers, policy).scan(text, lang="en"))
+
+
+def test_the_page_level_tragedy_names_its_topics_as_data(linker):
+    text = "He took his own life last spring.\n\nThe washing machine in the basement still works."
+    result = linker.scan(text, lang="en")
+    tragedy = [
+        r for b in result.blocked if b.offer == "washing-machine" for r in b.reasons if r.kind == "tragedy"
+    ]
+    assert tragedy and tragedy[0].params["kinds"] == ["self_harm"]
+    assert str(tragedy[0]) == "document:tragedy (took his own life)"  # the code form is unchanged
+    fire = "Last winter a family died in a house fire.\n\nThe washing machine in the basement survived."
+    kinds = [
+        r.params["kinds"]
+        for b in linker.scan(fire, lang="en").blocked
+        for r in b.reasons
+        if r.kind == "tragedy"
+    ]
+    assert kinds and "death_injury" in kinds[0] and "self_harm" not in kinds[0]
