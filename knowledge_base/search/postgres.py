@@ -74,21 +74,26 @@ COUNT_SQL = "SELECT count(*) FROM kb_search WHERE " + WHERE  # noqa: S608 (const
 #: in the tags and category (B) and in the body (D): each field has its own idf, as in Whoosh's BM25F.
 FREQUENCY_SQL = """
 SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale),
-       array(SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale AND document @@ t.q)
-             FROM unnest(CAST(:fielded AS tsquery[])) WITH ORDINALITY AS t(q, n) ORDER BY t.n)
+       array(SELECT (SELECT ARRAY[count(*) FILTER (WHERE x.d @@ t.a), count(*) FILTER (WHERE x.d @@ t.b),
+                                  count(*) FILTER (WHERE x.d @@ t.d)]
+                     FROM kb_search, LATERAL (SELECT document || '' AS d OFFSET 0) AS x
+                     WHERE locale = :locale AND document @@ t.q)
+             FROM unnest(CAST(:terms AS tsquery[]), CAST(:a AS tsquery[]), CAST(:b AS tsquery[]),
+                         CAST(:d AS tsquery[])) WITH ORDINALITY AS t(q, a, b, d, n) ORDER BY t.n)
 """
 #: BM25F-like, as the Whoosh backend: per query term and field, the term's weight times the
 #: field's boost times the term's idf in that field times ts_rank's saturating frequency of the
 #: term in that field alone (the body's normalised by the document's length); the sum is scaled
 #: by the share of the query's words (groups of terms) the document matches (coordination).
+#: The document is decompressed once per row (x.d), not once per term and field.
 SEARCH_SQL = (
     "SELECT article_id, slug, title, body_text, "  # noqa: S608 (constants only)
     "s.score * (1 - :coord + :coord * s.matched / CAST(:n AS float8)) AS score "
-    "FROM kb_search, LATERAL ("
-    "  SELECT sum(t.wa * ts_rank('{0, 0, 0, 1}', document, t.q, :norm)"
-    "           + t.wb * ts_rank('{0, 0, 1, 0}', document, t.q, :norm)"
-    "           + t.wd * ts_rank('{1, 0, 0, 0}', document, t.q, :norm)) AS score,"
-    "         count(DISTINCT t.g) FILTER (WHERE document @@ t.q) AS matched"
+    "FROM kb_search, LATERAL (SELECT document || '' AS d OFFSET 0) AS x, LATERAL ("
+    "  SELECT sum(t.wa * ts_rank('{0, 0, 0, 1}', x.d, t.q, :norm)"
+    "           + t.wb * ts_rank('{0, 0, 1, 0}', x.d, t.q, :norm)"
+    "           + t.wd * ts_rank('{1, 0, 0, 0}', x.d, t.q, :norm)) AS score,"
+    "         count(DISTINCT t.g) FILTER (WHERE x.d @@ t.q) AS matched"
     "  FROM unnest(CAST(:terms AS tsquery[]), CAST(:wa AS float8[]), CAST(:wb AS float8[]),"
     "              CAST(:wd AS float8[]), CAST(:groups AS integer[]))"
     "  AS t(q, wa, wb, wd, g)) AS s "
@@ -179,9 +184,10 @@ class PostgresBackend:
                 return result
             terms = [(_quote(t), weight, n) for n, g in enumerate(groups) for t, weight in g.terms]
             lexemes = [lexeme for lexeme, _, _ in terms]
-            fielded = [f"{lexeme}:{field}" for lexeme in lexemes for field in FIELDS]
-            frequency = {"locale": locale, "fielded": fielded}
-            documents, per_field = conn.execute(text(FREQUENCY_SQL), frequency).one()
+            frequency = {"locale": locale, "terms": lexemes}
+            frequency.update({f.lower(): [f"{lexeme}:{f}" for lexeme in lexemes] for f in FIELDS})
+            documents, counts = conn.execute(text(FREQUENCY_SQL), frequency).one()
+            per_field = [n for row in counts for n in row]
             wa, wb, wd = field_weights([w for _, w, _ in terms], documents, per_field)
             params = {
                 "q": " | ".join(lexemes),
