@@ -4,7 +4,8 @@ Documents are analysed by `analysis.py` (the same lemmas and stems as the Whoosh
 stored as tsvectors with weights A (title), B (tags, category) and D (body) in `kb_search`.
 Unknown words are corrected against the vocabulary table `kb_search_words` (every indexed term
 per locale, kept up to date by `index`), by primary-key lookups and key ranges (`typos.py`): a
-typo never scans the index (pg_trgm is not required). Ranking is BM25-like (see SEARCH_SQL).
+typo never scans the index (pg_trgm is not required). Ranking is BM25F-like, as Whoosh's: each
+field (title, tags and category, body) has its own boost and idf (see SEARCH_SQL).
 The vocabulary may keep words of removed articles until the next `clear` (`portal kb reindex`);
 such a word only adds a query term that matches nothing.
 """
@@ -69,25 +70,42 @@ WHERE = (
     "document @@ to_tsquery('simple', :q) AND locale = :locale AND (:category = '' OR category = :category)"
 )
 COUNT_SQL = "SELECT count(*) FROM kb_search WHERE " + WHERE  # noqa: S608 (constants only)
-#: Documents of the locale, and how many of them hold each query term (for its idf).
+#: Documents of the locale, and how many of them hold each query term in the title (weight A),
+#: in the tags and category (B) and in the body (D): each field has its own idf, as in Whoosh's BM25F.
 FREQUENCY_SQL = """
 SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale),
-       array(SELECT (SELECT count(*) FROM kb_search WHERE locale = :locale AND document @@ t.q)
-             FROM unnest(CAST(:terms AS tsquery[])) WITH ORDINALITY AS t(q, n) ORDER BY t.n)
+       array(SELECT (SELECT ARRAY[count(*) FILTER (WHERE x.d @@ t.a), count(*) FILTER (WHERE x.d @@ t.b),
+                                  count(*) FILTER (WHERE x.d @@ t.d)]
+                     FROM kb_search, LATERAL (SELECT document || '' AS d OFFSET 0) AS x
+                     WHERE locale = :locale AND document @@ t.q)
+             FROM unnest(CAST(:terms AS tsquery[]), CAST(:a AS tsquery[]), CAST(:b AS tsquery[]),
+                         CAST(:d AS tsquery[])) WITH ORDINALITY AS t(q, a, b, d, n) ORDER BY t.n)
 """
-#: BM25-like: per query term, its weight times its idf times ts_rank's length-normalised,
-#: field-weighted frequency; the sum is scaled by the share of the query's words (groups of
-#: terms) the document matches (coordination).
+#: BM25F-like, as the Whoosh backend: per query term and field, the term's weight times the
+#: field's boost times the term's idf in that field times ts_rank's saturating frequency of the
+#: term in that field alone (the body's normalised by the document's length); the sum is scaled
+#: by the share of the query's words (groups of terms) the document matches (coordination).
+#: The document is decompressed once per row (x.d), not once per term and field.
 SEARCH_SQL = (
     "SELECT article_id, slug, title, body_text, "  # noqa: S608 (constants only)
     "s.score * (1 - :coord + :coord * s.matched / CAST(:n AS float8)) AS score "
-    "FROM kb_search, LATERAL ("
-    "  SELECT sum(t.w * ts_rank('{0.5, 0.6, 0.8, 1.0}', document, t.q, 1)) AS score,"
-    "         count(DISTINCT t.g) FILTER (WHERE document @@ t.q) AS matched"
-    "  FROM unnest(CAST(:terms AS tsquery[]), CAST(:weights AS float8[]), CAST(:groups AS integer[]))"
-    "  AS t(q, w, g)) AS s "
+    "FROM kb_search, LATERAL (SELECT document || '' AS d OFFSET 0) AS x, LATERAL ("
+    "  SELECT sum(t.wa * ts_rank('{0, 0, 0, 1}', x.d, t.q, :norm)"
+    "           + t.wb * ts_rank('{0, 0, 1, 0}', x.d, t.q, :norm)"
+    "           + t.wd * ts_rank('{1, 0, 0, 0}', x.d, t.q, :norm)) AS score,"
+    "         count(DISTINCT t.g) FILTER (WHERE x.d @@ t.q) AS matched"
+    "  FROM unnest(CAST(:terms AS tsquery[]), CAST(:wa AS float8[]), CAST(:wb AS float8[]),"
+    "              CAST(:wd AS float8[]), CAST(:groups AS integer[]))"
+    "  AS t(q, wa, wb, wd, g)) AS s "
     "WHERE " + WHERE + " ORDER BY score DESC, article_id LIMIT :limit OFFSET :offset"
 )
+#: Boosts of the title (A), the tags and category (B) and the body (D); below Whoosh's (2, 1.5, 1)
+#: because a title's own idf is already higher (Whoosh's 2, 1.5 lost summary queries here).
+BOOSTS = (1.5, 1.2, 1.0)
+#: The tsvector weight of each field, in the order of BOOSTS.
+FIELDS = "ABD"
+#: ts_rank's normalisation: the rank divided by 1 + the logarithm of the document's length.
+NORMALISATION = 1
 COORDINATION = 0.7
 
 
@@ -167,11 +185,17 @@ class PostgresBackend:
             terms = [(_quote(t), weight, n) for n, g in enumerate(groups) for t, weight in g.terms]
             lexemes = [lexeme for lexeme, _, _ in terms]
             frequency = {"locale": locale, "terms": lexemes}
-            documents, matching = conn.execute(text(FREQUENCY_SQL), frequency).one()
+            frequency.update({f.lower(): [f"{lexeme}:{f}" for lexeme in lexemes] for f in FIELDS})
+            documents, counts = conn.execute(text(FREQUENCY_SQL), frequency).one()
+            per_field = [n for row in counts for n in row]
+            wa, wb, wd = field_weights([w for _, w, _ in terms], documents, per_field)
             params = {
                 "q": " | ".join(lexemes),
                 "terms": lexemes,
-                "weights": [w * _idf(documents, m) for (_, w, _), m in zip(terms, matching, strict=True)],
+                "wa": wa,
+                "wb": wb,
+                "wd": wd,
+                "norm": NORMALISATION,
                 "groups": [n for _, _, n in terms],
                 "coord": COORDINATION,
                 "n": len(groups),
@@ -188,6 +212,19 @@ class PostgresBackend:
             for r in rows
         ]
         return result
+
+
+def field_weights(
+    weights: list[float], documents: int, per_field: list[int]
+) -> tuple[list[float], list[float], list[float]]:
+    """Per field (title, tags and category, body), each term's plan weight times the field's boost
+    times the term's idf in that field; `per_field` holds, term after term, the number of the
+    `documents` having the term in each field of FIELDS."""
+    fields: tuple[list[float], ...] = ([], [], [])
+    for k, weight in enumerate(weights):
+        for j, boost in enumerate(BOOSTS):
+            fields[j].append(weight * boost * _idf(documents, per_field[len(FIELDS) * k + j]))
+    return fields[0], fields[1], fields[2]
 
 
 def _idf(documents: int, matching: int) -> float:

@@ -123,7 +123,8 @@ def test_everyday_queries_find_their_article_in_the_top_3(gnome, lang):
 
 
 def test_postgres_ranks_like_whoosh(app, tmp_path_factory, documents, request):
-    """Parity: on the everyday dev queries both engines find the same articles in the top 3."""
+    """Parity: on the everyday dev queries both engines find the same articles in the top 3
+    (151 of 152 with PostgreSQL's per-field ranking, 146 before it)."""
     if app.extensions["db_engine"].dialect.name != "postgresql":
         pytest.skip("needs PORTAL_TEST_DATABASE_URL (PostgreSQL)")
     whoosh = _backend("whoosh", request, tmp_path_factory)
@@ -139,4 +140,4 @@ def test_postgres_ranks_like_whoosh(app, tmp_path_factory, documents, request):
         )
     finally:
         postgres.clear()
-    assert agree / len(rows) >= 0.85
+    assert agree / len(rows) >= 0.97
