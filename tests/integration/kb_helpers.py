@@ -1,7 +1,10 @@
-"""Arrange knowledge-base articles for tests."""
+"""Arrange knowledge-base articles and search backends for tests."""
+
+import os
 
 from knowledge_base import workflow
 from knowledge_base.models import Category
+from knowledge_base.search.whoosh import WhooshBackend
 from portal.kb import search_service
 
 
@@ -37,3 +40,20 @@ def publish_article(
     with app.app_context():
         search_service.sync([article])
     return article
+
+
+def search_engines() -> list[str]:
+    """The search engines a backend-parametrised test runs on: Whoosh always, PostgreSQL when the
+    suite runs against it."""
+    return ["whoosh", "postgres"] if os.environ.get("PORTAL_TEST_DATABASE_URL") else ["whoosh"]
+
+
+def empty_search_backend(request, tmp_path):
+    """An empty backend of the engine in `request.param` (a fixture parametrised by `search_engines`)."""
+    if request.param == "whoosh":
+        return WhooshBackend(tmp_path / "index")
+    from knowledge_base.search.postgres import PostgresBackend
+
+    backend = PostgresBackend(request.getfixturevalue("app").extensions["db_engine"])
+    backend.clear()
+    return backend

@@ -1,14 +1,13 @@
 """Search backends: language-aware, typo-tolerant, safe with any input; same tests for both engines."""
 
-import os
 from pathlib import Path
 
 import pytest
 
 from knowledge_base.importer import markdown_files, search_documents
 from knowledge_base.search import SearchDocument
-from knowledge_base.search.whoosh import WhooshBackend
 from portal.seed import demo_articles_folder
+from tests.integration.kb_helpers import empty_search_backend, search_engines
 
 QUERIES = Path(__file__).resolve().parents[1] / "data" / "kb_queries.tsv"
 
@@ -17,21 +16,9 @@ def demo_documents() -> list[SearchDocument]:
     return search_documents(markdown_files(demo_articles_folder()))
 
 
-def backends():
-    yield "whoosh"
-    if os.environ.get("PORTAL_TEST_DATABASE_URL"):
-        yield "postgres"
-
-
-@pytest.fixture(params=list(backends()))
+@pytest.fixture(params=search_engines())
 def search(request, tmp_path):
-    if request.param == "whoosh":
-        backend = WhooshBackend(tmp_path / "index")
-    else:
-        from knowledge_base.search.postgres import PostgresBackend
-
-        backend = PostgresBackend(request.getfixturevalue("app").extensions["db_engine"])
-        backend.clear()
+    backend = empty_search_backend(request, tmp_path)
     backend.index(demo_documents())
     yield backend
     backend.clear()

@@ -2,12 +2,10 @@
 body) has its own idf, as in Whoosh's BM25F, so a word that every body mentions but only one
 title holds still points to that article."""
 
-import os
-
 import pytest
 
 from knowledge_base.search import SearchDocument
-from knowledge_base.search.whoosh import WhooshBackend
+from tests.integration.kb_helpers import empty_search_backend, search_engines
 
 FILLER = ["Paper", "Queue", "Driver", "Network", "Colour", "Scanner", "Fonts", "Trays"]
 
@@ -24,21 +22,9 @@ def documents() -> list[SearchDocument]:
     return docs
 
 
-def backends():
-    yield "whoosh"
-    if os.environ.get("PORTAL_TEST_DATABASE_URL"):
-        yield "postgres"
-
-
-@pytest.fixture(params=list(backends()))
+@pytest.fixture(params=search_engines())
 def search(request, tmp_path):
-    if request.param == "whoosh":
-        backend = WhooshBackend(tmp_path / "index")
-    else:
-        from knowledge_base.search.postgres import PostgresBackend
-
-        backend = PostgresBackend(request.getfixturevalue("app").extensions["db_engine"])
-        backend.clear()
+    backend = empty_search_backend(request, tmp_path)
     backend.index(documents())
     yield backend
     backend.clear()
