@@ -11,16 +11,16 @@ from linker.reasons import with_words
 from linker.scan_context import ScanContext
 
 CHECK_NAME = "context_model"
-PARAGRAPH_CHARS = 2000
+PARAGRAPH_CHARS = 2000  # a paragraph is read from its start up to here
 # Complaint, rejection and sarcasm have the least training data and the lexicon checks
 # (complaint, negation) already cover them: the model adds only its confident readings.
 TONE_FLOOR = 0.5
 DOMINANCE = 0.5  # a topic this close to the framing reading keeps the lexicons' verdict
-PARAGRAPH_TOPICS = True
-SARCASM_WITHOUT_PRAISE = 0.8
+PARAGRAPH_TOPICS = True  # a topic read in the rest of the paragraph blocks the candidate too
+SARCASM_WITHOUT_PRAISE = 0.8  # a sarcasm reading without a praise word must be at least this sure
 TOPICS = frozenset(
     {"death_injury", "accident_disaster", "crime_violence", "self_harm", "illness_bereavement"}
-)  # a paragraph is read from its start up to here
+)
 
 
 def blocking(prediction: Prediction) -> list[str]:
