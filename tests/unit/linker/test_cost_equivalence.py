@@ -1,9 +1,9 @@
 """The linker's cheaper paths give the answers of their plain definitions (issue 13, item 6).
 
-The context model's features are built from per-word caches and a CRC-32 continued from a cached
-prefix; simplemma's forms come from a pass kept to the wanted lemmas. Each is checked here
-against the plain way of computing the same thing, so a faster path can never change a decision
-(the shipped model was trained on the plain definition)."""
+The context model's features are built from per-word caches, each word type's n-grams once, and
+a CRC-32 continued from a cached prefix; simplemma's forms come from a pass kept to the wanted
+lemmas. Each is checked here against the plain way of computing the same thing, so a faster path
+can never change a decision (the shipped model was trained on the plain definition)."""
 
 import math
 import zlib
@@ -22,6 +22,7 @@ SENTENCES = [
     ("cs", "Chodec zemřel poté, co ho v noci srazilo auto na přechodu; notebook přežil."),
     ("ru", "Водитель мотоцикла погиб после столкновения с автобусом, ёлка упала."),
     ("en", "router router router. Router!"),  # repeated words and lemmas
+    ("cs", " ".join(["Pračka", "pere", "prádlo", ",", "pračka", "Pere"] * 80)),  # past MAX_TOKENS
     ("en", "   "),
 ]
 
