@@ -19,6 +19,7 @@ from importlib import resources
 
 from spacy.util import get_lang_class
 
+from linker import sensecache
 from linker.lemmas import LemmaBackend, backend_for
 from linker.offers import Offer
 
@@ -26,6 +27,13 @@ WORD = re.compile(r"[^\W\d_]{3,}")
 MARGIN = 1.0  # another sense must be e (≈2.7) times as likely as the offer's before it blocks
 SMOOTHING = 0.5
 OFFER_WEIGHT = 2  # an offer's own words count like two corpus contexts
+#: how much the contexts of the same sense label of the language's other ambiguous words count (the
+#: "animal" contexts of "bat" and "jaguar" teach the animal sense of "mouse" what animals do)
+DOMAIN_WEIGHT = 1.0
+#: how much one word of a domain's vocabulary list (linker/data/senses/domains/<lang>.tsv) counts
+DOMAIN_LIST_WEIGHT = 1.0
+#: a context word joins a label's pool only if this share of its occurrences is in that label
+DOMAIN_SPECIFICITY = 0.5
 MIN_CONTEXT_WORDS = 1  # below this many profile words in the context there is no decision
 SENSE_LANGUAGES = ("en", "pl", "cs", "ru")
 
@@ -57,17 +65,32 @@ def stop_words(lang: str) -> frozenset[str]:
 
 @cache
 def sense_corpus(lang: str) -> dict[str, dict[str, Counter[str]]]:
-    """word lemma -> sense -> lemma counts of that sense's contexts (the word itself left out)."""
+    """word lemma -> sense -> lemma counts of that sense's contexts (the word itself left out):
+    the shipped build (`linker/sensecache.py`) when it is current, else built from the sources."""
+    built = sensecache.shipped(lang)
+    return built[0] if built is not None else build_sense_corpus(sense_rows(lang), lang)
+
+
+def sense_rows(lang: str) -> list[tuple[str, str, str]]:
+    """The (word, sense, context) rows of `linker/data/senses/<lang>.tsv` (none if there is no file)."""
     try:
         source = resources.files("linker.data").joinpath("senses", f"{lang}.tsv").read_text("utf-8")
     except FileNotFoundError:
-        return {}
+        return []
+    rows = []
+    for line in source.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, sense, sentence = line.split("\t", 2)
+            rows.append((word, sense, sentence))
+    return rows
+
+
+def build_sense_corpus(rows: Iterable[tuple[str, str, str]], lang: str) -> dict[str, dict[str, Counter[str]]]:
+    """The sense profiles of `rows`: lemma counts per word and sense, words common to many of the
+    ambiguous words' contexts and stop words left out."""
     backend = backend_for(lang)
     corpus: dict[str, dict[str, Counter[str]]] = {}
-    for line in source.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, sense, sentence = line.split("\t", 2)
+    for word, sense, sentence in rows:
         key = backend.lemma(word.lower())
         counts = corpus.setdefault(key, {}).setdefault(sense, Counter())
         counts.update(set(lemmas_of(sentence, backend)) - {key})
@@ -87,6 +110,86 @@ def _function_words(corpus: Mapping[str, Mapping[str, Counter[str]]]) -> set[str
         spread.update(set().union(*senses.values()))
     threshold = max(3, len(corpus) / 2)
     return {lemma for lemma, words in spread.items() if words >= threshold}
+
+
+def domain_profiles(
+    corpus: Mapping[str, Mapping[str, Counter[str]]], specificity: float = DOMAIN_SPECIFICITY
+) -> dict[str, Counter[str]]:
+    """sense label -> lemma counts of that label's contexts over every ambiguous word, keeping only
+    the lemmas of which at least `specificity` of all occurrences are in that label's contexts
+    ("lose" and "sofa" turn up beside any sense and would teach the pool nothing but noise)."""
+    domains: dict[str, Counter[str]] = {}
+    overall: Counter[str] = Counter()
+    for senses in corpus.values():
+        for sense, counts in senses.items():
+            domains.setdefault(sense, Counter()).update(counts)
+            overall.update(counts)
+    return {
+        label: Counter({lemma: n for lemma, n in counts.items() if n >= specificity * overall[lemma]})
+        for label, counts in domains.items()
+    }
+
+
+def pooled_profiles(
+    senses: Mapping[str, Counter[str]],
+    word: str,
+    domains: Mapping[str, Counter[str]],
+    listed: Mapping[str, set[str]],
+    weight: float = DOMAIN_WEIGHT,
+    list_weight: float = DOMAIN_LIST_WEIGHT,
+) -> dict[str, Counter[str]]:
+    """The word's own sense profiles, each joined by its label's contexts of the other words and by
+    its label's vocabulary list (`listed`, each word counting like `list_weight` contexts).
+
+    The pool of contexts is scaled to `weight` times the mass of the sense's own contexts, so every
+    sense gains in proportion: a label that many words share ("computer") does not outweigh a rarer one.
+    """
+    profiles = {}
+    for sense, own in senses.items():
+        rest = Counter(
+            {
+                lemma: count - own.get(lemma, 0)
+                for lemma, count in domains.get(sense, {}).items()
+                if lemma != word and count > own.get(lemma, 0)
+            }
+        )
+        scale = weight * sum(own.values()) / max(sum(rest.values()), 1)
+        pooled = Counter({lemma: count * scale for lemma, count in rest.items()})
+        pooled.update(own)
+        pooled.update({lemma: list_weight for lemma in listed.get(sense, ()) if lemma != word})
+        profiles[sense] = pooled
+    return profiles
+
+
+@cache
+def sense_domains(lang: str) -> dict[str, Counter[str]]:
+    """The language's sense labels with the lemma counts of all their contexts (see `domain_profiles`)."""
+    return domain_profiles(sense_corpus(lang))
+
+
+@cache
+def domain_words(lang: str) -> dict[str, set[str]]:
+    """domain label -> lemmas that signal it, from `linker/data/senses/domains/<lang>.tsv`
+    (the shipped build when it is current)."""
+    built = sensecache.shipped(lang)
+    return built[1] if built is not None else build_domain_words(lang)
+
+
+def build_domain_words(lang: str) -> dict[str, set[str]]:
+    """`domain_words` read and lemmatised from the source file."""
+    try:
+        source = (
+            resources.files("linker.data").joinpath("senses", "domains", f"{lang}.tsv").read_text("utf-8")
+        )
+    except FileNotFoundError:
+        return {}
+    backend = backend_for(lang)
+    words: dict[str, set[str]] = {}
+    for line in source.splitlines():
+        if line.strip() and not line.startswith("#"):
+            domain, word = line.split("\t")[:2]
+            words.setdefault(domain, set()).add(backend.lemma(word.strip().lower()))
+    return words
 
 
 class SenseModel:
@@ -147,7 +250,7 @@ def sense_models(offer: Offer, lang: str) -> dict[str, SenseModel]:
         offer_sense = _offer_sense(offer, lang, senses, clues)
         if offer_sense is None:
             continue  # the offer's words do not say which sense it sells: leave it to the overrides
-        profiles = {s: Counter(c) for s, c in senses.items()}
+        profiles = pooled_profiles(senses, word, sense_domains(lang), domain_words(lang))
         for lemma in clues:
             profiles[offer_sense][lemma] += OFFER_WEIGHT
         models[word] = SenseModel(word, profiles, offer_sense)

@@ -17,7 +17,7 @@ PARAGRAPH_CHARS = 2000  # a paragraph is read from its start up to here
 TONE_FLOOR = 0.5
 DOMINANCE = 0.5  # a topic this close to the framing reading keeps the lexicons' verdict
 PARAGRAPH_TOPICS = True  # a topic read in the rest of the paragraph blocks the candidate too
-SARCASM_WITHOUT_PRAISE = 0.8  # a sarcasm reading without a praise word must be at least this sure
+SARCASM_WITHOUT_PRAISE = 0.9  # a sarcasm reading without a praise word must be at least this sure
 TOPICS = frozenset(
     {"death_injury", "accident_disaster", "crime_violence", "self_harm", "illness_bereavement"}
 )

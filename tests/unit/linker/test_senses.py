@@ -152,3 +152,26 @@ def test_the_offer_sense_is_voted_over_all_its_languages(lang):
     offer = parse_offers([ACCOUNT])[0]
     word = {"en": "bank", "pl": "bank", "cs": "banka", "ru": "банк"}[lang]
     assert sense_models(offer, lang)[word].offer_sense == "finance"
+
+
+def test_a_sense_learns_from_its_domain_beyond_the_words_own_contexts():
+    """ "squeak" (the animal domain's word list) and "cheese" (the animal contexts of other words)
+    never occur beside "mouse" itself, yet they tell the animal sense; without the pools they cannot."""
+    from collections import Counter
+
+    from linker.senses import SenseModel, pooled_profiles
+
+    own = {"computer": Counter({"laptop": 3, "click": 2}), "animal": Counter({"cat": 3, "tail": 2})}
+    domains = {"animal": Counter({"cheese": 4, "cat": 3}), "computer": Counter({"screen": 4})}
+    listed = {"animal": {"squeak"}, "computer": {"keyboard"}}
+    pooled = SenseModel("mouse", pooled_profiles(own, "mouse", domains, listed), "computer")
+    for context in (["squeak"], ["cheese"]):
+        decision = pooled.decide(context)
+        assert decision is not None and decision.best_sense == "animal" and decision.other_sense
+    assert pooled.decide(["keyboard"]).best_sense == "computer"
+    alone = SenseModel(
+        "mouse", pooled_profiles(own, "mouse", domains, listed, weight=0, list_weight=0), "computer"
+    )
+    assert not any(
+        d is not None and d.other_sense for d in (alone.decide(["squeak"]), alone.decide(["cheese"]))
+    )
