@@ -51,7 +51,7 @@ def write_views(session: Session, counts: dict[int, int]) -> None:
             update(Article)
             .where(Article.id == article_id)
             .values(views=Article.views + views, updated_at=Article.updated_at)
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False, counters_only=True)  # no cache retired
         )
 
 

@@ -107,7 +107,7 @@ def category(locale: str, slug: str):
 def article(locale: str, slug: str):
     db = get_session()
     reader_locale = _locale()
-    found = addresses.published_article(db, slug[:120], locale)
+    found = addresses.cached_published_article(db, slug[:120], locale)
     if found is None:
         moved = addresses.moved_article(db, slug[:120], locale, reader_locale)
         if moved is None:

@@ -43,8 +43,9 @@ def counting_queries(app) -> Iterator[QueryCount]:
 
 
 def cold_and_warm(app, client, path: str) -> tuple[QueryCount, QueryCount]:
-    """Statements of a first rendering (cache and read marks emptied) and of the next, cached one."""
+    """Statements of a first rendering (caches and read marks emptied) and of the next, cached one."""
     app.extensions.pop("cache", None)
+    app.extensions.pop("identity_cache", None)
     app.extensions.pop("kb_recent_reads", None)
     with counting_queries(app) as cold:
         assert client.get(path).status_code == 200
