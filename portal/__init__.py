@@ -11,7 +11,7 @@ from jinja2 import FileSystemBytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import cache_events, config, db, errors, security
+from portal import cache_events, config, db, errors, security, session_cookies
 from portal.extensions import babel, csrf, limiter, login_manager
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -71,6 +71,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     tags.init_app(app)
     search_service.init_app(app)
     security.init_app(app)
+    session_cookies.init_app(app)
     errors.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)

@@ -1,6 +1,8 @@
 """Reading pages cost the same number of queries at any data size (N and 3N rows), first rendering
 and cached; cached parts never outlive what they show."""
 
+import time
+
 import pytest
 
 from knowledge_base.models import Category
@@ -327,3 +329,55 @@ def test_searches_are_logged_in_batches(app, client_as, db, users):
         ("shelf router", True),
         ("nothing-matches-this", False),
     ]
+
+
+def test_reading_pages_skip_the_rate_limiter_but_their_votes_do_not(app, client, db, monkeypatch):
+    """The article and front pages' GETs never look up limits (they have none); a vote does."""
+    from portal.extensions import limiter
+    from tests.conftest import csrf_token
+    from tests.integration.kb_helpers import publish_article
+
+    publish_article(app, db)
+    looked_up = []
+    resolve = limiter.limit_manager.resolve_limits
+
+    def spy(app_, endpoint, *args, **kwargs):
+        looked_up.append(endpoint)
+        return resolve(app_, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits", spy)
+    assert client.get("/kb/en/a/router-tips").status_code == 200
+    assert client.get("/kb/en/").status_code == 200
+    assert client.head("/kb/en/a/router-tips").status_code == 200
+    assert looked_up == []
+    token = csrf_token(client, "/kb/en/search?q=router")
+    assert looked_up == ["kb.search"]  # other pages keep the limiter
+    client.post("/kb/en/a/router-tips/feedback", data={"csrf_token": token, "helpful": "yes"})
+    assert looked_up[-1] == "kb.feedback"
+
+
+def test_a_session_reuses_its_signed_csrf_token_and_it_still_validates(app, client_as, users):
+    from tests.conftest import CSRF_RE
+
+    customer, other = client_as("customer"), client_as("customer2")
+    customer.get("/requests")  # the session's raw token is made here
+    app.extensions.pop("csrf_signed", None)
+    first = CSRF_RE.search(customer.get("/requests").get_data(as_text=True)).group(1)
+    time.sleep(1.1)  # a new signature would carry another timestamp
+    again = CSRF_RE.search(customer.get("/requests").get_data(as_text=True)).group(1)
+    assert again == first
+    other.get("/requests")
+    assert CSRF_RE.search(other.get("/requests").get_data(as_text=True)).group(1) != first
+    assert customer.post("/logout", data={"csrf_token": again}).status_code == 302
+    assert customer.get("/requests").status_code == 302  # logged out: the token was accepted
+
+
+def test_signed_csrf_tokens_are_not_reused_when_they_expire(app, client_as, users):
+    from tests.conftest import CSRF_RE
+
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    customer = client_as("customer")
+    customer.get("/requests")
+    first = CSRF_RE.search(customer.get("/requests").get_data(as_text=True)).group(1)
+    time.sleep(1.1)
+    assert CSRF_RE.search(customer.get("/requests").get_data(as_text=True)).group(1) != first
