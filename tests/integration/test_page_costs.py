@@ -381,3 +381,10 @@ def test_signed_csrf_tokens_are_not_reused_when_they_expire(app, client_as, user
     first = CSRF_RE.search(customer.get("/requests").get_data(as_text=True)).group(1)
     time.sleep(1.1)
     assert CSRF_RE.search(customer.get("/requests").get_data(as_text=True)).group(1) != first
+
+
+def test_the_startup_heap_is_frozen_out_of_the_garbage_collectors_sight(app):
+    """Full collections in a worker walk only what requests keep, not the modules and models."""
+    import gc
+
+    assert gc.get_freeze_count() > 10_000
