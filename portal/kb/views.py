@@ -117,7 +117,7 @@ def article(locale: str, slug: str):
         return response
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
-    view_counts.count_view(db, found)
+    view_counts.count_view(found.id)
     if current_user.is_authenticated and current_user.role == Role.CUSTOMER:
         read_marks.note_read(db, current_user, found)
     viewer = current_user._get_current_object() if current_user.is_authenticated else None

@@ -388,3 +388,19 @@ def test_the_startup_heap_is_frozen_out_of_the_garbage_collectors_sight(app):
     import gc
 
     assert gc.get_freeze_count() > 10_000
+
+
+def test_the_staff_article_list_writes_this_workers_views_first(app, client, client_as, db, users):
+    from knowledge_base.models import Article
+    from tests.integration.kb_helpers import publish_article
+
+    article = publish_article(app, db)
+    app.config["VIEW_FLUSH_SECONDS"] = 3600
+    app.extensions.pop("kb_view_counts", None)
+    for _ in range(3):
+        client.get("/kb/en/a/router-tips")
+    db.expire_all()
+    assert db.get(Article, article.id).views == 0  # still in this worker's memory
+    assert client_as("agent").get("/staff/kb").status_code == 200
+    db.expire_all()
+    assert db.get(Article, article.id).views == 3
