@@ -108,3 +108,11 @@ def add_requests(db, customers: list[User], *, start: int, assignee: User | None
             )
         )
     db.commit()
+
+
+def discard_pending(app, name: str) -> None:
+    """Forget the app's unwritten batched rows called `name` (a fresh batch starts on next use);
+    their rows are dropped, so no timer or exit-time write sends them to another test's tables."""
+    pending_rows = app.extensions.pop(name, None)
+    if pending_rows is not None:
+        pending_rows.take()

@@ -13,6 +13,7 @@ from tests.integration.perf_helpers import (
     add_customers,
     add_requests,
     cold_and_warm,
+    discard_pending,
 )
 from tests.integration.test_marketing import approve
 
@@ -27,10 +28,10 @@ def _networking(db) -> Category:
 def _no_view_flush_while_counting(app):
     """Views are written when this worker's 30 s interval is due, which may fall inside a measured
     request on a slow run; the counts compare reads, so each test starts a fresh hour-long interval."""
-    app.extensions.pop("kb_view_counts", None)
+    discard_pending(app, "kb_view_counts")
     app.config["VIEW_FLUSH_SECONDS"] = 3600  # put back after the test by conftest
     yield
-    app.extensions.pop("kb_view_counts", None)
+    discard_pending(app, "kb_view_counts")
 
 
 def _assert_same_cost(small, large) -> None:
@@ -236,10 +237,10 @@ def test_logged_in_readers_get_no_etag(app, client_as, db, users):
 def test_anonymous_article_page_writes_nothing_until_views_are_due(app, client, db):
     from knowledge_base.models import Article
     from tests.integration.kb_helpers import publish_article
-    from tests.integration.perf_helpers import counting_queries
+    from tests.integration.perf_helpers import counting_queries, discard_pending
 
     article = publish_article(app, db)
-    app.extensions.pop("kb_view_counts", None)
+    discard_pending(app, "kb_view_counts")
     app.config["VIEW_FLUSH_SECONDS"] = 3600
     try:
         client.get("/kb/en/a/router-tips")
@@ -247,12 +248,12 @@ def test_anonymous_article_page_writes_nothing_until_views_are_due(app, client, 
             client.get("/kb/en/a/router-tips")
         assert not [s for s in reading.statements if s.startswith(("UPDATE", "INSERT"))]
         app.config["VIEW_FLUSH_SECONDS"] = 0
-        app.extensions.pop("kb_view_counts")
+        discard_pending(app, "kb_view_counts")
         client.get("/kb/en/a/router-tips")  # due at once: this view is written
         client.get("/kb/en/a/router-tips")
     finally:
         app.config["VIEW_FLUSH_SECONDS"] = 30
-        app.extensions.pop("kb_view_counts", None)
+        discard_pending(app, "kb_view_counts")
     db.expire_all()
     assert db.get(Article, article.id).views == 2
 
@@ -290,7 +291,7 @@ def test_a_warm_article_page_costs_one_statement(app, client_as, db, users):
     from tests.integration.perf_helpers import counting_queries
 
     app.config["IMPRESSION_FLUSH_SECONDS"] = 3600
-    app.extensions.pop("link_impressions", None)
+    discard_pending(app, "link_impressions")
     _article, suggestions = article_with_suggestions(app, db)
     approve(client_as("marketer"), suggestions["washing-machine"])
     customer = client_as("customer")
@@ -396,7 +397,7 @@ def test_the_staff_article_list_writes_this_workers_views_first(app, client, cli
 
     article = publish_article(app, db)
     app.config["VIEW_FLUSH_SECONDS"] = 3600
-    app.extensions.pop("kb_view_counts", None)
+    discard_pending(app, "kb_view_counts")
     for _ in range(3):
         client.get("/kb/en/a/router-tips")
     db.expire_all()

@@ -33,6 +33,10 @@ def another_worker(app: Flask) -> Iterator[Flask]:
     try:
         yield other
     finally:
+        for batched in ("link_impressions", "kb_search_logs", "kb_view_counts"):  # die with the test
+            pending_rows = other.extensions.pop(batched, None)
+            if pending_rows is not None:
+                pending_rows.take()
         other.extensions["db_engine"].dispose()
         limiter.__dict__.clear()
         limiter.__dict__.update(saved)
