@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from jinja2 import FileSystemBytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from portal import cache_events, config, db, errors, security
+from portal import cache_events, config, db, errors, security, session_cookies
 from portal.extensions import babel, csrf, limiter, login_manager
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -71,6 +72,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     tags.init_app(app)
     search_service.init_app(app)
     security.init_app(app)
+    session_cookies.init_app(app)
     errors.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -84,7 +86,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     templating.init_app(app)
     cli.init_app(app)
+    _freeze_startup_heap()
     return app
+
+
+def _freeze_startup_heap() -> None:
+    """Move everything built so far (modules, the linker's models, the app) out of the garbage
+    collector's sight: a full collection in a web worker walked ~230,000 objects (~0.15 s of
+    CPU, a pause of the requests in flight) every time caches had grown by a quarter; now it
+    walks only what requests keep (gc.freeze, as forking servers are advised to do). Startup
+    garbage is collected first; objects kept since startup are freed by reference counting as
+    before, only reference cycles among them would stay."""
+    gc.collect()
+    gc.freeze()
 
 
 def _compile_templates_once(app: Flask) -> None:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
+from portal import identity_cache
 from portal.db import get_session
 from portal.models import Role, User
 
@@ -260,12 +261,16 @@ def request_by_reference(reference: str, action: Action = Action.VIEW) -> Any:
 
 
 def load_user(session_id: str) -> User | None:
-    """flask-login loader: the id carries the security stamp; inactive users are refused."""
+    """flask-login loader: the id carries the security stamp; inactive users are refused.
+
+    Cached per worker until any user row changes (portal/identity_cache.py)."""
     user_id, _, stamp = session_id.partition(":")
     key = valid_id(user_id) if user_id.isdigit() else None
     if key is None:
         return None
-    user = get_session().get(User, key)
-    if user is None or not user.is_active or user.security_stamp != stamp:
-        return None
-    return user
+
+    def usable(user: User) -> bool:
+        return user.is_active and user.security_stamp == stamp
+
+    user = identity_cache.load(get_session(), key, usable)
+    return user if user is not None and usable(user) else None

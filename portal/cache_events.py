@@ -4,22 +4,38 @@ new cache generation (portal/cache.py), so every entry built from the old data i
 Listening on the app's session factory catches every writer (views, CLI, jobs) without each
 one remembering to invalidate. Counter-only changes of an article (views, votes) do not count:
 they are not shown on cached fragments, and bumping on every page view would empty the cache.
+
+Two families are *shared* generations, seen by every worker at its next request even without
+Redis (portal/cache.py): `users` (who is logged in, portal/identity_cache.py), bumped by a
+change to a user row's cached columns, and `kb-articles` (the published article looked up by
+address, portal/kb/addresses.py), bumped by any non-counter change of an article. Bulk
+INSERT/UPDATE/DELETE statements on these tables bump them too, unless a statement says it only
+changes counters (execution option `counters_only`, as the batched view counts do).
 """
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from knowledge_base.models import Article, ArticleRevision, Category
-from portal.cache import bump_generation
-from portal.models import LinkSuggestion, Offer, ServiceRequest
+from portal import identity_cache
+from portal.cache import bump_generation, bump_shared_generation
+from portal.models import LinkSuggestion, Offer, ServiceRequest, User
+
+log = logging.getLogger("portal.cache_events")
 
 #: Generation names, one per family of cached entries.
 KB = "kb"
 REQUESTS = "requests"
 LINKS = "links"  # approved link sets of revisions (portal/marketing/linking.py)
+USERS = identity_cache.USERS  # logged-in users
+ARTICLES = "kb-articles"  # published articles by address
+#: Families whose generation every worker sees at once (portal/cache.py `shared_generation`).
+SHARED = frozenset({USERS, ARTICLES})
 
 #: Article columns that change on reading, not on editing.
 COUNTERS = frozenset({"views", "helpful_yes", "helpful_no", "updated_at"})
@@ -35,20 +51,59 @@ def families_touched(session: Session) -> set[str]:
     """Which generations the session's pending changes affect."""
     touched: set[str] = set()
     for obj in (*session.new, *session.deleted):
-        if isinstance(obj, Article | ArticleRevision | Category):
+        if isinstance(obj, Article):
+            touched.update((KB, ARTICLES))
+        elif isinstance(obj, ArticleRevision | Category):
             touched.add(KB)
         elif isinstance(obj, ServiceRequest):
             touched.add(REQUESTS)
         elif isinstance(obj, LinkSuggestion | Offer):
             touched.add(LINKS)
+        elif isinstance(obj, User):
+            touched.add(USERS)
     for obj in session.dirty:
-        if isinstance(obj, LinkSuggestion | Offer) and _changed_attributes(obj):
-            touched.add(LINKS)
-        if isinstance(obj, Article) and not _changed_attributes(obj) <= COUNTERS or isinstance(obj, Category):
+        if isinstance(obj, Category):
             touched.add(KB)
-        elif isinstance(obj, ServiceRequest) and _changed_attributes(obj):
+            continue
+        if not isinstance(obj, Article | ServiceRequest | LinkSuggestion | Offer | User):
+            continue
+        changed = _changed_attributes(obj)
+        if isinstance(obj, Article) and not changed <= COUNTERS:
+            touched.update((KB, ARTICLES))
+        elif isinstance(obj, ServiceRequest) and changed:
             touched.add(REQUESTS)
+        elif isinstance(obj, LinkSuggestion | Offer) and changed:
+            touched.add(LINKS)
+        elif isinstance(obj, User) and changed & identity_cache.CACHED_COLUMNS:
+            touched.add(USERS)
     return touched
+
+
+def bulk_families(state: ORMExecuteState) -> set[str]:
+    """Which shared generations a bulk INSERT/UPDATE/DELETE statement run through a session
+    affects (none when it says it only changes counters)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return set()
+    if state.execution_options.get("counters_only"):
+        return set()
+    touched: set[str] = set()
+    for mapper in state.all_mappers:
+        if mapper.class_ is User:
+            touched.add(USERS)
+        elif mapper.class_ is Article:
+            touched.update((KB, ARTICLES))
+    return touched
+
+
+def bump(family: str, app: Flask) -> None:
+    """Start a new generation of `family`; a shared one that cannot be stored is logged as an
+    error (other workers keep their entries until these expire)."""
+    if family not in SHARED:
+        bump_generation(family, app)
+    elif not bump_shared_generation(family, app):
+        log.error(
+            "Generation %r could not be bumped: other workers keep their entries until they expire", family
+        )
 
 
 def init_app(app: Flask) -> None:
@@ -59,10 +114,16 @@ def init_app(app: Flask) -> None:
     def _note(session: Session, _context, _instances) -> None:
         session.info.setdefault(PENDING, set()).update(families_touched(session))
 
+    @event.listens_for(factory, "do_orm_execute")
+    def _note_bulk(state: ORMExecuteState) -> None:
+        families = bulk_families(state)
+        if families:
+            state.session.info.setdefault(PENDING, set()).update(families)
+
     @event.listens_for(factory, "after_commit")
     def _bump(session: Session) -> None:
         for family in session.info.pop(PENDING, ()):
-            bump_generation(family, app)
+            bump(family, app)
 
     @event.listens_for(factory, "after_rollback")
     def _forget(session: Session) -> None:

@@ -106,6 +106,8 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int_setting("PORTAL_SESSION_HOURS", "12")),
         "REMEMBER_COOKIE_DURATION": timedelta(days=_int_setting("PORTAL_REMEMBER_DAYS", "14")),
         "VIEW_FLUSH_SECONDS": _int_setting("PORTAL_VIEW_FLUSH_SECONDS", "30"),
+        # logged-in users kept per worker between requests (portal/identity_cache.py); 0: off
+        "USER_CACHE_SECONDS": _int_setting("PORTAL_USER_CACHE_SECONDS", "60"),
         "IMPRESSION_FLUSH_SECONDS": _int_setting("PORTAL_IMPRESSION_FLUSH_SECONDS", "10"),
         "SEARCH_LOG_FLUSH_SECONDS": _int_setting("PORTAL_SEARCH_LOG_FLUSH_SECONDS", "10"),
         "VOTE_RATE_LIMIT": _env("PORTAL_VOTE_RATE_LIMIT", "10 per hour"),

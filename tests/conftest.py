@@ -113,7 +113,8 @@ def _clean_state(request):
         limiter.reset()
     application.extensions.pop("cache", None)  # cached pages must not outlive their rows
     application.extensions.pop("kb_recent_reads", None)  # ids are reused once the tables are emptied
-    for batched in ("link_impressions", "kb_search_logs"):  # unwritten rows die with the test
+    # unwritten batched rows die with the test
+    for batched in ("link_impressions", "kb_search_logs", "kb_view_counts"):
         pending_rows = application.extensions.pop(batched, None)
         if pending_rows is not None:
             pending_rows.take()

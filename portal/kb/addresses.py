@@ -19,12 +19,29 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.locales import DEFAULT_LOCALE
 from knowledge_base.models import Article, ArticleStatus
-from portal.cache import cache, generation
-from portal.cache_events import KB
+from portal import row_cache
+from portal.cache import cache, generation, shared_generation
+from portal.cache_events import ARTICLES, KB
 from portal.mail import external_url
 
 #: hreflang of the address offered to readers whose language has no version.
 X_DEFAULT = "x-default"
+#: Where a worker keeps published articles by address (app.extensions), and for how long.
+ARTICLE_ENTRIES = "kb_article_cache"
+ARTICLE_TTL = 300
+#: What an article page needs of its article before its cached parts (immutable values only);
+#: the other columns (body, tags, counters) load when first read.
+ARTICLE_COLUMNS = (
+    "id",
+    "slug",
+    "locale",
+    "translation_key",
+    "category_id",
+    "status",
+    "published_revision_id",
+    "title",
+    "published_at",
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +137,24 @@ def page_alternates(endpoint: str, **values: str) -> list[Alternate]:
 def published_article(session: Session, slug: str, locale: str) -> Article | None:
     """The published article with this slug in exactly this language."""
     return session.scalar(_published(session).where(Article.slug == slug, Article.locale == locale))
+
+
+def cached_published_article(session: Session, slug: str, locale: str) -> Article | None:
+    """`published_article`, kept by this worker until any article changes (a shared generation:
+    publishing, archiving or editing on any worker is seen by every worker's next request)."""
+    app = current_app._get_current_object()
+    version = shared_generation(ARTICLES, app)
+    if version is None:
+        return published_article(session, slug, locale)
+    key = f"{locale}:{version}:{slug}"
+    entries = row_cache.entries(app, ARTICLE_ENTRIES)
+    kept = entries.get(key)
+    if kept is not None:
+        return row_cache.attach(session, Article, kept)
+    found = published_article(session, slug, locale)  # read after the generation (see identity_cache)
+    if found is not None:
+        entries.set(key, row_cache.values(found, ARTICLE_COLUMNS), ttl=ARTICLE_TTL)
+    return found
 
 
 def moved_article(session: Session, slug: str, locale: str, reader_locale: str) -> Article | None:

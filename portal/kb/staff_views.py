@@ -20,7 +20,7 @@ from portal import access, audit, labels
 from portal.access import Action
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
-from portal.kb import editor, reading, search_service
+from portal.kb import editor, reading, search_service, view_counts
 from portal.kb import review as kb_review
 from portal.kb.forms import ArticleForm, ReviewForm
 
@@ -50,6 +50,7 @@ def _revision_of(article: Article, revision_id: int) -> ArticleRevision:
 
 @bp.route("")
 def index():
+    view_counts.flush()  # the list shows the counters: this worker's unwritten views first
     db = get_session()
     status, locale = request.args.get("status", ""), request.args.get("locale", "")
     query = select(Article).order_by(Article.updated_at.desc())

@@ -107,7 +107,7 @@ def category(locale: str, slug: str):
 def article(locale: str, slug: str):
     db = get_session()
     reader_locale = _locale()
-    found = addresses.published_article(db, slug[:120], locale)
+    found = addresses.cached_published_article(db, slug[:120], locale)
     if found is None:
         moved = addresses.moved_article(db, slug[:120], locale, reader_locale)
         if moved is None:
@@ -117,7 +117,7 @@ def article(locale: str, slug: str):
         return response
     if request.args.get("from") == "suggest" and session.get("deflection_id"):
         db.add(DeflectionEvent(form_session=session["deflection_id"], kind="opened", article_id=found.id))
-    view_counts.count_view(db, found)
+    view_counts.count_view(found.id)
     if current_user.is_authenticated and current_user.role == Role.CUSTOMER:
         read_marks.note_read(db, current_user, found)
     viewer = current_user._get_current_object() if current_user.is_authenticated else None

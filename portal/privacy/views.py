@@ -18,6 +18,7 @@ from portal import access, audit
 from portal.auth.forms import EmptyForm
 from portal.db import get_session
 from portal.extensions import limiter
+from portal.marketing import impressions
 from portal.models import User
 from portal.privacy import erase, export
 
@@ -46,6 +47,9 @@ def download_my_data():
     """The ZIP of the logged-in person's data (POST with CSRF: it is logged and rate-limited)."""
     if not EmptyForm().validate_on_submit():
         abort(400)
+    # offer links shown lately are kept in this worker's memory for a batched write: write them
+    # first, so the archive holds them (another worker's are written within its flush interval)
+    impressions.flush()
     db = get_session()
     user = current_user._get_current_object()
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (send_file closes it)

@@ -43,8 +43,9 @@ def counting_queries(app) -> Iterator[QueryCount]:
 
 
 def cold_and_warm(app, client, path: str) -> tuple[QueryCount, QueryCount]:
-    """Statements of a first rendering (cache and read marks emptied) and of the next, cached one."""
+    """Statements of a first rendering (caches and read marks emptied) and of the next, cached one."""
     app.extensions.pop("cache", None)
+    app.extensions.pop("identity_cache", None)
     app.extensions.pop("kb_recent_reads", None)
     with counting_queries(app) as cold:
         assert client.get(path).status_code == 200
@@ -107,3 +108,11 @@ def add_requests(db, customers: list[User], *, start: int, assignee: User | None
             )
         )
     db.commit()
+
+
+def discard_pending(app, name: str) -> None:
+    """Forget the app's unwritten batched rows called `name` (a fresh batch starts on next use);
+    their rows are dropped, so no timer or exit-time write sends them to another test's tables."""
+    pending_rows = app.extensions.pop(name, None)
+    if pending_rows is not None:
+        pending_rows.take()

@@ -516,3 +516,26 @@ def test_exports_are_rate_limited_per_user(app, db, users, client_as):
         )
     finally:
         app.config["EXPORT_RATE_LIMIT"] = "5 per hour;20 per day"
+
+
+def test_the_export_holds_the_offer_links_shown_moments_ago(app, db, users, client_as):
+    """Impressions are kept in the worker's memory for a batched write: the export writes them first."""
+    import io
+    import json
+    import zipfile
+
+    from portal.models import LinkEvent
+    from tests.integration.marketing_helpers import article_with_suggestions
+    from tests.integration.test_marketing import approve
+
+    app.config["IMPRESSION_FLUSH_SECONDS"] = 3600
+    app.extensions.pop("link_impressions", None)
+    _article, suggestions = article_with_suggestions(app, db)
+    approve(client_as("marketer"), suggestions["washing-machine"])
+    mine = client_as("customer")
+    assert 'href="/go/' in mine.get("/kb/en/a/care").get_data(as_text=True)
+    assert db.query(LinkEvent).count() == 0  # still in memory
+    answer = mine.post("/account/export", data={"csrf_token": csrf_token(mine, "/account")})
+    with zipfile.ZipFile(io.BytesIO(answer.data)) as archive:
+        shown = json.loads(archive.read("link_events.json"))
+    assert [(e["kind"], e["article"]) for e in shown] == [("impression", "care")]

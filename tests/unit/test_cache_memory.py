@@ -37,17 +37,3 @@ def test_delete_forgets_a_key():
     store.delete("k")
     store.delete("missing")
     assert store.get("k") is None
-
-
-def test_views_are_handed_out_when_due():
-    from portal.kb.view_counts import MAX_PENDING, ViewCounts
-
-    clock = Clock()
-    counts = ViewCounts(flush_seconds=30, clock=clock)
-    assert counts.add(1) == {} and counts.add(1) == {} and counts.add(2) == {}
-    clock.now = 30
-    assert counts.add(1) == {1: 3, 2: 1}
-    assert counts.add(1) == {}
-    for _ in range(MAX_PENDING - 2):
-        counts.add(3)
-    assert counts.add(3) == {1: 1, 3: MAX_PENDING - 1}  # full before the time is up
