@@ -22,7 +22,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from knowledge_base.errors import FieldError
 from portal import access
@@ -41,7 +41,7 @@ from portal.models import (
 )
 from portal.models.requests import OPEN_STATUSES
 from portal.pagination import paginate
-from portal.requests import attachments, forms, notifications, priorities, services
+from portal.requests import attachments, forms, list_rows, notifications, priorities, services
 from portal.requests import limits as rate_limits
 from portal.requests.attachments import Upload
 from portal.requests.workflow import PRIORITY_LABELS
@@ -53,6 +53,13 @@ bp = Blueprint("requests", __name__)
 SEARCH_MAX = 200
 #: The status filter value that means "any open status".
 ACTIVE = "active"
+#: What a row of the list shows (and all its memoised HTML depends on, see list_rows).
+LIST_COLUMNS = (
+    ServiceRequest.reference,
+    ServiceRequest.subject,
+    ServiceRequest.status,
+    ServiceRequest.created_at,
+)
 
 
 def limits() -> services.Limits:
@@ -89,7 +96,7 @@ def index():
     search, search_error = request.args.get("q", "").strip(), None
     if len(search) > SEARCH_MAX:
         search_error = _("Search for at most %(n)d characters.", n=SEARCH_MAX)
-    query = select(ServiceRequest).where(ServiceRequest.customer_id == current_user.id)
+    query = select(*LIST_COLUMNS).where(ServiceRequest.customer_id == current_user.id)
     if status == ACTIVE:
         query = query.where(ServiceRequest.status.in_(OPEN_STATUSES))
     elif status in {s.value for s in RequestStatus}:
@@ -103,13 +110,12 @@ def index():
                 func.lower(ServiceRequest.reference).like(pattern),
             )
         )
-    query = query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc()).options(
-        defer(ServiceRequest.description), defer(ServiceRequest.rating_comment)
-    )
-    page = paginate(db, query, request.args.get("page", 1, type=int), 20)
+    query = query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
+    page = paginate(db, query, request.args.get("page", 1, type=int), 20, rows=True)
     return render_template(
         "requests/index.html",
         page=page,
+        rows=list_rows.render_rows("requests/_row.html", page.items),
         status=status,
         search=search,
         search_error=search_error,

@@ -10,14 +10,14 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from portal.cache import cache, generation
 from portal.cache_events import REQUESTS
-from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest, Tag
+from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest, Tag, User, request_tags
 from portal.models.requests import OPEN_STATUSES
 from portal.pagination import Page, count, paginate
-from portal.requests.sla import overdue_query
+from portal.requests.sla import is_overdue, overdue_query
 
 #: Seconds a cached count lives at most (overdue counts change with the clock, not only with writes).
 COUNT_TTL = 30
@@ -83,17 +83,6 @@ class QueueFilters:
         return {k: v for k, v in out.items() if v}
 
 
-#: How list pages load requests: people in one query each, long texts left in the database.
-LIST_LOADING = (
-    # many-to-one: joined into the page's own query (a selectin load cost a statement each)
-    joinedload(ServiceRequest.customer),
-    joinedload(ServiceRequest.assignee),
-    selectinload(ServiceRequest.tags),
-    defer(ServiceRequest.description),
-    defer(ServiceRequest.rating_comment),
-)
-
-
 def queue_query(f: QueueFilters, now: datetime) -> Select:
     """The requests matching the filters, sorted."""
     query = overdue_query(now) if f.overdue else select(ServiceRequest)
@@ -147,9 +136,86 @@ def cached_status_counts(session: Session) -> dict[str, int]:
     return _cached("status-counts", lambda: status_counts(session))
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """What one row of the queue shows: its memoised HTML depends on these values only."""
+
+    id: int
+    version: int
+    reference: str
+    subject: str
+    customer: str
+    assignee: str | None
+    status: RequestStatus
+    priority: Priority
+    resolution_due: datetime | None
+    overdue: bool
+    tags: tuple[str, ...]
+
+
+_CUSTOMER, _ASSIGNEE = aliased(User), aliased(User)
+#: The columns a queue row is built from (names as QueueRow's, plus what `is_overdue` reads).
+ROW_COLUMNS = (
+    ServiceRequest.id,
+    ServiceRequest.version,
+    ServiceRequest.reference,
+    ServiceRequest.subject,
+    _CUSTOMER.name.label("customer"),
+    _ASSIGNEE.name.label("assignee"),
+    ServiceRequest.status,
+    ServiceRequest.priority,
+    ServiceRequest.resolution_due,
+    ServiceRequest.first_response_due,
+    ServiceRequest.first_responded_at,
+)
+
+
+def _row_query(query: Select) -> Select:
+    """`query` selecting a row's columns only: no ORM objects, customer and assignee joined in."""
+    return (
+        query.with_only_columns(*ROW_COLUMNS)
+        .join_from(ServiceRequest, _CUSTOMER, ServiceRequest.customer_id == _CUSTOMER.id)
+        .outerjoin_from(ServiceRequest, _ASSIGNEE, ServiceRequest.assignee_id == _ASSIGNEE.id)
+    )
+
+
+def _tags_of(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The tag names of each request in `ids`, by name (one statement for the whole page)."""
+    if not ids:
+        return {}
+    links = request_tags
+    found: dict[int, list[str]] = {}
+    for request_id, name in session.execute(
+        select(links.c.request_id, Tag.name)
+        .join(Tag, Tag.id == links.c.tag_id)
+        .where(links.c.request_id.in_(ids))
+        .order_by(Tag.name)
+    ):
+        found.setdefault(request_id, []).append(name)
+    return {key: tuple(names) for key, names in found.items()}
+
+
 def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_page: int = 25) -> Page:
-    """One page of the queue: customers and assignees loaded with it, the total from the cache."""
-    query = queue_query(f, now).options(*LIST_LOADING)
+    """One page of the queue as QueueRows (two statements), the total from the cache."""
+    query = queue_query(f, now)
     filters = json.dumps([f.as_args(), f.me if f.assignee == "me" else 0], sort_keys=True)
     total = _cached("total:" + filters, lambda: count(session, query))
-    return paginate(session, query, page, per_page, total=total)
+    found = paginate(session, _row_query(query), page, per_page, total=total, rows=True)
+    tags = _tags_of(session, [row.id for row in found.items])
+    items = [
+        QueueRow(
+            id=row.id,
+            version=row.version,
+            reference=row.reference,
+            subject=row.subject,
+            customer=row.customer,
+            assignee=row.assignee,
+            status=row.status,
+            priority=row.priority,
+            resolution_due=row.resolution_due,
+            overdue=is_overdue(row, now),
+            tags=tags.get(row.id, ()),
+        )
+        for row in found.items
+    ]
+    return Page(items, found.page, found.per_page, found.total)
