@@ -14,12 +14,16 @@ from sqlalchemy.orm import Session
 
 from knowledge_base.models import Article, ArticleRevision, Category
 from portal.cache import bump_generation
-from portal.models import LinkSuggestion, Offer, ServiceRequest
+from portal.models import LinkSuggestion, Offer, ServiceRequest, Tag, User
 
 #: Generation names, one per family of cached entries.
 KB = "kb"
 REQUESTS = "requests"
 LINKS = "links"  # approved link sets of revisions (portal/marketing/linking.py)
+STAFF = "staff"  # who may be assigned requests, by name (the queue's bulk bar)
+
+#: User columns the staff lists show or choose by (a login or a setting changes none of them).
+STAFF_COLUMNS = frozenset({"name", "role", "is_active"})
 
 #: Article columns that change on reading, not on editing.
 COUNTERS = frozenset({"views", "helpful_yes", "helpful_no", "updated_at"})
@@ -37,8 +41,10 @@ def families_touched(session: Session) -> set[str]:
     for obj in (*session.new, *session.deleted):
         if isinstance(obj, Article | ArticleRevision | Category):
             touched.add(KB)
-        elif isinstance(obj, ServiceRequest):
+        elif isinstance(obj, ServiceRequest | Tag):
             touched.add(REQUESTS)
+        elif isinstance(obj, User):
+            touched.add(STAFF)
         elif isinstance(obj, LinkSuggestion | Offer):
             touched.add(LINKS)
     for obj in session.dirty:
@@ -46,8 +52,10 @@ def families_touched(session: Session) -> set[str]:
             touched.add(LINKS)
         if isinstance(obj, Article) and not _changed_attributes(obj) <= COUNTERS or isinstance(obj, Category):
             touched.add(KB)
-        elif isinstance(obj, ServiceRequest) and _changed_attributes(obj):
+        elif isinstance(obj, ServiceRequest | Tag) and _changed_attributes(obj):
             touched.add(REQUESTS)
+        elif isinstance(obj, User) and _changed_attributes(obj) & STAFF_COLUMNS:
+            touched.add(STAFF)
     return touched
 
 

@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge_base.errors import FieldError
@@ -39,9 +39,7 @@ from portal.models import (
     RequestStatus,
     ServiceRequest,
 )
-from portal.models.requests import OPEN_STATUSES
-from portal.pagination import paginate
-from portal.requests import attachments, forms, list_rows, notifications, priorities, services
+from portal.requests import attachments, customer_list, forms, list_rows, notifications, priorities, services
 from portal.requests import limits as rate_limits
 from portal.requests.attachments import Upload
 from portal.requests.workflow import PRIORITY_LABELS
@@ -51,15 +49,7 @@ bp = Blueprint("requests", __name__)
 
 #: Longest search text on the list page.
 SEARCH_MAX = 200
-#: The status filter value that means "any open status".
-ACTIVE = "active"
-#: What a row of the list shows (and all its memoised HTML depends on, see list_rows).
-LIST_COLUMNS = (
-    ServiceRequest.reference,
-    ServiceRequest.subject,
-    ServiceRequest.status,
-    ServiceRequest.created_at,
-)
+ACTIVE = customer_list.ACTIVE
 
 
 def limits() -> services.Limits:
@@ -96,22 +86,14 @@ def index():
     search, search_error = request.args.get("q", "").strip(), None
     if len(search) > SEARCH_MAX:
         search_error = _("Search for at most %(n)d characters.", n=SEARCH_MAX)
-    query = select(*LIST_COLUMNS).where(ServiceRequest.customer_id == current_user.id)
-    if status == ACTIVE:
-        query = query.where(ServiceRequest.status.in_(OPEN_STATUSES))
-    elif status in {s.value for s in RequestStatus}:
-        query = query.where(ServiceRequest.status == RequestStatus(status))
-    if search and search_error is None:
-        pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(ServiceRequest.subject).like(pattern),
-                func.lower(ServiceRequest.description).like(pattern),
-                func.lower(ServiceRequest.reference).like(pattern),
-            )
-        )
-    query = query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc())
-    page = paginate(db, query, request.args.get("page", 1, type=int), 20, rows=True)
+    page = customer_list.list_page(
+        db,
+        current_user.id,
+        status,
+        search if search_error is None else "",
+        request.args.get("page", 1, type=int),
+        20,
+    )
     return render_template(
         "requests/index.html",
         page=page,

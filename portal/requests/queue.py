@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.cache import cache, generation
 from portal.cache_events import REQUESTS
+from portal.chrome import Memo
 from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest, Tag, User, request_tags
 from portal.models.requests import OPEN_STATUSES
-from portal.pagination import Page, count, paginate
+from portal.pagination import Page, clamp_page, count
 from portal.requests.sla import is_overdue, overdue_query
 
 #: Seconds a cached count lives at most (overdue counts change with the clock, not only with writes).
@@ -179,29 +181,55 @@ def _row_query(query: Select) -> Select:
     )
 
 
+#: The tag names of the requests in `ids` (a bound list), built once.
+TAGS_OF = (
+    select(request_tags.c.request_id, Tag.name)
+    .join(Tag, Tag.id == request_tags.c.tag_id)
+    .where(request_tags.c.request_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Tag.name)
+)
+#: Statement pairs kept per app (distinct filter sets in use; user-typed values make more).
+STATEMENTS_LIMIT = 512
+
+
 def _tags_of(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
     """The tag names of each request in `ids`, by name (one statement for the whole page)."""
     if not ids:
         return {}
-    links = request_tags
     found: dict[int, list[str]] = {}
-    for request_id, name in session.execute(
-        select(links.c.request_id, Tag.name)
-        .join(Tag, Tag.id == links.c.tag_id)
-        .where(links.c.request_id.in_(ids))
-        .order_by(Tag.name)
-    ):
+    for request_id, name in session.execute(TAGS_OF, {"ids": ids}):
         found.setdefault(request_id, []).append(name)
     return {key: tuple(names) for key, names in found.items()}
 
 
+def _statements(
+    f: QueueFilters, now: datetime, filters_key: str, page: int, per_page: int
+) -> tuple[Select, Select]:
+    """The queue's query (for its count) and the row query of one page.
+
+    Kept per set of filters, page and app (a statement used again skips SQLAlchemy's cache-key
+    walk), except for "overdue only", whose statement holds the current time.
+    """
+
+    def build() -> tuple[Select, Select]:
+        query = queue_query(f, now)
+        return query, _row_query(query).limit(per_page).offset((page - 1) * per_page)
+
+    if f.overdue:
+        return build()
+    memo = current_app.extensions.get("queue_statements")
+    if memo is None:
+        memo = current_app.extensions["queue_statements"] = Memo(STATEMENTS_LIMIT)
+    return memo.get_or_build((filters_key, page, per_page), build)
+
+
 def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_page: int = 25) -> Page:
     """One page of the queue as QueueRows (two statements), the total from the cache."""
-    query = queue_query(f, now)
     filters = json.dumps([f.as_args(), f.me if f.assignee == "me" else 0], sort_keys=True)
-    total = _cached("total:" + filters, lambda: count(session, query))
-    found = paginate(session, _row_query(query), page, per_page, total=total, rows=True)
-    tags = _tags_of(session, [row.id for row in found.items])
+    total = _cached("total:" + filters, lambda: count(session, _statements(f, now, filters, 1, per_page)[0]))
+    page = clamp_page(page, total, per_page)
+    found = session.execute(_statements(f, now, filters, page, per_page)[1]).all()
+    tags = _tags_of(session, [row.id for row in found])
     items = [
         QueueRow(
             id=row.id,
@@ -216,6 +244,6 @@ def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_
             overdue=is_overdue(row, now),
             tags=tags.get(row.id, ()),
         )
-        for row in found.items
+        for row in found
     ]
-    return Page(items, found.page, found.per_page, found.total)
+    return Page(items, page, per_page, total)

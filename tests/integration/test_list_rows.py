@@ -126,3 +126,23 @@ def test_a_repeated_search_is_logged_each_time(app, client_as, db, users):
     first = _page(customer, "/kb/en/search?q=router")
     assert first == _page(customer, "/kb/en/search?q=router")  # the second one from the cache
     assert [r.query for r in db.query(SearchLog).all()] == ["router", "router"]
+
+
+def test_bulk_bar_follows_agents_at_once_and_logins_keep_its_cache(app, client_as, db, users):
+    from portal.cache import generation
+    from portal.cache_events import STAFF
+
+    agent = client_as("agent")
+    helper = users["admin"]  # admins work the queue too
+    assert f'<option value="{helper.id}">Admin</option>' in _page(agent, "/staff/requests")
+    helper.name = "Renamed Admin"
+    db.commit()
+    assert f'<option value="{helper.id}">Renamed Admin</option>' in _page(agent, "/staff/requests")
+    helper.is_active = False
+    db.commit()
+    assert f'<option value="{helper.id}">' not in _page(agent, "/staff/requests")
+    with app.app_context():
+        before = generation(STAFF)
+    client_as("marketer")  # a login writes the user's last login time: no staff list changes
+    with app.app_context():
+        assert generation(STAFF) == before
