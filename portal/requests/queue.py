@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.cache import cache, generation
@@ -156,6 +156,14 @@ class QueueRow:
 
 
 _CUSTOMER, _ASSIGNEE = aliased(User), aliased(User)
+#: A row's tag names joined by commas (a tag name has none), in the row's own statement.
+TAG_LIST = (
+    select(func.aggregate_strings(Tag.name, ","))
+    .select_from(request_tags)
+    .join(Tag, Tag.id == request_tags.c.tag_id)
+    .where(request_tags.c.request_id == ServiceRequest.id)
+    .scalar_subquery()
+)
 #: The columns a queue row is built from (names as QueueRow's, plus what `is_overdue` reads).
 ROW_COLUMNS = (
     ServiceRequest.id,
@@ -169,6 +177,7 @@ ROW_COLUMNS = (
     ServiceRequest.resolution_due,
     ServiceRequest.first_response_due,
     ServiceRequest.first_responded_at,
+    TAG_LIST.label("tags"),
 )
 
 
@@ -181,25 +190,8 @@ def _row_query(query: Select) -> Select:
     )
 
 
-#: The tag names of the requests in `ids` (a bound list), built once.
-TAGS_OF = (
-    select(request_tags.c.request_id, Tag.name)
-    .join(Tag, Tag.id == request_tags.c.tag_id)
-    .where(request_tags.c.request_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Tag.name)
-)
 #: Statement pairs kept per app (distinct filter sets in use; user-typed values make more).
 STATEMENTS_LIMIT = 512
-
-
-def _tags_of(session: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """The tag names of each request in `ids`, by name (one statement for the whole page)."""
-    if not ids:
-        return {}
-    found: dict[int, list[str]] = {}
-    for request_id, name in session.execute(TAGS_OF, {"ids": ids}):
-        found.setdefault(request_id, []).append(name)
-    return {key: tuple(names) for key, names in found.items()}
 
 
 def _statements(
@@ -224,12 +216,11 @@ def _statements(
 
 
 def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_page: int = 25) -> Page:
-    """One page of the queue as QueueRows (two statements), the total from the cache."""
+    """One page of the queue as QueueRows (one statement), the total from the cache."""
     filters = json.dumps([f.as_args(), f.me if f.assignee == "me" else 0], sort_keys=True)
     total = _cached("total:" + filters, lambda: count(session, _statements(f, now, filters, 1, per_page)[0]))
     page = clamp_page(page, total, per_page)
     found = session.execute(_statements(f, now, filters, page, per_page)[1]).all()
-    tags = _tags_of(session, [row.id for row in found])
     items = [
         QueueRow(
             id=row.id,
@@ -242,7 +233,7 @@ def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_
             priority=row.priority,
             resolution_due=row.resolution_due,
             overdue=is_overdue(row, now),
-            tags=tags.get(row.id, ()),
+            tags=tuple(sorted(row.tags.split(","))) if row.tags else (),
         )
         for row in found
     ]

@@ -4,7 +4,7 @@ any page fill."""
 
 import re
 
-from portal.models import RequestStatus, ServiceRequest
+from portal.models import RequestStatus, SavedView, ServiceRequest
 from tests.conftest import CSRF_RE
 from tests.integration.perf_helpers import add_customers, add_requests, counting_queries
 
@@ -54,10 +54,15 @@ def test_queue_page_tokens_are_each_agents_own(app, client_as, db, users):
     db.commit()
     first, second = client_as("agent"), app.test_client()
     assert AuthActions(second).login("agent2@example.com").status_code == 302
-    tokens = [BULK_TOKEN.search(_page(c, "/staff/requests")).group(1) for c in (first, second)]
-    assert tokens[0] != tokens[1]
-    page = _page(second, "/staff/requests")
-    assert set(CSRF_RE.findall(page)) == {tokens[1]}  # every form of the page carries the reader's token
+    pages = [_page(c, "/staff/requests") for c in (first, second)]
+    tokens = [BULK_TOKEN.search(page).group(1) for page in pages]
+    for page, token in zip(pages, tokens, strict=True):
+        assert set(CSRF_RE.findall(page)) == {token}  # every form of the page carries the reader's token
+    form = {"name": "Mine", "query": "assignee=me"}
+    first.post("/staff/views", data={**form, "csrf_token": tokens[1]})  # the other agent's token
+    assert db.query(SavedView).count() == 0
+    first.post("/staff/views", data={**form, "csrf_token": tokens[0]})
+    assert db.query(SavedView).count() == 1
 
 
 def test_queue_tags_and_filters_show_at_once(app, client_as, db, users):
