@@ -98,11 +98,16 @@ def index():
         "requests/index.html",
         page=page,
         rows=list_rows.render_rows("requests/_row.html", page.items),
+        filters=list_rows.render_fragment(
+            "requests/_list_filters.html",
+            {"statuses": list(RequestStatus), "active": ACTIVE},
+            status=status,
+            search=search,
+            search_error=search_error,
+        ),
+        thead=list_rows.render_fragment("requests/_list_thead.html"),
         status=status,
         search=search,
-        search_error=search_error,
-        statuses=list(RequestStatus),
-        active=ACTIVE,
     )
 
 

@@ -21,6 +21,8 @@ from portal.templating import status_table
 
 #: Rendered rows kept per app (a few hundred KB; least recently shown ones go first).
 ROWS_LIMIT = 20_000
+#: Longest text in a fragment's key (search boxes echo what was typed; longer is not kept).
+KEY_TEXT_MAX = 200
 
 
 def _memo() -> chrome.Memo:
@@ -51,14 +53,26 @@ def render_rows(template_name: str, rows: Iterable[Hashable]) -> list[Markup]:
 
 def render_fragment(template_name: str, constants: dict | None = None, **values: Hashable) -> Markup:
     """`template_name` rendered with `values` (hashable: they are the key) and `constants`
-    (values fixed for the app's life, such as label tables: not part of the key)."""
-    key = (template_name, reader_key(), tuple(sorted(values.items())))
+    (values fixed for the app's life, such as label tables: not part of the key).
+
+    Values holding text longer than KEY_TEXT_MAX (typed by a visitor) are rendered, not kept.
+    """
 
     def build() -> Markup:
         template = current_app.jinja_env.get_template(template_name)
         return Markup(template.render(**(constants or {}), **values))  # noqa: S704 - autoescaping template
 
-    return _memo().get_or_build(key, build)
+    if not all(_small(value) for value in values.values()):
+        return build()
+    return _memo().get_or_build((template_name, reader_key(), tuple(sorted(values.items()))), build)
+
+
+def _small(value: object) -> bool:
+    if isinstance(value, str):
+        return len(value) <= KEY_TEXT_MAX
+    if isinstance(value, tuple):
+        return all(_small(item) for item in value)
+    return True
 
 
 def render_once(key: Hashable, build: Callable[[], str]) -> Markup:

@@ -26,6 +26,8 @@ COUNT_TTL = 30
 #: Longest value of a free-text filter (a SKU or category slug is far shorter).
 FILTER_MAX = 100
 
+#: The status filter's values: open ones, every one, or one status.
+STATUS_CHOICES = frozenset({"active", "all", *(s.value for s in RequestStatus)})
 SORTS = {
     "due": (ServiceRequest.resolution_due.asc(), ServiceRequest.id.asc()),
     "age": (ServiceRequest.created_at.asc(), ServiceRequest.id.asc()),
@@ -56,12 +58,13 @@ class QueueFilters:
         if any(len(value) > FILTER_MAX for value in texts.values()):
             error = _("Filter with at most %(n)d characters.", n=FILTER_MAX)
             texts = {name: "" for name in texts}
-        return cls(
-            status=args.get("status", "active"),
-            priority=args.get("priority", ""),
+        status, priority = args.get("status", "active"), args.get("priority", "")
+        return cls(  # unknown choices read as what the query makes of them (bounded cache keys)
+            status=status if status in STATUS_CHOICES else "all",
+            priority=priority if priority in {p.value for p in Priority} else "",
             category=texts["category"],
             product=texts["product"],
-            assignee=args.get("assignee", "any"),
+            assignee=args.get("assignee") if args.get("assignee") in ("me", "unassigned") else "any",
             overdue=args.get("overdue") == "1",
             tag=texts["tag"].lower(),
             sort=args.get("sort", "due") if args.get("sort") in SORTS else "due",

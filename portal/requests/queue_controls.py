@@ -31,6 +31,8 @@ from portal.requests.workflow import PRIORITY_LABELS, STAFF_STATUS_LABELS
 class QueueControls:
     """The rendered controls of one queue page."""
 
+    head: Markup
+    thead: Markup
     counts: Markup
     filters: Markup
     save_view: Markup
@@ -82,6 +84,8 @@ def queue_controls(
     shown = tuple(sorted(filters.as_args().items()))
     counts_shown = tuple(counts.items())
     return QueueControls(
+        head=list_rows.render_fragment("staff_requests/_queue_head.html"),
+        thead=list_rows.render_fragment("staff_requests/_queue_thead.html"),
         counts=list_rows.render_fragment("staff_requests/_queue_counts.html", counts=counts_shown),
         filters=list_rows.render_fragment(
             "staff_requests/_queue_filters.html",

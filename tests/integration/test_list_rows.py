@@ -151,3 +151,17 @@ def test_bulk_bar_follows_agents_at_once_and_logins_keep_its_cache(app, client_a
     client_as("marketer")  # a login writes the user's last login time: no staff list changes
     with app.app_context():
         assert generation(STAFF) == before
+
+
+def test_long_typed_filters_are_shown_but_not_kept(app, client_as, db, users):
+    customer, agent = client_as("customer"), client_as("agent")
+
+    def table(path: str) -> str:
+        return _page(agent, path).split("<tbody>")[1]
+
+    _page(customer, "/requests"), table("/staff/requests?status=all")
+    kept = len(app.extensions["request_rows_memo"]._items)
+    page = _page(customer, "/requests?q=" + "x" * 300)
+    assert 'value="' + "x" * 300 + '"' in page and 'aria-invalid="true"' in page
+    assert table("/staff/requests?status=" + "y" * 300) == table("/staff/requests?status=all")
+    assert len(app.extensions["request_rows_memo"]._items) == kept
