@@ -1,7 +1,8 @@
 """Page benchmark: portal pages against a Flask hello-world under the same gunicorn.
 
 usage: python benchmarks/pages_bench.py   (environment: PAGES_BENCH_SIZES=small,large,
-       PAGES_BENCH_SECONDS=5, PAGES_BENCH_ROUNDS=3, PAGES_BENCH_PORTS=hello,portal)
+       PAGES_BENCH_SECONDS=5, PAGES_BENCH_ROUNDS=3, PAGES_BENCH_PORTS=hello,portal,
+       PAGES_BENCH_PAGES="/kb/search,staff queue" to measure only those pages; default all)
 
 For each data size (see benchmarks/pages_data.py) a scratch instance with a SQLite database is
 seeded, the portal is started with gunicorn (2 sync workers) on a free port beside a hello-world
@@ -48,6 +49,8 @@ ROUNDS = int(os.environ.get("PAGES_BENCH_ROUNDS", "3"))
 SIZES = os.environ.get("PAGES_BENCH_SIZES", "small,large").split(",")
 #: "HELLO,PORTAL": fixed ports for the two servers (a shared machine hands each user its own); else free ones
 PORTS = [int(p) for p in os.environ.get("PAGES_BENCH_PORTS", "").split(",") if p.strip()]
+#: Names of the pages to measure (as in the table), comma-separated; empty: every page
+ONLY = {name.strip() for name in os.environ.get("PAGES_BENCH_PAGES", "").split(",") if name.strip()}
 GOALS = {"article (customer)": 0.25, "/login": None}
 LIST_GOAL = 0.15
 
@@ -211,7 +214,7 @@ def cpu_per_request(app, pages: list[Page], count: int = 200) -> dict[str, float
 
 def pages_for(seeded: pages_data.Seeded) -> list[Page]:
     query = quote_plus(seeded.search_query)
-    return [
+    pages = [
         Page("article (customer)", f"/kb/en/a/{seeded.article_slug}", "customer"),
         Page("article (anonymous)", f"/kb/en/a/{seeded.article_slug}", "anonymous"),
         Page("/kb", "/kb/en/", "customer"),
@@ -220,6 +223,7 @@ def pages_for(seeded: pages_data.Seeded) -> list[Page]:
         Page("staff queue", "/staff/requests", "agent"),
         Page("/login", "/login", "anonymous"),
     ]
+    return [page for page in pages if not ONLY or page.name in ONLY]
 
 
 def measure(size: str, pages: list[Page] | None, hello_url: str) -> list[Page]:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from knowledge_base.models import Article, ArticleRevision, Category
 from portal import identity_cache
 from portal.cache import bump_generation, bump_shared_generation
-from portal.models import LinkSuggestion, Offer, ServiceRequest, User
+from portal.models import LinkSuggestion, Offer, ServiceRequest, Tag, User
 
 log = logging.getLogger("portal.cache_events")
 
@@ -34,8 +34,12 @@ REQUESTS = "requests"
 LINKS = "links"  # approved link sets of revisions (portal/marketing/linking.py)
 USERS = identity_cache.USERS  # logged-in users
 ARTICLES = "kb-articles"  # published articles by address
+STAFF = "staff"  # who may be assigned requests, by name (the queue's bulk bar)
 #: Families whose generation every worker sees at once (portal/cache.py `shared_generation`).
 SHARED = frozenset({USERS, ARTICLES})
+
+#: User columns the staff lists show or choose by (a login or a setting changes none of them).
+STAFF_COLUMNS = frozenset({"name", "role", "is_active"})
 
 #: Article columns that change on reading, not on editing.
 COUNTERS = frozenset({"views", "helpful_yes", "helpful_no", "updated_at"})
@@ -55,27 +59,30 @@ def families_touched(session: Session) -> set[str]:
             touched.update((KB, ARTICLES))
         elif isinstance(obj, ArticleRevision | Category):
             touched.add(KB)
-        elif isinstance(obj, ServiceRequest):
+        elif isinstance(obj, ServiceRequest | Tag):
             touched.add(REQUESTS)
+        elif isinstance(obj, User):
+            touched.update((USERS, STAFF))
         elif isinstance(obj, LinkSuggestion | Offer):
             touched.add(LINKS)
-        elif isinstance(obj, User):
-            touched.add(USERS)
     for obj in session.dirty:
         if isinstance(obj, Category):
             touched.add(KB)
             continue
-        if not isinstance(obj, Article | ServiceRequest | LinkSuggestion | Offer | User):
+        if not isinstance(obj, Article | ServiceRequest | Tag | LinkSuggestion | Offer | User):
             continue
         changed = _changed_attributes(obj)
         if isinstance(obj, Article) and not changed <= COUNTERS:
             touched.update((KB, ARTICLES))
-        elif isinstance(obj, ServiceRequest) and changed:
+        elif isinstance(obj, ServiceRequest | Tag) and changed:
             touched.add(REQUESTS)
         elif isinstance(obj, LinkSuggestion | Offer) and changed:
             touched.add(LINKS)
-        elif isinstance(obj, User) and changed & identity_cache.CACHED_COLUMNS:
-            touched.add(USERS)
+        elif isinstance(obj, User):
+            if changed & identity_cache.CACHED_COLUMNS:
+                touched.add(USERS)
+            if changed & STAFF_COLUMNS:
+                touched.add(STAFF)
     return touched
 
 
@@ -89,7 +96,7 @@ def bulk_families(state: ORMExecuteState) -> set[str]:
     touched: set[str] = set()
     for mapper in state.all_mappers:
         if mapper.class_ is User:
-            touched.add(USERS)
+            touched.update((USERS, STAFF))
         elif mapper.class_ is Article:
             touched.update((KB, ARTICLES))
     return touched

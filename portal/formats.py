@@ -64,6 +64,11 @@ def local_datetime(moment: datetime | None, seconds: bool = False) -> str:
     return _datetime_text(_aware(moment), locale, zone, seconds)
 
 
+def reader() -> tuple[str, str]:
+    """This request's language and time zone as text (what formatted dates depend on)."""
+    return _reader()
+
+
 def _reader() -> tuple[str, str]:
     """This request's language and zone as text, looked up once per request (and language)."""
     locale = get_locale()

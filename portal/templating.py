@@ -72,6 +72,13 @@ def status_label(status: object, audience: str = "") -> object:
     return translated_label("staff_status" if staff else "status", status)
 
 
+def status_table() -> str:
+    """The status wording the reader sees: "staff_status" for staff, "status" for everyone else."""
+    user = current_user._get_current_object()
+    staff = user is not None and user.is_authenticated and user.role != Role.CUSTOMER
+    return "staff_status" if staff else "status"
+
+
 def status_badges() -> dict[str, object]:
     """Every status's badge (`<span class="badge ...">label</span>`) as the reader sees it, by status
     value: a list page shows one per row, and the `status_badge` macro cost a call each."""
@@ -79,9 +86,7 @@ def status_badges() -> dict[str, object]:
 
     from portal.models import RequestStatus
 
-    user = current_user._get_current_object()
-    staff = user is not None and user.is_authenticated and user.role != Role.CUSTOMER
-    table = "staff_status" if staff else "status"
+    table = status_table()
 
     def build() -> dict[str, object]:
         badge = Markup('<span class="badge badge--{}">{}</span>')

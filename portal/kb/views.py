@@ -22,6 +22,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import HiddenField, TextAreaField
 
@@ -32,7 +33,7 @@ from portal.cache import cache, generation
 from portal.cache_events import KB
 from portal.db import get_session
 from portal.extensions import csrf, limiter
-from portal.kb import addresses, fragments, read_marks, reading, search_service, view_counts
+from portal.kb import addresses, fragments, read_marks, reading, search_page, search_service, view_counts
 from portal.marketing import events, impressions, linking
 from portal.models import Role
 from portal.templating import navigation
@@ -246,24 +247,10 @@ def search(locale: str):
     query = request.args.get("q", "")[:MAX_QUERY].strip()
     category = request.args.get("category", "")[:80]
     page_number = max(1, min(request.args.get("page", 1, type=int), 1000))
-    found = None
-    if query:
-        found = search_service.search_across(query, locale, category=category, page=page_number)
-    results = found.page if found is not None else None
-    db = get_session()
-    if results is not None and page_number == 1:
-        search_service.log_search(query, locale, results.total + len(found.other_hits))
-    categories = db.scalars(select(Category).order_by(Category.name)).all()
-    return render_template(
-        "kb/search.html",
-        query=query,
-        results=results,
-        other_locale=found.other_locale if found is not None else None,
-        other_hits=found.other_hits if found is not None else [],
-        category=category,
-        categories=categories,
-        content_locale=locale,
-    )
+    content = search_page.search_content(get_session(), query, locale, _locale(), category, page_number)
+    if content.searched and page_number == 1:
+        search_service.log_search(query, locale, content.total)
+    return render_template("kb/search.html", body=Markup(content.html))  # noqa: S704 - rendered, escaped
 
 
 @bp.route("/suggest")

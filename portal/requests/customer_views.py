@@ -21,8 +21,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from knowledge_base.errors import FieldError
 from portal import access
@@ -39,9 +39,7 @@ from portal.models import (
     RequestStatus,
     ServiceRequest,
 )
-from portal.models.requests import OPEN_STATUSES
-from portal.pagination import paginate
-from portal.requests import attachments, forms, notifications, priorities, services
+from portal.requests import attachments, customer_list, forms, list_rows, notifications, priorities, services
 from portal.requests import limits as rate_limits
 from portal.requests.attachments import Upload
 from portal.requests.workflow import PRIORITY_LABELS
@@ -51,8 +49,7 @@ bp = Blueprint("requests", __name__)
 
 #: Longest search text on the list page.
 SEARCH_MAX = 200
-#: The status filter value that means "any open status".
-ACTIVE = "active"
+ACTIVE = customer_list.ACTIVE
 
 
 def limits() -> services.Limits:
@@ -89,32 +86,28 @@ def index():
     search, search_error = request.args.get("q", "").strip(), None
     if len(search) > SEARCH_MAX:
         search_error = _("Search for at most %(n)d characters.", n=SEARCH_MAX)
-    query = select(ServiceRequest).where(ServiceRequest.customer_id == current_user.id)
-    if status == ACTIVE:
-        query = query.where(ServiceRequest.status.in_(OPEN_STATUSES))
-    elif status in {s.value for s in RequestStatus}:
-        query = query.where(ServiceRequest.status == RequestStatus(status))
-    if search and search_error is None:
-        pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(
-                func.lower(ServiceRequest.subject).like(pattern),
-                func.lower(ServiceRequest.description).like(pattern),
-                func.lower(ServiceRequest.reference).like(pattern),
-            )
-        )
-    query = query.order_by(ServiceRequest.created_at.desc(), ServiceRequest.id.desc()).options(
-        defer(ServiceRequest.description), defer(ServiceRequest.rating_comment)
+    page = customer_list.list_page(
+        db,
+        current_user.id,
+        status,
+        search if search_error is None else "",
+        request.args.get("page", 1, type=int),
+        20,
     )
-    page = paginate(db, query, request.args.get("page", 1, type=int), 20)
     return render_template(
         "requests/index.html",
         page=page,
+        rows=list_rows.render_rows("requests/_row.html", page.items),
+        filters=list_rows.render_fragment(
+            "requests/_list_filters.html",
+            {"statuses": list(RequestStatus), "active": ACTIVE},
+            status=status,
+            search=search,
+            search_error=search_error,
+        ),
+        thead=list_rows.render_fragment("requests/_list_thead.html"),
         status=status,
         search=search,
-        search_error=search_error,
-        statuses=list(RequestStatus),
-        active=ACTIVE,
     )
 
 

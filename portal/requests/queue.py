@@ -8,22 +8,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, defer, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from portal.cache import cache, generation
 from portal.cache_events import REQUESTS
-from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest, Tag
+from portal.chrome import Memo
+from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest, Tag, User, request_tags
 from portal.models.requests import OPEN_STATUSES
-from portal.pagination import Page, count, paginate
-from portal.requests.sla import overdue_query
+from portal.pagination import Page, clamp_page, count
+from portal.requests.sla import is_overdue, overdue_query
 
 #: Seconds a cached count lives at most (overdue counts change with the clock, not only with writes).
 COUNT_TTL = 30
 #: Longest value of a free-text filter (a SKU or category slug is far shorter).
 FILTER_MAX = 100
 
+#: The status filter's values: open ones, every one, or one status.
+STATUS_CHOICES = frozenset({"active", "all", *(s.value for s in RequestStatus)})
 SORTS = {
     "due": (ServiceRequest.resolution_due.asc(), ServiceRequest.id.asc()),
     "age": (ServiceRequest.created_at.asc(), ServiceRequest.id.asc()),
@@ -54,12 +58,13 @@ class QueueFilters:
         if any(len(value) > FILTER_MAX for value in texts.values()):
             error = _("Filter with at most %(n)d characters.", n=FILTER_MAX)
             texts = {name: "" for name in texts}
-        return cls(
-            status=args.get("status", "active"),
-            priority=args.get("priority", ""),
+        status, priority = args.get("status", "active"), args.get("priority", "")
+        return cls(  # unknown choices read as what the query makes of them (bounded cache keys)
+            status=status if status in STATUS_CHOICES else "all",
+            priority=priority if priority in {p.value for p in Priority} else "",
             category=texts["category"],
             product=texts["product"],
-            assignee=args.get("assignee", "any"),
+            assignee=args.get("assignee") if args.get("assignee") in ("me", "unassigned") else "any",
             overdue=args.get("overdue") == "1",
             tag=texts["tag"].lower(),
             sort=args.get("sort", "due") if args.get("sort") in SORTS else "due",
@@ -81,17 +86,6 @@ class QueueFilters:
         if self.overdue:
             out["overdue"] = "1"
         return {k: v for k, v in out.items() if v}
-
-
-#: How list pages load requests: people in one query each, long texts left in the database.
-LIST_LOADING = (
-    # many-to-one: joined into the page's own query (a selectin load cost a statement each)
-    joinedload(ServiceRequest.customer),
-    joinedload(ServiceRequest.assignee),
-    selectinload(ServiceRequest.tags),
-    defer(ServiceRequest.description),
-    defer(ServiceRequest.rating_comment),
-)
 
 
 def queue_query(f: QueueFilters, now: datetime) -> Select:
@@ -147,9 +141,103 @@ def cached_status_counts(session: Session) -> dict[str, int]:
     return _cached("status-counts", lambda: status_counts(session))
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """What one row of the queue shows: its memoised HTML depends on these values only."""
+
+    id: int
+    version: int
+    reference: str
+    subject: str
+    customer: str
+    assignee: str | None
+    status: RequestStatus
+    priority: Priority
+    resolution_due: datetime | None
+    overdue: bool
+    tags: tuple[str, ...]
+
+
+_CUSTOMER, _ASSIGNEE = aliased(User), aliased(User)
+#: A row's tag names joined by commas (a tag name has none), in the row's own statement.
+TAG_LIST = (
+    select(func.aggregate_strings(Tag.name, ","))
+    .select_from(request_tags)
+    .join(Tag, Tag.id == request_tags.c.tag_id)
+    .where(request_tags.c.request_id == ServiceRequest.id)
+    .scalar_subquery()
+)
+#: The columns a queue row is built from (names as QueueRow's, plus what `is_overdue` reads).
+ROW_COLUMNS = (
+    ServiceRequest.id,
+    ServiceRequest.version,
+    ServiceRequest.reference,
+    ServiceRequest.subject,
+    _CUSTOMER.name.label("customer"),
+    _ASSIGNEE.name.label("assignee"),
+    ServiceRequest.status,
+    ServiceRequest.priority,
+    ServiceRequest.resolution_due,
+    ServiceRequest.first_response_due,
+    ServiceRequest.first_responded_at,
+    TAG_LIST.label("tags"),
+)
+
+
+def _row_query(query: Select) -> Select:
+    """`query` selecting a row's columns only: no ORM objects, customer and assignee joined in."""
+    return (
+        query.with_only_columns(*ROW_COLUMNS)
+        .join_from(ServiceRequest, _CUSTOMER, ServiceRequest.customer_id == _CUSTOMER.id)
+        .outerjoin_from(ServiceRequest, _ASSIGNEE, ServiceRequest.assignee_id == _ASSIGNEE.id)
+    )
+
+
+#: Statement pairs kept per app (distinct filter sets in use; user-typed values make more).
+STATEMENTS_LIMIT = 512
+
+
+def _statements(
+    f: QueueFilters, now: datetime, filters_key: str, page: int, per_page: int
+) -> tuple[Select, Select]:
+    """The queue's query (for its count) and the row query of one page.
+
+    Kept per set of filters, page and app (a statement used again skips SQLAlchemy's cache-key
+    walk), except for "overdue only", whose statement holds the current time.
+    """
+
+    def build() -> tuple[Select, Select]:
+        query = queue_query(f, now)
+        return query, _row_query(query).limit(per_page).offset((page - 1) * per_page)
+
+    if f.overdue:
+        return build()
+    memo = current_app.extensions.get("queue_statements")
+    if memo is None:
+        memo = current_app.extensions["queue_statements"] = Memo(STATEMENTS_LIMIT)
+    return memo.get_or_build((filters_key, page, per_page), build)
+
+
 def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_page: int = 25) -> Page:
-    """One page of the queue: customers and assignees loaded with it, the total from the cache."""
-    query = queue_query(f, now).options(*LIST_LOADING)
+    """One page of the queue as QueueRows (one statement), the total from the cache."""
     filters = json.dumps([f.as_args(), f.me if f.assignee == "me" else 0], sort_keys=True)
-    total = _cached("total:" + filters, lambda: count(session, query))
-    return paginate(session, query, page, per_page, total=total)
+    total = _cached("total:" + filters, lambda: count(session, _statements(f, now, filters, 1, per_page)[0]))
+    page = clamp_page(page, total, per_page)
+    found = session.execute(_statements(f, now, filters, page, per_page)[1]).all()
+    items = [
+        QueueRow(
+            id=row.id,
+            version=row.version,
+            reference=row.reference,
+            subject=row.subject,
+            customer=row.customer,
+            assignee=row.assignee,
+            status=row.status,
+            priority=row.priority,
+            resolution_due=row.resolution_due,
+            overdue=is_overdue(row, now),
+            tags=tuple(sorted(row.tags.split(","))) if row.tags else (),
+        )
+        for row in found
+    ]
+    return Page(items, page, per_page, total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from knowledge_base.errors import FieldError
@@ -23,14 +23,17 @@ def clean_query(raw: str) -> str:
     return urlencode([(key, pairs[key]) for key in FILTER_KEYS if pairs.get(key)])
 
 
+#: A user's own views and every shared one (the owner bound as "owner"), built once.
+VISIBLE_VIEWS = (
+    select(SavedView)
+    .where(or_(SavedView.owner_id == bindparam("owner"), SavedView.shared.is_(True)))
+    .order_by(SavedView.shared, SavedView.name, SavedView.id)
+)
+
+
 def visible_views(session: Session, user: User) -> list[SavedView]:
     """The user's own views and every shared one, shared last, by name."""
-    query = (
-        select(SavedView)
-        .where(or_(SavedView.owner_id == user.id, SavedView.shared.is_(True)))
-        .order_by(SavedView.shared, SavedView.name, SavedView.id)
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(VISIBLE_VIEWS, {"owner": user.id}))
 
 
 def save_view(session: Session, owner: User, name: str, raw_query: str, shared: bool) -> SavedView:

@@ -22,7 +22,18 @@ from portal.mail import external_url
 from portal.mailout import outbox, preferences
 from portal.models import CannedResponse, Category, RequestStatus, ServiceRequest, User
 from portal.requests import canned as canned_responses
-from portal.requests import forms, notifications, on_behalf, queue, saved_views, services, staff_forms, tags
+from portal.requests import (
+    forms,
+    list_rows,
+    notifications,
+    on_behalf,
+    queue,
+    queue_controls,
+    saved_views,
+    services,
+    staff_forms,
+    tags,
+)
 from portal.requests import limits as rate_limits
 from portal.requests.customer_views import upload_hints, uploads_from
 from portal.requests.errors import ConflictError
@@ -41,24 +52,14 @@ def index():
         flash(filters.error, "error")
     page = queue.queue_page(db, filters, utcnow(), request.args.get("page", 1, type=int), 25)
     args = filters.as_args()
+    current_query = saved_views.clean_query(urlencode(args))
     return render_template(
         "staff_requests/index.html",
         views=saved_views.visible_views(db, current_user),
-        view_form=forms.SavedViewForm(
-            formdata=None, data={"query": saved_views.clean_query(urlencode(args))}
-        ),
-        current_query=saved_views.clean_query(urlencode(args)),
-        bulk_form=EmptyForm(formdata=None),
-        all_tags=tags.all_tags(db),
-        statuses=STAFF_STATUS_LABELS,
-        priorities=PRIORITY_LABELS,
+        current_query=current_query,
+        controls=queue_controls.queue_controls(db, filters, queue.cached_status_counts(db), current_query),
         page=page,
-        filters=filters,
-        counts=queue.cached_status_counts(db),
-        categories=db.scalars(select(Category).order_by(Category.name)).all(),
-        agents=_agents(),
-        now=utcnow(),
-        is_overdue=is_overdue,
+        rows=list_rows.render_rows("staff_requests/_queue_row.html", page.items),
         args=args,
     )
 
