@@ -127,11 +127,17 @@ def init_app(app: Flask) -> None:
         if families:
             state.session.info.setdefault(PENDING, set()).update(families)
 
+    # Savepoints fire these events too: only the outer transaction's end publishes or forgets
+    # (bumping at a savepoint would let another worker cache the old row under the new generation).
     @event.listens_for(factory, "after_commit")
     def _bump(session: Session) -> None:
+        if session.in_nested_transaction():
+            return
         for family in session.info.pop(PENDING, ()):
             bump(family, app)
 
     @event.listens_for(factory, "after_rollback")
     def _forget(session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # what was noted before the savepoint is still to be published
         session.info.pop(PENDING, None)

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from portal import row_cache
 from portal.cache import shared_generation
@@ -59,6 +60,8 @@ def load(session: Session, user_id: int, usable: Callable[[User], bool]) -> User
             return user
         entries.delete(key)
         return session.get(User, user_id, populate_existing=True)
+    if identity_key(User, user_id) in session.identity_map:
+        return session.get(User, user_id)  # this session's copy may hold unsaved changes: not cached
     user = session.get(User, user_id)  # read after the generation: a change committed meanwhile
     if user is not None:  # was either read here or bumped the generation this key holds
         entries.set(key, row_cache.values(user, CACHED_COLUMNS), ttl=ttl)

@@ -42,7 +42,14 @@ def content_key(query: str, locale: str, ui_locale: str, category: str, page: in
 def search_content(
     session: Session, query: str, locale: str, ui_locale: str, category: str, page: int
 ) -> SearchContent:
-    """The content of the search page for these arguments, from the cache when it was shown before."""
+    """The content of the search page for these arguments, from the cache when it was shown before.
+
+    An unknown category reads as none and a page without a query as page 1 (what the page shows
+    anyway), so made-up URLs cannot each fill a cache entry."""
+    if category and category not in category_slugs(session):
+        category = ""
+    if not query:
+        page = 1
     key = content_key(query, locale, ui_locale, category, page)
     store = cache()
     found = store.get(key)
@@ -69,3 +76,15 @@ def _render(session: Session, query: str, locale: str, category: str, page: int)
     )
     total = results.total + len(other_hits) if results is not None else 0
     return SearchContent(html=html, searched=results is not None, total=total)
+
+
+def category_slugs(session: Session) -> frozenset[str]:
+    """The categories' slugs, cached per `kb` generation."""
+    key = f"shopkeeper:kb:category-slugs:{generation(KB)}"
+    store = cache()
+    found = store.get(key)
+    if found is not None:
+        return frozenset(json.loads(found))
+    slugs = sorted(session.scalars(select(Category.slug)))
+    store.set(key, json.dumps(slugs), ttl=search_service.SEARCH_TTL)
+    return frozenset(slugs)

@@ -51,3 +51,21 @@ def test_tag_rows_follow_the_article_tags(app, db):
     db.delete(db.get(Article, article.id))
     db.commit()
     assert rows() == set()
+
+
+def test_a_savepoint_publishes_nothing_before_the_outer_commit(app, db):
+    """Another worker must not see a new generation while the change is uncommitted: it would
+    cache the old row under it and never look again."""
+    article = publish_article(app, db)
+    kb, _requests = _generations(app)
+    article.title = "Router tips, revised"
+    db.flush()
+    with db.begin_nested():
+        article.body_html = article.body_html + "<p>More.</p>"
+    assert _generations(app)[0] == kb, "released savepoint bumped before the commit"
+    savepoint = db.begin_nested()
+    article.title = "Router tips, third"
+    db.flush()
+    savepoint.rollback()
+    db.commit()
+    assert _generations(app)[0] != kb, "the rolled-back savepoint dropped the earlier change's bump"

@@ -165,3 +165,23 @@ def test_long_typed_filters_are_shown_but_not_kept(app, client_as, db, users):
     assert 'value="' + "x" * 300 + '"' in page and 'aria-invalid="true"' in page
     assert table("/staff/requests?status=" + "y" * 300) == table("/staff/requests?status=all")
     assert len(app.extensions["request_rows_memo"]._items) == kept
+
+
+def test_made_up_search_urls_share_one_cache_entry(app, client, db, monkeypatch):
+    """An unknown category reads as none and a page without a query as page 1, so a visitor
+    cannot fill the cache with one entry per invented URL."""
+    from portal.cache import cache
+
+    with app.app_context():
+        store = cache()
+    keys = set()
+    original = store.set
+
+    def recording_set(key, value, *args, **kwargs):
+        keys.add(key)
+        return original(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(store, "set", recording_set)
+    for path in ("/kb/en/search", "/kb/en/search?category=nope-1", "/kb/en/search?category=nope-2&page=7"):
+        assert client.get(path).status_code == 200
+    assert len({k for k in keys if k.startswith("shopkeeper:kb:search-page:")}) == 1

@@ -239,3 +239,20 @@ def test_a_bulk_update_of_articles_reaches_the_other_worker(workers, db):
     db.execute(update(Article).where(Article.slug == "router-tips").values(status=ArticleStatus.ARCHIVED))
     db.commit()
     assert reader.get("/kb/en/a/router-tips").status_code == 404
+
+
+def test_a_user_the_session_already_holds_is_not_cached(app, users):
+    """A copy in the request's session may hold unsaved changes: it is used, never kept for
+    other requests (a rollback would otherwise leave them in the cache)."""
+    from portal import identity_cache
+    from portal.db import get_session
+
+    user_id = users["customer"].id
+    with app.test_request_context():
+        session = get_session()
+        held = session.get(User, user_id)
+        held.name = "Not Saved"
+        assert identity_cache.load(session, user_id, lambda user: True) is held
+        session.rollback()
+    with app.test_request_context():
+        assert identity_cache.load(get_session(), user_id, lambda user: True).name != "Not Saved"
