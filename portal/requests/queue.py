@@ -120,10 +120,11 @@ def status_counts(session: Session) -> dict[str, int]:
     return counts
 
 
-def _cached(key: str, compute: Callable[[], Any]) -> Any:
-    """A JSON value kept until a request changes (the `requests` generation) or COUNT_TTL passes."""
+def cached_json(name: str, families: tuple[str, ...], compute: Callable[[], Any]) -> Any:
+    """A JSON value kept until a commit changes its families (cache generations) or COUNT_TTL passes
+    (in-process caches are per worker; choices made from such lists are checked again on save)."""
     store = cache()
-    key = f"shopkeeper:queue:{key}:{generation(REQUESTS)}"
+    key = f"shopkeeper:queue:{name}:" + ":".join(generation(family) for family in families)
     found = store.get(key)
     if found is not None:
         return json.loads(found)
@@ -138,7 +139,7 @@ def cached_status_counts(session: Session) -> dict[str, int]:
     Counting by status scans the whole table (~100,000 rows: tens of ms); the cached aggregate
     makes the queue cost the same at any size.
     """
-    return _cached("status-counts", lambda: status_counts(session))
+    return cached_json("status-counts", (REQUESTS,), lambda: status_counts(session))
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,11 @@ def _statements(
 def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_page: int = 25) -> Page:
     """One page of the queue as QueueRows (one statement), the total from the cache."""
     filters = json.dumps([f.as_args(), f.me if f.assignee == "me" else 0], sort_keys=True)
-    total = _cached("total:" + filters, lambda: count(session, _statements(f, now, filters, 1, per_page)[0]))
+
+    def total_rows() -> int:
+        return count(session, _statements(f, now, filters, 1, per_page)[0])
+
+    total = cached_json("total:" + filters, (REQUESTS,), total_rows)
     page = clamp_page(page, total, per_page)
     found = session.execute(_statements(f, now, filters, page, per_page)[1]).all()
     items = [

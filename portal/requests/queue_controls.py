@@ -8,10 +8,7 @@ or anything else of the reader's session: the queue page writes those around the
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -19,11 +16,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.cache import cache, generation
 from portal.cache_events import KB, REQUESTS, STAFF
 from portal.models import Category, Tag
 from portal.requests import forms, list_rows, services
-from portal.requests.queue import COUNT_TTL, QueueFilters
+from portal.requests.queue import QueueFilters, cached_json
 from portal.requests.workflow import PRIORITY_LABELS, STAFF_STATUS_LABELS
 
 
@@ -43,33 +39,20 @@ CATEGORIES = select(Category.slug, Category.name, Category.names).order_by(Categ
 TAG_NAMES = select(Tag.name).order_by(Tag.name)
 
 
-def _lookup(name: str, families: tuple[str, ...], compute: Callable[[], Any]) -> Any:
-    """A JSON list kept until a commit changes its families (cache generations) or COUNT_TTL passes
-    (in-process caches are per worker; choices made from these lists are checked again on save)."""
-    store = cache()
-    key = f"shopkeeper:queue:{name}:" + ":".join(generation(family) for family in families)
-    found = store.get(key)
-    if found is not None:
-        return json.loads(found)
-    value = compute()
-    store.set(key, json.dumps(value), ttl=COUNT_TTL)
-    return value
-
-
 def category_choices(session: Session, locale: str) -> tuple[tuple[str, str], ...]:
     """Every category as (slug, name in `locale`), by default name."""
-    rows = _lookup("categories", (KB,), lambda: [list(row) for row in session.execute(CATEGORIES)])
+    rows = cached_json("categories", (KB,), lambda: [list(row) for row in session.execute(CATEGORIES)])
     return tuple((slug, (names or {}).get(locale) or name) for slug, name, names in rows)
 
 
 def tag_names(session: Session) -> tuple[str, ...]:
     """Every tag's name, sorted."""
-    return tuple(_lookup("tags", (REQUESTS,), lambda: list(session.scalars(TAG_NAMES))))
+    return tuple(cached_json("tags", (REQUESTS,), lambda: list(session.scalars(TAG_NAMES))))
 
 
 def agent_choices(session: Session) -> tuple[tuple[int, str], ...]:
     """The people a request can be assigned to, as (id, name)."""
-    agents = _lookup(
+    agents = cached_json(
         "agents", (STAFF,), lambda: [[a.id, a.name] for a in services.assignable_agents(session)]
     )
     return tuple((key, name) for key, name in agents)

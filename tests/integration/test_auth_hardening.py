@@ -18,8 +18,9 @@ from portal.config import ConfigurationError
 from portal.extensions import limiter
 from portal.mail import external_url, wait_for_deferred
 from portal.models import AuditLog, ServiceRequest, User
-from tests.conftest import CHEAP_ARGON2, TEST_PASSWORD, AuthActions, csrf_token
+from tests.conftest import TEST_PASSWORD, AuthActions, csrf_token
 from tests.integration.requests_helpers import catalog, make_request
+from tests.integration.worker_helpers import same_portal_settings
 
 STRONG_SECRET = "kJ3v9_Qm2LxN8rT5yW1pZ7cH4fB6dS0gA2eU9iO3nM8qR5tV"
 
@@ -39,15 +40,7 @@ def second_app(app, limiter_state):
     made = []
 
     def make(**overrides):
-        settings = {
-            "TESTING": True,
-            "INSTANCE_PATH": app.config["INSTANCE_PATH"],
-            "DATABASE_URL": app.config["DATABASE_URL"],
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "ARGON2_PARAMS": CHEAP_ARGON2,
-            "MAIL_URL": app.config["MAIL_URL"],
-            "LOGIN_RATE_LIMIT": "2 per minute",
-        }
+        settings = {**same_portal_settings(app), "LOGIN_RATE_LIMIT": "2 per minute"}
         settings.update(overrides)
         other = create_app(settings)
         made.append(other)

@@ -15,20 +15,23 @@ from tests.conftest import CHEAP_ARGON2
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
+def same_portal_settings(app: Flask) -> dict:
+    """Settings of another portal on `app`'s database, instance folder, secret key and mail server."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": app.config["INSTANCE_PATH"],
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "ARGON2_PARAMS": CHEAP_ARGON2,
+        "MAIL_URL": app.config["MAIL_URL"],
+    }
+
+
 @contextlib.contextmanager
 def another_worker(app: Flask) -> Iterator[Flask]:
     """A portal on `app`'s database, instance folder and secret key: another worker process."""
     saved = dict(limiter.__dict__)  # another app re-binds the one global limiter
-    other = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": app.config["INSTANCE_PATH"],
-            "DATABASE_URL": app.config["DATABASE_URL"],
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "ARGON2_PARAMS": CHEAP_ARGON2,
-            "MAIL_URL": app.config["MAIL_URL"],
-        }
-    )
+    other = create_app(same_portal_settings(app))
     other.test_client_class = app.test_client_class
     try:
         yield other
