@@ -64,10 +64,16 @@ def stop_words(lang: str) -> frozenset[str]:
 
 
 @cache
+def shipped_profiles(lang: str) -> tuple[dict[str, dict[str, Counter[str]]], dict[str, set[str]]] | None:
+    """The shipped build of the language's sense data, read once (None when missing or stale)."""
+    return sensecache.shipped(lang)
+
+
+@cache
 def sense_corpus(lang: str) -> dict[str, dict[str, Counter[str]]]:
     """word lemma -> sense -> lemma counts of that sense's contexts (the word itself left out):
     the shipped build (`linker/sensecache.py`) when it is current, else built from the sources."""
-    built = sensecache.shipped(lang)
+    built = shipped_profiles(lang)
     return built[0] if built is not None else build_sense_corpus(sense_rows(lang), lang)
 
 
@@ -171,7 +177,7 @@ def sense_domains(lang: str) -> dict[str, Counter[str]]:
 def domain_words(lang: str) -> dict[str, set[str]]:
     """domain label -> lemmas that signal it, from `linker/data/senses/domains/<lang>.tsv`
     (the shipped build when it is current)."""
-    built = sensecache.shipped(lang)
+    built = shipped_profiles(lang)
     return built[1] if built is not None else build_domain_words(lang)
 
 

@@ -3,7 +3,14 @@
 import pytest
 
 from linker import sensecache
-from linker.senses import build_domain_words, build_sense_corpus, domain_words, sense_corpus, sense_rows
+from linker.senses import (
+    build_domain_words,
+    build_sense_corpus,
+    domain_words,
+    sense_corpus,
+    sense_rows,
+    shipped_profiles,
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "pl", "cs", "ru"])
@@ -17,10 +24,10 @@ def test_a_stale_file_is_ignored(monkeypatch):
     assert sensecache.shipped("en") is not None
     monkeypatch.setattr("linker.sensecache.versions", lambda lang: "simplemma=0.0")
     assert sensecache.shipped("en") is None
-    sense_corpus.cache_clear()
-    domain_words.cache_clear()
+    for cached in (shipped_profiles, sense_corpus, domain_words):
+        cached.cache_clear()
     try:
         assert "mouse" in sense_corpus("en") and domain_words("en")["medicine"]
     finally:
-        sense_corpus.cache_clear()
-        domain_words.cache_clear()
+        for cached in (shipped_profiles, sense_corpus, domain_words):
+            cached.cache_clear()
