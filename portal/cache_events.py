@@ -5,12 +5,14 @@ Listening on the app's session factory catches every writer (views, CLI, jobs) w
 one remembering to invalidate. Counter-only changes of an article (views, votes) do not count:
 they are not shown on cached fragments, and bumping on every page view would empty the cache.
 
-Two families are *shared* generations, seen by every worker at its next request even without
+Three families are *shared* generations, seen by every worker at its next request even without
 Redis (portal/cache.py): `users` (who is logged in, portal/identity_cache.py), bumped by a
-change to a user row's cached columns, and `kb-articles` (the published article looked up by
-address, portal/kb/addresses.py), bumped by any non-counter change of an article. Bulk
-INSERT/UPDATE/DELETE statements on these tables bump them too, unless a statement says it only
-changes counters (execution option `counters_only`, as the batched view counts do).
+change to a user row's cached columns; `kb-articles` (the published article looked up by
+address, portal/kb/addresses.py), bumped by any non-counter change of an article; and
+`requests` (the memoised staff queue and customer request lists, portal/page_memo.py), bumped by
+any change of a request, a tag or a saved queue view. Bulk INSERT/UPDATE/DELETE statements on
+their tables bump them too, unless a statement says it only changes counters (execution option
+`counters_only`, as the batched view counts do).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from knowledge_base.models import Article, ArticleRevision, Category
 from portal import identity_cache
-from portal.cache import bump_generation, bump_shared_generation
-from portal.models import LinkSuggestion, Offer, ServiceRequest, Tag, User
+from portal.cache import bump_generation, bump_shared_generation, generation, shared_generation
+from portal.models import LinkSuggestion, Offer, SavedView, ServiceRequest, Tag, User, request_tags
 
 log = logging.getLogger("portal.cache_events")
 
@@ -36,7 +38,7 @@ USERS = identity_cache.USERS  # logged-in users
 ARTICLES = "kb-articles"  # published articles by address
 STAFF = "staff"  # who may be assigned requests, by name (the queue's bulk bar)
 #: Families whose generation every worker sees at once (portal/cache.py `shared_generation`).
-SHARED = frozenset({USERS, ARTICLES})
+SHARED = frozenset({USERS, ARTICLES, REQUESTS})
 
 #: User columns the staff lists show or choose by (a login or a setting changes none of them).
 STAFF_COLUMNS = frozenset({"name", "role", "is_active"})
@@ -59,7 +61,7 @@ def families_touched(session: Session) -> set[str]:
             touched.update((KB, ARTICLES))
         elif isinstance(obj, ArticleRevision | Category):
             touched.add(KB)
-        elif isinstance(obj, ServiceRequest | Tag):
+        elif isinstance(obj, ServiceRequest | Tag | SavedView):
             touched.add(REQUESTS)
         elif isinstance(obj, User):
             touched.update((USERS, STAFF))
@@ -69,12 +71,12 @@ def families_touched(session: Session) -> set[str]:
         if isinstance(obj, Category):
             touched.add(KB)
             continue
-        if not isinstance(obj, Article | ServiceRequest | Tag | LinkSuggestion | Offer | User):
+        if not isinstance(obj, Article | ServiceRequest | Tag | SavedView | LinkSuggestion | Offer | User):
             continue
         changed = _changed_attributes(obj)
         if isinstance(obj, Article) and not changed <= COUNTERS:
             touched.update((KB, ARTICLES))
-        elif isinstance(obj, ServiceRequest | Tag) and changed:
+        elif isinstance(obj, ServiceRequest | Tag | SavedView) and changed:
             touched.add(REQUESTS)
         elif isinstance(obj, LinkSuggestion | Offer) and changed:
             touched.add(LINKS)
@@ -93,13 +95,25 @@ def bulk_families(state: ORMExecuteState) -> set[str]:
         return set()
     if state.execution_options.get("counters_only"):
         return set()
-    touched: set[str] = set()
-    for mapper in state.all_mappers:
-        if mapper.class_ is User:
-            touched.update((USERS, STAFF))
-        elif mapper.class_ is Article:
-            touched.update((KB, ARTICLES))
-    return touched
+    table = getattr(state.statement, "table", None)
+    return set(BULK_FAMILIES.get(getattr(table, "name", None), ()))
+
+
+#: The families a bulk statement on a table touches (ORM-enabled or Core, such as request_tags).
+BULK_FAMILIES: dict[str | None, tuple[str, ...]] = {
+    User.__tablename__: (USERS, STAFF),
+    Article.__tablename__: (KB, ARTICLES),
+    ServiceRequest.__tablename__: (REQUESTS,),
+    Tag.__tablename__: (REQUESTS,),
+    SavedView.__tablename__: (REQUESTS,),
+    request_tags.name: (REQUESTS,),
+}
+
+
+def current_generation(family: str, app: Flask | None = None) -> str | None:
+    """The generation of `family` for a cache key; None when a shared one cannot be read (then
+    nothing may be cached under it)."""
+    return shared_generation(family, app) if family in SHARED else generation(family, app)
 
 
 def bump(family: str, app: Flask) -> None:

@@ -184,6 +184,13 @@ def _slots() -> tuple[re.Pattern[str], dict[str, str]]:
     return found
 
 
+def current_path() -> str:
+    """The path and query of this request (a slot while a page is memoised)."""
+    if not request:
+        return "/"
+    return slot("path") if g.get(SLOTS_KEPT) else request.full_path.rstrip("?")
+
+
 def csrf_value() -> str:
     """This request's CSRF token for a form's hidden field (a slot while a page is memoised)."""
     return slot("token") if g.get(SLOTS_KEPT) else signed_csrf()

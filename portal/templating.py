@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -128,7 +128,7 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": str(get_locale() or "en"),
             "language_names": LANGUAGE_NAMES,
-            "current_path": request.full_path.rstrip("?") if request else "/",
+            "current_path": chrome.current_path(),
         }
 
     # the header's parts, called only by the templates that show them (see portal/chrome.py)

@@ -39,7 +39,7 @@ from portal.models import (
     RequestStatus,
     ServiceRequest,
 )
-from portal.requests import attachments, customer_list, forms, list_rows, notifications, priorities, services
+from portal.requests import attachments, customer_list, forms, list_pages, notifications, priorities, services
 from portal.requests import limits as rate_limits
 from portal.requests.attachments import Upload
 from portal.requests.workflow import PRIORITY_LABELS
@@ -82,32 +82,16 @@ def uploads_from(field_name: str) -> list[Upload]:
 @login_required
 def index():
     db = get_session()
-    status = request.args.get("status", "")
     search, search_error = request.args.get("q", "").strip(), None
     if len(search) > SEARCH_MAX:
         search_error = _("Search for at most %(n)d characters.", n=SEARCH_MAX)
-    page = customer_list.list_page(
+    return list_pages.customer_list_html(
         db,
-        current_user.id,
-        status,
-        search if search_error is None else "",
+        current_user._get_current_object(),
+        request.args.get("status", ""),
+        search,
+        search_error,
         request.args.get("page", 1, type=int),
-        20,
-    )
-    return render_template(
-        "requests/index.html",
-        page=page,
-        rows=list_rows.render_rows("requests/_row.html", page.items),
-        filters=list_rows.render_fragment(
-            "requests/_list_filters.html",
-            {"statuses": list(RequestStatus), "active": ACTIVE},
-            status=status,
-            search=search,
-            search_error=search_error,
-        ),
-        thead=list_rows.render_fragment("requests/_list_thead.html"),
-        status=status,
-        search=search,
     )
 
 

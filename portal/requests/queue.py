@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from portal.cache import cache, generation
-from portal.cache_events import REQUESTS
+from portal.cache import cache
+from portal.cache_events import REQUESTS, current_generation
 from portal.chrome import Memo
 from portal.models import Category, Priority, Product, RequestStatus, ServiceRequest, Tag, User, request_tags
 from portal.models.requests import OPEN_STATUSES
 from portal.pagination import Page, clamp_page, count
-from portal.requests.sla import is_overdue, overdue_query
+from portal.requests.sla import is_overdue, next_overdue_at, overdue_query
 
 #: Seconds a cached count lives at most (overdue counts change with the clock, not only with writes).
 COUNT_TTL = 30
@@ -124,7 +124,10 @@ def cached_json(name: str, families: tuple[str, ...], compute: Callable[[], Any]
     """A JSON value kept until a commit changes its families (cache generations) or COUNT_TTL passes
     (in-process caches are per worker; choices made from such lists are checked again on save)."""
     store = cache()
-    key = f"shopkeeper:queue:{name}:" + ":".join(generation(family) for family in families)
+    generations = [current_generation(family) for family in families]
+    if None in generations:
+        return compute()
+    key = f"shopkeeper:queue:{name}:" + ":".join(generations)
     found = store.get(key)
     if found is not None:
         return json.loads(found)
@@ -219,7 +222,14 @@ def _statements(
     return memo.get_or_build((filters_key, page, per_page), build)
 
 
-def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_page: int = 25) -> Page:
+@dataclass(frozen=True)
+class QueuePage(Page):
+    """A page of QueueRows and the first moment one of them turns overdue (None: none will)."""
+
+    changes_at: datetime | None = None
+
+
+def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_page: int = 25) -> QueuePage:
     """One page of the queue as QueueRows (one statement), the total from the cache."""
     filters = json.dumps([f.as_args(), f.me if f.assignee == "me" else 0], sort_keys=True)
 
@@ -245,4 +255,5 @@ def queue_page(session: Session, f: QueueFilters, now: datetime, page: int, per_
         )
         for row in found
     ]
-    return Page(items, page, per_page, total)
+    changes = [moment for row in found if (moment := next_overdue_at(row, now)) is not None]
+    return QueuePage(items, page, per_page, total, changes_at=min(changes, default=None))

@@ -92,6 +92,23 @@ def is_overdue(request: ServiceRequest, now: datetime) -> bool:
     return late_first or (not paused and resolution_due is not None and resolution_due < now)
 
 
+def next_overdue_at(request, now: datetime) -> datetime | None:
+    """When an open request that is on time now becomes overdue if nothing changes (None: never,
+    or it already is). `request` is a ServiceRequest or a row with the same columns."""
+    if request.status not in OPEN_STATUSES:
+        return None
+    due: list[datetime] = []
+    first_due = as_aware(request.first_response_due)
+    if request.first_responded_at is None and first_due is not None:
+        due.append(first_due)
+    resolution_due = as_aware(request.resolution_due)
+    if request.status != RequestStatus.WAITING_ON_CUSTOMER and resolution_due is not None:
+        due.append(resolution_due)
+    if any(moment < now for moment in due):
+        return None
+    return min(due, default=None)
+
+
 def overdue_query(now: datetime):
     """Open requests past a due time."""
     return select(ServiceRequest).where(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -24,12 +23,10 @@ from portal.models import CannedResponse, Category, RequestStatus, ServiceReques
 from portal.requests import canned as canned_responses
 from portal.requests import (
     forms,
-    list_rows,
+    list_pages,
     notifications,
     on_behalf,
     queue,
-    queue_controls,
-    saved_views,
     services,
     staff_forms,
     tags,
@@ -46,22 +43,11 @@ bp.before_request(access.gate(access.Action.WORK_QUEUE))
 
 @bp.route("/requests")
 def index():
-    db = get_session()
     filters = queue.QueueFilters.from_args(request.args, current_user.id)
     if filters.error:
         flash(filters.error, "error")
-    page = queue.queue_page(db, filters, utcnow(), request.args.get("page", 1, type=int), 25)
-    args = filters.as_args()
-    current_query = saved_views.clean_query(urlencode(args))
-    return render_template(
-        "staff_requests/index.html",
-        views=saved_views.visible_views(db, current_user),
-        current_query=current_query,
-        controls=queue_controls.queue_controls(db, filters, queue.cached_status_counts(db), current_query),
-        page=page,
-        rows=list_rows.render_rows("staff_requests/_queue_row.html", page.items),
-        args=args,
-    )
+    number = request.args.get("page", 1, type=int)
+    return list_pages.queue_html(get_session(), filters, number, current_user._get_current_object())
 
 
 def _agents() -> list[User]:

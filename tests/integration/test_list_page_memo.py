@@ -1,0 +1,186 @@
+"""The staff queue and the customer's request list are memoised whole per reader: a warm page
+reads no request row, yet every change (on any worker), a row turning overdue with the clock and
+every reader's own values (saved views, CSRF token, name) show exactly as on a fresh render."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, select
+
+from knowledge_base.db import utcnow
+from portal import page_memo
+from portal.models import Priority, RequestStatus, SavedView, ServiceRequest, Tag, User, request_tags
+from portal.requests import list_pages, queue
+from portal.requests.sla import next_overdue_at
+from tests.integration.perf_helpers import add_requests, counting_queries
+from tests.integration.worker_helpers import another_worker, on_other_worker, share_redis
+
+
+@pytest.fixture(params=["memory", "redis"])
+def workers(request, app):
+    """This app and another worker (generations shared through the instance folder, or Redis)."""
+    with another_worker(app) as other:
+        if request.param == "redis":
+            share_redis(app, other)
+        yield app, other
+
+
+def _request_reads(app, client, path: str) -> tuple[str, int]:
+    """(the page, how many statements it ran on service_requests)."""
+    with counting_queries(app) as seen:
+        answer = client.get(path)
+    assert answer.status_code == 200, path
+    return answer.get_data(as_text=True), sum("service_requests" in s for s in seen.statements)
+
+
+def _queued(db, users, count: int = 3) -> list[ServiceRequest]:
+    add_requests(db, [users["customer"]] * count, start=0)
+    return list(db.scalars(select(ServiceRequest).order_by(ServiceRequest.id)))
+
+
+def test_a_warm_queue_reads_no_request_and_a_change_on_another_worker_shows_at_once(
+    workers, db, client_as, users
+):
+    app, other = workers
+    found = _queued(db, users)
+    agent = client_as("agent")
+    elsewhere = on_other_worker(agent, other)
+    _request_reads(other, elsewhere, "/staff/requests")
+    page, reads = _request_reads(other, elsewhere, "/staff/requests")
+    assert reads == 0 and "Bulk request 0" in page
+    found[0].subject = "Renamed on the first worker"
+    db.commit()
+    page, reads = _request_reads(other, elsewhere, "/staff/requests")
+    assert reads > 0 and "Renamed on the first worker" in page and "Bulk request 0" not in page
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["status", "assignee", "saved view", "core tag", "customer name"],
+)
+def test_every_change_the_queue_shows_retires_its_page(app, db, client_as, users, change):
+    found = _queued(db, users)
+    agent = client_as("agent")
+    agent.get("/staff/requests")
+    assert _request_reads(app, agent, "/staff/requests")[1] == 0
+    if change == "status":
+        found[1].status, expected = RequestStatus.RESOLVED, "Bulk request 1"
+    elif change == "assignee":
+        found[1].assignee_id, expected = users["agent"].id, users["agent"].name
+    elif change == "saved view":
+        db.add(SavedView(owner_id=users["admin"].id, name="Team view", query="status=open", shared=True))
+        expected = "Team view"
+    elif change == "core tag":
+        tag = Tag(name="warranty-case")
+        db.add(tag)
+        db.flush()
+        db.execute(insert(request_tags).values(request_id=found[0].id, tag_id=tag.id))
+        expected = "warranty-case"
+    else:
+        db.get(User, users["customer"].id).name, expected = "Customer Renamed", "Customer Renamed"
+    db.commit()
+    page = agent.get("/staff/requests").get_data(as_text=True)
+    if change == "status":
+        assert expected not in page  # resolved requests leave the active queue
+    else:
+        assert expected in page
+
+
+def test_personal_values_never_cross_readers(app, db, client_as, users):
+    """Same filters, two staff members: each sees their own views and CSRF token."""
+    _queued(db, users)
+    db.add(SavedView(owner_id=users["agent"].id, name="Only mine", query="assignee=me", shared=False))
+    db.commit()
+    first, second = client_as("agent"), client_as("admin")
+    for _ in range(2):
+        mine, theirs = first.get("/staff/requests"), second.get("/staff/requests")
+    mine, theirs = mine.get_data(as_text=True), theirs.get_data(as_text=True)
+    assert "Only mine" in mine and "Only mine" not in theirs
+    tokens = {re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', p).group(1) for p in (mine, theirs)}
+    assert len(tokens) == 2
+    assert "\x00" not in mine + theirs, "an unfilled slot reached the page"
+
+
+def test_the_hidden_next_path_is_this_request_s(app, db, client_as, users):
+    _queued(db, users)
+    agent = client_as("agent")
+    agent.get("/staff/requests?status=active&x=1")
+    page = agent.get("/staff/requests?status=active&x=2").get_data(as_text=True)
+    assert 'name="next" value="/staff/requests?status=active&amp;x=2"' in page
+
+
+def test_a_page_is_kept_only_until_a_shown_row_turns_overdue(app, db, client_as, users):
+    found = _queued(db, users, count=1)
+    found[0].resolution_due = utcnow() + timedelta(seconds=8)
+    found[0].first_response_due = utcnow() + timedelta(hours=2)
+    db.commit()
+    agent = client_as("agent")
+    agent.get("/staff/requests")
+    store = app.extensions[page_memo.STORE]
+    expires, page = list(store._items.values())[-1]  # the page just kept
+    assert "Bulk request 0" in page
+    assert 0 < expires - store._clock() <= 8.5, "kept past the moment a row turns overdue"
+
+
+def test_overdue_only_and_flashed_pages_are_never_kept(app, db, client_as, users):
+    from tests.conftest import csrf_token
+
+    _queued(db, users)
+    agent = client_as("agent")
+    agent.get("/staff/requests?overdue=1")
+    assert _request_reads(app, agent, "/staff/requests?overdue=1")[1] > 0
+    agent.get("/staff/requests")  # kept
+    answer = agent.post(
+        "/staff/views",
+        data={"csrf_token": csrf_token(agent, "/staff/requests"), "name": "Everything", "query": ""},
+    )
+    assert answer.status_code == 302
+    page, reads = _request_reads(app, agent, "/staff/requests")
+    assert reads > 0 and "View “Everything” saved." in page
+    page, reads = _request_reads(app, agent, "/staff/requests")
+    assert "saved." not in page, "a flashed message was kept with the page"
+    assert "Everything" in page and _request_reads(app, agent, "/staff/requests")[1] == 0
+
+
+def test_next_overdue_at_is_the_first_due_time_still_ahead():
+    now = utcnow()
+    row = ServiceRequest(
+        status=RequestStatus.OPEN,
+        priority=Priority.NORMAL,
+        first_response_due=now + timedelta(minutes=5),
+        resolution_due=now + timedelta(hours=1),
+        first_responded_at=None,
+    )
+    assert next_overdue_at(row, now) == now + timedelta(minutes=5)
+    row.first_responded_at = now
+    assert next_overdue_at(row, now) == now + timedelta(hours=1)
+    row.status = RequestStatus.WAITING_ON_CUSTOMER  # the resolution clock stands still
+    assert next_overdue_at(row, now) is None
+    row.status, row.resolution_due = RequestStatus.OPEN, now - timedelta(seconds=1)
+    assert next_overdue_at(row, now) is None  # already overdue: stays so
+    row.status = RequestStatus.RESOLVED
+    assert next_overdue_at(row, now) is None
+
+
+def test_queue_seconds_valid_is_capped():
+    now = utcnow()
+    page = queue.QueuePage([], 1, 25, 0, changes_at=now + timedelta(seconds=3))
+    assert list_pages.queue_seconds_valid(page, now) == pytest.approx(3)
+    assert list_pages.queue_seconds_valid(queue.QueuePage([], 1, 25, 0), now) == queue.COUNT_TTL
+
+
+def test_a_warm_customer_list_reads_no_request_and_shows_a_new_one(app, db, client_as, users):
+    customer = client_as("customer")
+    _queued(db, users, count=1)
+    customer.get("/requests")
+    page, reads = _request_reads(app, customer, "/requests")
+    assert reads == 0 and "Bulk request 0" in page
+    add_requests(db, [users["customer"]], start=7)
+    page, reads = _request_reads(app, customer, "/requests")
+    assert reads > 0 and "Bulk request 7" in page
+    other = client_as("customer2")
+    assert "Bulk request" not in other.get("/requests").get_data(as_text=True)
+    assert _request_reads(app, customer, "/requests?q=Bulk")[1] > 0, "a search was served from the memo"
