@@ -45,6 +45,7 @@ from sqlalchemy.engine import make_url
 
 import portal.models  # noqa: F401 - registers every table on the shared metadata
 from knowledge_base.db import Base
+from portal import cache_events
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -522,6 +523,7 @@ def restore_backup(app: Flask, src: Path, *, force: bool = False, log: Log = pri
     problems = verify(app, manifest)
     if problems:
         raise BackupError("The restored instance does not match the backup: " + "; ".join(problems))
+    cache_events.bump_all(app)  # written around the ORM: no commit event retired the caches
     indexed = _reindex(app)
     log(
         f"Restored {sum(manifest['counts'].values())} rows and {len(manifest.get('attachments', []))} "

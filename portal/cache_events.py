@@ -127,6 +127,18 @@ def bump(family: str, app: Flask) -> None:
         )
 
 
+#: Every family of cached entries.
+FAMILIES = (KB, REQUESTS, LINKS, USERS, ARTICLES, STAFF)
+
+
+def bump_all(app: Flask) -> None:
+    """Retire every cached entry (after the database was replaced under the running portal, as a
+    forced restore does: no session event saw those writes). Other workers' in-process families
+    are beyond reach and expire with their entries; the shared ones retire at their next request."""
+    for family in FAMILIES:
+        bump(family, app)
+
+
 def init_app(app: Flask) -> None:
     """Watch the app's sessions; bump generations after each commit that changed their data."""
     factory = app.extensions["db_sessionmaker"]

@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from knowledge_base.models import Article
-from portal import backup, create_app
+from portal import backup, cache_events, create_app
+from portal.cache import shared_generation
 from portal.models import Attachment, AuditLog, ServiceRequest
 from portal.requests.attachments import Upload
 from tests.conftest import CHEAP_ARGON2
@@ -147,8 +148,11 @@ def test_restore_refuses_an_instance_that_holds_data_unless_forced(app, filled, 
     with pytest.raises(backup.BackupError, match="already holds data"):
         backup.restore_backup(target, archive, log=lambda _m: None)
 
+    shared = [shared_generation(family, target) for family in cache_events.SHARED]
     backup.restore_backup(target, archive, force=True, log=lambda _m: None)
     assert _snapshot(target) == _snapshot(app)
+    after = [shared_generation(family, target) for family in cache_events.SHARED]
+    assert all(new != old for new, old in zip(after, shared, strict=True)), "caches outlived a forced restore"
 
 
 def test_restore_refuses_the_source_instance_itself(app, filled, tmp_path):
