@@ -511,25 +511,30 @@ def restore_backup(app: Flask, src: Path, *, force: bool = False, log: Log = pri
                 f"This backup holds a {source} database and cannot be restored into {target}; "
                 "take a portable backup (portal backup --portable) to move between databases."
             )
-        if kind == "pg_dump":
-            _restore_pg_dump(app, work, log)
-        elif kind == "sqlite":
-            _restore_sqlite(app, work, log)
-        elif kind == "portable":
-            _restore_portable(app, work, manifest, log)
-        else:
+        if kind not in RESTORERS:
             raise BackupError(f"Unknown database format {kind!r}.")
-        _restore_attachments(app, work, manifest.get("attachments", []))
+        try:
+            RESTORERS[kind](app, work, manifest, log)
+            _restore_attachments(app, work, manifest.get("attachments", []))
+        finally:  # written around the ORM (no commit event retired the caches), even if it failed
+            cache_events.bump_all(app)
     problems = verify(app, manifest)
     if problems:
         raise BackupError("The restored instance does not match the backup: " + "; ".join(problems))
-    cache_events.bump_all(app)  # written around the ORM: no commit event retired the caches
     indexed = _reindex(app)
     log(
         f"Restored {sum(manifest['counts'].values())} rows and {len(manifest.get('attachments', []))} "
         f"attachment(s); counts and checksums verified; search index rebuilt ({indexed} articles)."
     )
     return manifest
+
+
+#: How each database format is restored: (app, work folder, manifest, log).
+RESTORERS: dict[str, Callable[[Flask, Path, dict, Log], None]] = {
+    "pg_dump": lambda app, work, _manifest, log: _restore_pg_dump(app, work, log),
+    "sqlite": lambda app, work, _manifest, log: _restore_sqlite(app, work, log),
+    "portable": lambda app, work, manifest, log: _restore_portable(app, work, manifest, log),
+}
 
 
 def _reindex(app: Flask) -> int:

@@ -209,12 +209,12 @@ def header_variant(user, entries: list[tuple[str, object]]) -> tuple:
 def render_with_slots(template: str, **context: Any) -> str:
     """`template` rendered with the header's and forms' personal values left as slots: the page
     can be memoised for every reader it looks the same to, and filled in by `fill_slots`."""
-    g.setdefault(SLOTS_KEPT, False)
+    outer = g.get(SLOTS_KEPT, False)
     setattr(g, SLOTS_KEPT, True)
     try:
         return render_template(template, **context)
     finally:
-        setattr(g, SLOTS_KEPT, False)
+        setattr(g, SLOTS_KEPT, outer)  # a nested render never switches slots off for the outer one
 
 
 def static_url(filename: str) -> str:

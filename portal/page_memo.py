@@ -6,13 +6,16 @@ caller's part (which data, which generations, whose page) plus the header's vari
 navigation, endpoint, logged in or not). Each view fills the slots for its reader. A page with
 flashed messages waiting, or without a key, is rendered for this request only.
 
-Each worker keeps its own pages (`local_pages`, bounded: a queue page is tens of KB) unless the
-caller passes a shared store; keys that must follow other workers' writes carry *shared*
+Each worker keeps its own pages (`local_pages`, bounded by their size) unless the caller passes
+a shared store; keys that must follow other workers' writes carry *shared*
 generations (portal/cache_events.py), so a worker never serves a page older than the last commit.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, session
@@ -23,24 +26,71 @@ from portal.cache import MemoryCache, RedisCache
 from portal.kb import fragments
 from portal.templating import navigation
 
-#: Whole pages one worker keeps (least recently used go first).
-LOCAL_PAGES_LIMIT = 500
+#: Characters of memoised pages one worker keeps (least recently used go first): a queue page is
+#: 20-40 KB, more with thousands of tags; ~32 MB of text per worker at most.
+LOCAL_PAGES_CHARS = 32_000_000
+#: A page longer than this is served but not kept (it would push out hundreds of others).
+PAGE_MAX_CHARS = 1_000_000
 #: Where an app keeps them (`app.extensions`).
 STORE = "page_memo"
 
 
-def local_pages() -> MemoryCache[str]:
+class PageStore:
+    """A thread-safe LRU of pages with per-page expiry, bounded by the characters it holds."""
+
+    def __init__(self, limit_chars: int = LOCAL_PAGES_CHARS, clock=time.monotonic) -> None:
+        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._chars = 0
+        self._limit = limit_chars
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        """The page under `key`, or None when missing or expired."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            if found[0] < self._clock():
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return found[1]
+
+    def set(self, key: str, page: str, ttl: float) -> None:
+        """Keep `page` for `ttl` seconds (pages over PAGE_MAX_CHARS are not kept)."""
+        if len(page) > PAGE_MAX_CHARS:
+            return
+        with self._lock:
+            self._drop(key)
+            self._items[key] = (self._clock() + ttl, page)
+            self._chars += len(page)
+            while self._chars > self._limit:
+                self._drop(next(iter(self._items)))
+
+    def _drop(self, key: str) -> None:
+        found = self._items.pop(key, None)
+        if found is not None:
+            self._chars -= len(found[1])
+
+    @property
+    def chars(self) -> int:
+        """Characters held now."""
+        return self._chars
+
+
+def local_pages() -> PageStore:
     """This app's (this worker's) store of memoised pages, created on first use."""
     found = current_app.extensions.get(STORE)
     if found is None:
-        found = current_app.extensions[STORE] = MemoryCache(limit=LOCAL_PAGES_LIMIT)
+        found = current_app.extensions[STORE] = PageStore()
     return found
 
 
 def serve(
     key: str | None,
     render: Callable[[], tuple[str, float]],
-    store: MemoryCache[str] | RedisCache | None = None,
+    store: PageStore | MemoryCache[str] | RedisCache | None = None,
 ) -> str:
     """The page under `key` (plus the header's variant) with this reader's values filled in.
 

@@ -3,9 +3,12 @@
 Both pages are the same for a reader until a request, tag or saved view changes (the shared
 `requests` generation, which every worker reads at each view), a user is renamed (`users`) or,
 for the queue, a shown request turns overdue with the clock. The staff queue's filter and bulk
-lists (categories, agents) follow the per-worker `kb` and `staff` generations and are kept at
-most `queue.COUNT_TTL` seconds, as their cached lists were before. Pages filtered to "overdue
-only" (their rows change with the clock) and searches in the customer's list are not kept.
+lists (categories, agents) follow the per-worker `kb` and `staff` generations: their cached lists
+live `queue.COUNT_TTL` seconds and a queue page QUEUE_PAGE_SECONDS more at most.
+
+Not kept: queue pages filtered to "overdue only" (their rows change with the clock) or by
+category (which follows a per-worker generation), searches in the customer's list, and pages
+past the last one (every made-up page number would push out real pages).
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from portal.requests import customer_list, list_rows, queue, queue_controls, sav
 
 QUEUE_PER_PAGE = 25
 LIST_PER_PAGE = 20
+#: Longest life of a memoised queue page (its filter and bulk lists may already be COUNT_TTL old).
+QUEUE_PAGE_SECONDS = 15
+#: The customer list's status filter values that are kept (anything else shows every request).
+LIST_STATUSES = frozenset({customer_list.ACTIVE, *(s.value for s in RequestStatus)})
 
 
 def _key(kind: str, families: tuple[str, ...], *parts: object) -> str | None:
@@ -38,10 +45,11 @@ def _key(kind: str, families: tuple[str, ...], *parts: object) -> str | None:
 
 
 def queue_seconds_valid(page: queue.QueuePage, now: datetime) -> float:
-    """How long a rendered queue page stays true: until a shown row turns overdue, at most COUNT_TTL."""
+    """How long a rendered queue page stays true: until a shown row turns overdue, at most
+    QUEUE_PAGE_SECONDS."""
     if page.changes_at is None:
-        return queue.COUNT_TTL
-    return min(queue.COUNT_TTL, (page.changes_at - now).total_seconds())
+        return QUEUE_PAGE_SECONDS
+    return min(QUEUE_PAGE_SECONDS, (page.changes_at - now).total_seconds())
 
 
 def queue_html(session: Session, filters: queue.QueueFilters, number: int, agent: User) -> str:
@@ -62,10 +70,10 @@ def queue_html(session: Session, filters: queue.QueueFilters, number: int, agent
             rows=list_rows.render_rows("staff_requests/_queue_row.html", page.items),
             args=args,
         )
-        return html, queue_seconds_valid(page, now)
+        return html, queue_seconds_valid(page, now) if page.page == number else 0
 
     key = None
-    if not filters.overdue:
+    if not filters.overdue and not filters.category:
         key = _key("queue-page", (REQUESTS, USERS, KB, STAFF), agent.id, filters.as_args(), number)
     return page_memo.serve(key, render)
 
@@ -74,6 +82,7 @@ def customer_list_html(
     session: Session, customer: User, status: str, search: str, search_error: str | None, number: int
 ) -> str:
     """The customer's request list page `number` (status filter, search text and its error)."""
+    status = status if status in LIST_STATUSES else ""  # what the list shows for an unknown one
 
     def render() -> tuple[str, float]:
         page = customer_list.list_page(
@@ -94,9 +103,9 @@ def customer_list_html(
             status=status,
             search=search,
         )
-        return html, FRAGMENT_TTL
+        return html, FRAGMENT_TTL if page.page == number else 0
 
     key = None
-    if not search and len(status) <= list_rows.KEY_TEXT_MAX:
+    if not search:
         key = _key("request-list", (REQUESTS,), customer.id, status, number)
     return Markup(page_memo.serve(key, render))  # noqa: S704 - an autoescaping template, slots escaped

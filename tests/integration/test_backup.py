@@ -155,6 +155,24 @@ def test_restore_refuses_an_instance_that_holds_data_unless_forced(app, filled, 
     assert all(new != old for new, old in zip(after, shared, strict=True)), "caches outlived a forced restore"
 
 
+def test_a_failed_forced_restore_still_retires_the_caches(app, filled, empty_instance, tmp_path, monkeypatch):
+    archive = tmp_path / "b.tar.gz"
+    backup.create_backup(app, archive, log=lambda _m: None)
+    target = empty_instance()
+    backup.restore_backup(target, archive, log=lambda _m: None)
+    shared = [shared_generation(family, target) for family in cache_events.SHARED]
+
+    def half_written(*_args) -> None:
+        raise backup.BackupError("disk full half way")
+
+    for kind in backup.RESTORERS:
+        monkeypatch.setitem(backup.RESTORERS, kind, half_written)
+    with pytest.raises(backup.BackupError, match="half way"):
+        backup.restore_backup(target, archive, force=True, log=lambda _m: None)
+    after = [shared_generation(family, target) for family in cache_events.SHARED]
+    assert all(new != old for new, old in zip(after, shared, strict=True))
+
+
 def test_restore_refuses_the_source_instance_itself(app, filled, tmp_path):
     archive = tmp_path / "b.tar.gz"
     backup.create_backup(app, archive, log=lambda _m: None)

@@ -190,7 +190,7 @@ def test_queue_seconds_valid_is_capped():
     now = utcnow()
     page = queue.QueuePage([], 1, 25, 0, changes_at=now + timedelta(seconds=3))
     assert list_pages.queue_seconds_valid(page, now) == pytest.approx(3)
-    assert list_pages.queue_seconds_valid(queue.QueuePage([], 1, 25, 0), now) == queue.COUNT_TTL
+    assert list_pages.queue_seconds_valid(queue.QueuePage([], 1, 25, 0), now) == list_pages.QUEUE_PAGE_SECONDS
 
 
 def test_a_warm_customer_list_reads_no_request_and_shows_a_new_one(app, db, client_as, users):
@@ -205,3 +205,48 @@ def test_a_warm_customer_list_reads_no_request_and_shows_a_new_one(app, db, clie
     other = client_as("customer2")
     assert "Bulk request" not in other.get("/requests").get_data(as_text=True)
     assert _request_reads(app, customer, "/requests?q=Bulk")[1] > 0, "a search was served from the memo"
+
+
+def test_pages_past_the_last_and_category_filters_are_not_kept(app, db, client_as, users):
+    _queued(db, users)
+    customer, agent = client_as("customer"), client_as("agent")
+    for path, client in (("/requests?page=99", customer), ("/staff/requests?page=99", agent)):
+        client.get(path)
+        assert _request_reads(app, client, path)[1] > 0, f"{path} was kept"
+    agent.get("/staff/requests?category=laundry")
+    assert _request_reads(app, agent, "/staff/requests?category=laundry")[1] > 0
+
+
+def test_an_unknown_status_shares_the_page_of_no_filter_and_is_not_echoed(app, db, client_as, users):
+    _queued(db, users, count=1)
+    customer = client_as("customer")
+    customer.get("/requests")
+    page, reads = _request_reads(app, customer, "/requests?status=made-up-status")
+    assert reads == 0 and "Bulk request 0" in page
+    # only the header's "next" path (this request's own) may hold it, not the filters or pager
+    assert "made-up-status" not in page.replace('value="/requests?status=made-up-status"', "")
+
+
+def test_the_page_store_is_bounded_by_size():
+    clock = [0.0]
+    store = page_memo.PageStore(limit_chars=100, clock=lambda: clock[0])
+    for number in range(5):
+        store.set(f"page-{number}", "x" * 30, ttl=60)
+    assert store.chars <= 100 and store.get("page-0") is None and store.get("page-4") is not None
+    store.set("huge", "x" * (page_memo.PAGE_MAX_CHARS + 1), ttl=60)
+    assert store.get("huge") is None
+    store.set("page-4", "y" * 10, ttl=60)  # replaced, not counted twice
+    assert store.get("page-4") == "y" * 10 and store.chars == 70
+    clock[0] = 61
+    assert store.get("page-4") is None and store.chars == 60
+
+
+def test_a_nested_render_keeps_the_outer_page_s_slots(app):
+    from flask import g
+
+    from portal import chrome
+
+    with app.test_request_context("/"):
+        setattr(g, chrome.SLOTS_KEPT, True)
+        chrome.render_with_slots("requests/_list_thead.html")
+        assert g.get(chrome.SLOTS_KEPT) is True
