@@ -35,9 +35,14 @@ from linker.context.model import FRAMING, MODEL_NAME  # noqa: E402
 
 C = 4.0
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
-# a sensitive category blocks only from here up: dev supports are small (tens per category), and a
-# threshold tuned lower on them makes the category fire on ordinary product text
-SENSITIVE_FLOOR = 0.3
+# a sensitive category's threshold is tuned from TUNING_FLOOR up: dev supports are small (tens per
+# category), and a threshold tuned lower on them makes the category fire on ordinary product text
+TUNING_FLOOR = 0.3
+# and a tuned threshold below SENSITIVE_FLOOR is raised to it: round 6 tuned accident to 0.45 and
+# blocked "Fire up the grill" and a tench caught in a pond. On the dev split (train-only models),
+# raising to 0.5: 156/547 traps linked, 582/640 safe sentences linked; tuned as is: 150 and 579;
+# tuning from 0.5 up instead (accident 0.6, crime 0.55): 163 and 582.
+SENSITIVE_FLOOR = 0.5
 MIN_PRECISION = 0.35  # on dev, for a sensitive category to block at all
 DISABLED = 1.01  # a threshold no probability reaches
 BETA = {"framing": 0.5, "sensitive": 1.0}  # framing unblocks a lexicon verdict: precision first
@@ -72,15 +77,16 @@ def fit(x: csr_matrix, examples: list[Example]) -> tuple[numpy.ndarray, numpy.nd
 
 
 def tune(probabilities: numpy.ndarray, examples: list[Example]) -> dict[str, float]:
-    """Per label, the threshold with the best F-beta on the dev split; a sensitive category must
-    also reach MIN_PRECISION there, else it never blocks (threshold DISABLED)."""
+    """Per label, the threshold with the best F-beta on the dev split (a sensitive category's at
+    least SENSITIVE_FLOOR); a sensitive category must also reach MIN_PRECISION there, else it
+    never blocks (threshold DISABLED)."""
     thresholds = {}
     for column, label in enumerate(LABELS):
         truth = numpy.array([e.label == label for e in examples])
         sensitive = label not in FRAMING and label != "neutral"
         beta = BETA["sensitive" if sensitive else "framing"]
         best, best_score = (DISABLED if sensitive else 0.5), -1.0
-        for threshold in (t for t in THRESHOLDS if t >= (SENSITIVE_FLOOR if sensitive else 0.0)):
+        for threshold in (t for t in THRESHOLDS if t >= (TUNING_FLOOR if sensitive else 0.0)):
             guess = probabilities[:, column] >= threshold
             tp = float((guess & truth).sum())
             precision = tp / max(guess.sum(), 1)
@@ -90,7 +96,7 @@ def tune(probabilities: numpy.ndarray, examples: list[Example]) -> dict[str, flo
             score = (1 + beta**2) * precision * recall / max(beta**2 * precision + recall, 1e-9)
             if score > best_score:
                 best, best_score = threshold, score
-        thresholds[label] = best
+        thresholds[label] = max(best, SENSITIVE_FLOOR) if sensitive else best
     return thresholds
 
 
