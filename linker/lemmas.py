@@ -215,12 +215,11 @@ class SimplemmaBackend(_Backend):
     """simplemma's dictionary for one language, read forwards and in reverse."""
 
     def __init__(self, lang: str) -> None:
-        import simplemma
-        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+        from linker.simpledict import lemmatizer, shared_dictionaries
 
         self.lang = lang
-        self._simplemma = simplemma
-        self._dictionary = DefaultDictionaryFactory().get_dictionary(lang)
+        self._dictionary = shared_dictionaries().get_dictionary(lang)
+        self._lemmatizer = lemmatizer(shared_dictionaries())
         self._cached = lru_cache(maxsize=200_000)(self._lemma)
         self._lemma_text: dict[bytes | str, str] | None = None
         self._lemmas: frozenset[str] = frozenset()
@@ -264,7 +263,7 @@ class SimplemmaBackend(_Backend):
     def _lemma(self, word: str) -> str:
         if not _is_word(word):
             return word
-        return self._simplemma.lemmatize(word, lang=self.lang).lower()
+        return self._lemmatizer.lemmatize(word, self.lang).lower()
 
     def _forms(self, lemmas: Iterable[str], lemma_of: LemmaOf) -> dict[str, set[str]]:
         wanted = {lemma.lower() for lemma in lemmas}
