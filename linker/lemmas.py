@@ -146,13 +146,16 @@ class OfferWords:
     a lemma keeps it (Polish "lina" is rope, not a form of "lin"), and its forms that the
     dictionary does not know are read as its lemma. Each Linker has its own overlay over the
     shared, read-only dictionary backend, so one Linker's offers never change another's
-    reading of a text; `version` changes with each adoption."""
+    reading of a text; `version` changes with each adoption that adds a word. `writes` lists
+    every (word, lemma) written, in order, so that a reader can replay the overlay as it stood
+    at any point (`OverlayReplay`)."""
 
     def __init__(self, base: LemmaBackend) -> None:
         self.base = base
         self.lang = base.lang
         self._overrides: dict[str, str] = {}
         self.version = 0
+        self.writes: list[tuple[str, str]] = []
 
     def lemma(self, word: str) -> str:
         adopted = self._overrides.get(word)
@@ -190,7 +193,8 @@ class OfferWords:
                 continue
             key = self.base.lemma(word)
             if key != word and self.base.is_lemma(word):
-                key = self._overrides[word] = word
+                key = word
+                self._write(word, word)
                 # its forms that are read as another word too ("банку": банк or банка) go to
                 # the offer word, unless they are that other word's base form ("lin")
                 for form in self.base.lexeme(word):
@@ -199,16 +203,43 @@ class OfferWords:
                         and word in self.base.readings(form)
                         and not self._other_lemma(form, word)
                     ):
-                        self._overrides[form] = word
+                        self._write(form, word)
             for guess in self.base.guesses(word):
                 if guess != word and guess not in self._overrides and not self.base.is_known(guess):
-                    self._overrides[guess] = key
+                    self._write(guess, key)
         if len(self._overrides) != before:
             self.version += 1
+
+    def _write(self, word: str, lemma: str) -> None:
+        self._overrides[word] = lemma
+        self.writes.append((word, lemma))
 
     def _other_lemma(self, form: str, lemma: str) -> bool:
         """True if `form` is the base form of a word other than `lemma`."""
         return form != lemma and form in self.base.readings(form)
+
+
+class OverlayReplay:
+    """An `OfferWords` overlay as it stood after its first `writes` writes, moved forwards with
+    `advance`: lemmatizing with it at that point gives what the overlay itself gave then."""
+
+    def __init__(self, words: OfferWords) -> None:
+        self.lang = words.lang
+        self.version = 0
+        self._words = words
+        self._overrides: dict[str, str] = {}
+        self._applied = 0
+
+    def advance(self, writes: int, version: int) -> None:
+        """The overlay after its first `writes` writes, when its version was `version`."""
+        for word, lemma in self._words.writes[self._applied : writes]:
+            self._overrides[word] = lemma
+        self._applied = max(self._applied, writes)
+        self.version = version
+
+    def lemma(self, word: str) -> str:
+        adopted = self._overrides.get(word)
+        return adopted if adopted is not None else self._words.base.lemma(word)
 
 
 class SimplemmaBackend(_Backend):
