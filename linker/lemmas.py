@@ -13,8 +13,9 @@ lexicon phrases into surface forms for the Aho-Corasick prefilter, so the two ag
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import Protocol
 
 from linker.formcache import shipped_forms
@@ -160,6 +161,11 @@ class OfferWords:
     def lemma(self, word: str) -> str:
         adopted = self._overrides.get(word)
         return adopted if adopted is not None else self.base.lemma(word)
+
+    @property
+    def overrides(self) -> Mapping[str, str]:
+        """Adopted word -> the lemma this overlay reads it as (read-only)."""
+        return MappingProxyType(self._overrides)
 
     def readings(self, word: str) -> set[str]:
         return self.base.readings(word)

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from linker.lemmas import OfferWords, OverlayReplay, backend_for
 from linker.lexicon import lexicon
+from linker.lexkeys import ShippedKeys
 from linker.nlp import LemmaComponent, pipeline
 from linker.offers import Offer
 from linker.phrases import LemmaPhrases, context_phrases
@@ -36,7 +37,7 @@ class LanguageModel:
         self.lemma_text = self._lemmatizer.lemma_text
         # Two indexes: the lexicon is searched over the whole document (document-level
         # verdicts), offers paragraph by paragraph until the link cap is reached.
-        self.index = TermIndex(self.words)
+        self.index = TermIndex(self.words, ShippedKeys(self.words))
         self.offer_index = TermIndex(self.words)
         # offer id -> its phrases here, and the overlay's (writes, version) after their adoption
         self._phrases: dict[str, tuple[tuple[str, ...], int, int]] = {}
