@@ -426,7 +426,28 @@ class PymorphyBackend(_Backend):
     def _lemma(self, word: str) -> str:
         if not _is_word(word):
             return word
-        return self._morph.parse(word.replace("ё", "е"))[0].normal_form.replace("ё", "е")
+        word = word.replace("ё", "е")
+        # pymorphy3 ranks the analyses by P(tag | word) (a lookup per analysis in its pure-Python
+        # DAWG) before we take the first one's normal form; most words have one normal form in
+        # all their analyses, and then the ranking cannot change it.
+        forms = {normal_form for _word, _tag, normal_form, *_rest in self._unranked(word)}
+        if len(forms) == 1:
+            return forms.pop().replace("ё", "е")
+        return self._morph.parse(word)[0].normal_form.replace("ё", "е")
+
+    def _unranked(self, word: str) -> list[tuple]:
+        """The analyses `MorphAnalyzer.parse` ranks, as its loop over its units finds them."""
+        units = getattr(self._morph, "_units", None)
+        if units is None:  # another pymorphy3: its own parse only
+            return []
+        found: list[tuple] = []
+        seen: set = set()
+        lower = word.lower()
+        for analyzer, is_terminal in units:
+            found.extend(analyzer.parse(word, lower, seen))
+            if is_terminal and found:
+                break
+        return found
 
     def _forms(self, lemmas: Iterable[str], lemma_of: LemmaOf) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {}
