@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 
 from spacy.language import Language
@@ -43,6 +44,8 @@ class LanguageModel:
         self._phrases: dict[str, tuple[tuple[str, ...], int, int]] = {}
         self._exclude_words: dict[str, tuple[str, ...]] = {}
         self._senses: dict[str, dict[str, SenseModel]] = {}  # built when first needed
+        self._spacy_parts: tuple[list, PhraseMatcher, dict[str, int]] | None = None
+        self._spacy_lock = threading.Lock()
         self._add_lexicon()
         for term in extra_block_terms:  # a marketer's own blocklist: blocks the whole document
             self.index.add(term, Term("obscenity", "blocklist", term))
@@ -79,12 +82,23 @@ class LanguageModel:
             doc = component(doc)
         return doc
 
-    @cached_property
+    @property
     def _spacy(self) -> tuple[list, PhraseMatcher, dict[str, int]]:
         """The steps `analyse` runs (sentence starts, then this model's lemmas), the phrase
-        matcher and its match ids, built on first use. The lemmatizer reads a replay of the
-        overlay while the phrases are analysed (its word cache included, so that it is left
-        as the offers' analyses left it), then the overlay itself."""
+        matcher and its match ids, built on first use (once: the build swaps the lemmatizer's
+        overlay, which a scan in another thread must not see)."""
+        parts = self._spacy_parts
+        if parts is None:
+            with self._spacy_lock:
+                parts = self._spacy_parts
+                if parts is None:
+                    parts = self._spacy_parts = self._build_spacy()
+        return parts
+
+    def _build_spacy(self) -> tuple[list, PhraseMatcher, dict[str, int]]:
+        """`_spacy`, built: the lemmatizer reads a replay of the overlay while the phrases are
+        analysed (its word cache included, so that it is left as the offers' analyses left it),
+        then the overlay itself."""
         nlp = self.nlp
         components = [nlp.get_pipe("shopkeeper_sentences"), self._lemmatizer]
         matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")

@@ -48,11 +48,11 @@ def _eager_matches(text: str) -> list[tuple[str, int, int]]:
 def test_the_spacy_side_waits_for_the_first_candidate():
     linker = Linker(OFFERS, languages=["cs"])
     model = linker.models["cs"]
-    assert "_spacy" not in model.__dict__ and "exclude" not in model.__dict__
+    assert model._spacy_parts is None and "exclude" not in model.__dict__
     linker.scan("Dnes prší a nic víc.", lang="cs")  # no candidate: no spaCy
-    assert "_spacy" not in model.__dict__
+    assert model._spacy_parts is None
     linker.scan(TEXT, lang="cs")
-    assert "_spacy" in model.__dict__
+    assert model._spacy_parts is not None
 
 
 def test_the_matcher_matches_as_the_eager_build_did():
@@ -68,3 +68,13 @@ def test_exclude_phrases_are_built_on_first_use():
     model = Linker(OFFERS, languages=["cs"]).models["cs"]
     assert set(model.exclude) == {"c-myš"}
     assert model.exclude["c-myš"].find(["past", "na", "myši"])
+
+
+def test_first_scans_in_several_threads_agree_with_one():
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = Linker(OFFERS, languages=["cs"]).scan(TEXT, lang="cs")
+    linker = Linker(OFFERS, languages=["cs"])
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _n: linker.scan(TEXT, lang="cs"), range(8)))
+    assert all(r.links == expected.links and r.blocked == expected.blocked for r in results)
