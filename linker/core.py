@@ -28,6 +28,7 @@ HEADINGS = frozenset({"title", "h1", "h2", "h3", "h4", "h5", "h6"})
 class Linker:
     """Finds offer phrases by lemma and links only where every context check passes."""
 
+    @collector_paused  # the build makes ~10^5 long-lived objects: collections would walk them all
     def __init__(
         self,
         offers: Iterable[Offer | Mapping[str, Any]],

@@ -48,17 +48,23 @@ def versions(lang: str) -> str:
     return " ".join(found)
 
 
-def lexicon_lemmas(backend: FormsOf) -> set[str]:
-    """The lemmas whose forms the lexicon index asks for (as `TermIndex.build` computes them
-    with the plain backend: obscenity words are inflected only if they are lemmas)."""
+def lexicon_phrases(lang: str) -> list[tuple[str, bool]]:
+    """(phrase, base_forms_only) of every lexicon phrase, in the order `LanguageModel` adds them
+    to its lexicon index (obscenity words are inflected only if they are lemmas)."""
     from linker.lexicon import lexicon
 
-    lex = lexicon(backend.lang)
+    lex = lexicon(lang)
     phrases = [(item.term, False) for item in lex.sensitive]
     phrases += [(phrase, False) for phrase in (*lex.idioms, *lex.frames)]
     phrases += [(word, True) for word in lex.obscenity]
+    return phrases
+
+
+def lexicon_lemmas(backend: FormsOf) -> set[str]:
+    """The lemmas whose forms the lexicon index asks for (as `TermIndex.build` computes them
+    with the plain backend)."""
     wanted: set[str] = set()
-    for phrase, base_forms_only in phrases:
+    for phrase, base_forms_only in lexicon_phrases(backend.lang):
         if phrase.startswith("*") or phrase.endswith("*"):
             continue
         for word in phrase.lower().replace("’", "'").split():

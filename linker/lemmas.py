@@ -13,8 +13,9 @@ lexicon phrases into surface forms for the Aho-Corasick prefilter, so the two ag
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import Protocol
 
 from linker.formcache import shipped_forms
@@ -146,17 +147,25 @@ class OfferWords:
     a lemma keeps it (Polish "lina" is rope, not a form of "lin"), and its forms that the
     dictionary does not know are read as its lemma. Each Linker has its own overlay over the
     shared, read-only dictionary backend, so one Linker's offers never change another's
-    reading of a text; `version` changes with each adoption."""
+    reading of a text; `version` changes with each adoption that adds a word. `writes` lists
+    every (word, lemma) written, in order, so that a reader can replay the overlay as it stood
+    at any point (`OverlayReplay`)."""
 
     def __init__(self, base: LemmaBackend) -> None:
         self.base = base
         self.lang = base.lang
         self._overrides: dict[str, str] = {}
         self.version = 0
+        self.writes: list[tuple[str, str]] = []
 
     def lemma(self, word: str) -> str:
         adopted = self._overrides.get(word)
         return adopted if adopted is not None else self.base.lemma(word)
+
+    @property
+    def overrides(self) -> Mapping[str, str]:
+        """Adopted word -> the lemma this overlay reads it as (read-only)."""
+        return MappingProxyType(self._overrides)
 
     def readings(self, word: str) -> set[str]:
         return self.base.readings(word)
@@ -190,7 +199,8 @@ class OfferWords:
                 continue
             key = self.base.lemma(word)
             if key != word and self.base.is_lemma(word):
-                key = self._overrides[word] = word
+                key = word
+                self._write(word, word)
                 # its forms that are read as another word too ("банку": банк or банка) go to
                 # the offer word, unless they are that other word's base form ("lin")
                 for form in self.base.lexeme(word):
@@ -199,28 +209,54 @@ class OfferWords:
                         and word in self.base.readings(form)
                         and not self._other_lemma(form, word)
                     ):
-                        self._overrides[form] = word
+                        self._write(form, word)
             for guess in self.base.guesses(word):
                 if guess != word and guess not in self._overrides and not self.base.is_known(guess):
-                    self._overrides[guess] = key
+                    self._write(guess, key)
         if len(self._overrides) != before:
             self.version += 1
+
+    def _write(self, word: str, lemma: str) -> None:
+        self._overrides[word] = lemma
+        self.writes.append((word, lemma))
 
     def _other_lemma(self, form: str, lemma: str) -> bool:
         """True if `form` is the base form of a word other than `lemma`."""
         return form != lemma and form in self.base.readings(form)
 
 
+class OverlayReplay:
+    """An `OfferWords` overlay as it stood after its first `writes` writes, moved forwards with
+    `advance`: lemmatizing with it at that point gives what the overlay itself gave then."""
+
+    def __init__(self, words: OfferWords) -> None:
+        self.lang = words.lang
+        self.version = 0
+        self._words = words
+        self._overrides: dict[str, str] = {}
+        self._applied = 0
+
+    def advance(self, writes: int, version: int) -> None:
+        """The overlay after its first `writes` writes, when its version was `version`."""
+        for word, lemma in self._words.writes[self._applied : writes]:
+            self._overrides[word] = lemma
+        self._applied = max(self._applied, writes)
+        self.version = version
+
+    def lemma(self, word: str) -> str:
+        adopted = self._overrides.get(word)
+        return adopted if adopted is not None else self._words.base.lemma(word)
+
+
 class SimplemmaBackend(_Backend):
     """simplemma's dictionary for one language, read forwards and in reverse."""
 
     def __init__(self, lang: str) -> None:
-        import simplemma
-        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+        from linker.simpledict import lemmatizer, shared_dictionaries
 
         self.lang = lang
-        self._simplemma = simplemma
-        self._dictionary = DefaultDictionaryFactory().get_dictionary(lang)
+        self._dictionary = shared_dictionaries().get_dictionary(lang)
+        self._lemmatizer = lemmatizer(shared_dictionaries())
         self._cached = lru_cache(maxsize=200_000)(self._lemma)
         self._lemma_text: dict[bytes | str, str] | None = None
         self._lemmas: frozenset[str] = frozenset()
@@ -264,7 +300,7 @@ class SimplemmaBackend(_Backend):
     def _lemma(self, word: str) -> str:
         if not _is_word(word):
             return word
-        return self._simplemma.lemmatize(word, lang=self.lang).lower()
+        return self._lemmatizer.lemmatize(word, self.lang).lower()
 
     def _forms(self, lemmas: Iterable[str], lemma_of: LemmaOf) -> dict[str, set[str]]:
         wanted = {lemma.lower() for lemma in lemmas}
@@ -390,7 +426,28 @@ class PymorphyBackend(_Backend):
     def _lemma(self, word: str) -> str:
         if not _is_word(word):
             return word
-        return self._morph.parse(word.replace("ё", "е"))[0].normal_form.replace("ё", "е")
+        word = word.replace("ё", "е")
+        # pymorphy3 ranks the analyses by P(tag | word) (a lookup per analysis in its pure-Python
+        # DAWG) before we take the first one's normal form; most words have one normal form in
+        # all their analyses, and then the ranking cannot change it.
+        forms = {normal_form for _word, _tag, normal_form, *_rest in self._unranked(word)}
+        if len(forms) == 1:
+            return forms.pop().replace("ё", "е")
+        return self._morph.parse(word)[0].normal_form.replace("ё", "е")
+
+    def _unranked(self, word: str) -> list[tuple]:
+        """The analyses `MorphAnalyzer.parse` ranks, as its loop over its units finds them."""
+        units = getattr(self._morph, "_units", None)
+        if units is None:  # another pymorphy3: its own parse only
+            return []
+        found: list[tuple] = []
+        seen: set = set()
+        lower = word.lower()
+        for analyzer, is_terminal in units:
+            found.extend(analyzer.parse(word, lower, seen))
+            if is_terminal and found:
+                break
+        return found
 
     def _forms(self, lemmas: Iterable[str], lemma_of: LemmaOf) -> dict[str, set[str]]:
         result: dict[str, set[str]] = {}

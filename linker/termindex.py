@@ -11,10 +11,10 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import ahocorasick
 
@@ -50,15 +50,52 @@ class Hit(NamedTuple):
     term: Term
 
 
-def _words(phrase: str) -> list[str]:
+def phrase_words(phrase: str) -> list[str]:
+    """The words of a phrase as the index reads them (lower-case, typographic apostrophes plain)."""
     return phrase.lower().replace("’", "'").split()
+
+
+class ShippedExpansions(Protocol):
+    """Precomputed expansions of phrases (see `lexkeys`)."""
+
+    def cores(self, phrase: str, base_forms_only: bool) -> list[str] | None: ...
+
+
+def expansion_keys(phrase: str, lemma_of: Callable[[str], str], base_forms_only: bool) -> list[str | None]:
+    """The key (lemma) whose forms each word of `phrase` expands to; None keeps a word literal."""
+    words = phrase_words(phrase)
+    lemmas = [lemma_of(w) for w in words]
+    # None marks a word kept literally (derived blocklist forms are not inflected)
+    return [
+        lemma if not base_forms_only or lemma == word else None
+        for word, lemma in zip(words, lemmas, strict=True)
+    ]
+
+
+def expanded_cores(phrase: str, keys: list[str | None], forms: Mapping[str, set[str]]) -> Iterator[str]:
+    """The phrase's surface forms as index keys without their boundary spaces, in the order the
+    index adds them (a form that normalises to nothing is left out)."""
+    options = [
+        sorted(forms.get(key, set()) | {word, key}) if key is not None else [word]
+        for word, key in zip(phrase_words(phrase), keys, strict=True)
+    ]
+    for combo in itertools.islice(itertools.product(*options), MAX_FORMS_PER_PHRASE):
+        core = _core(" ".join(combo))
+        if core:
+            yield core
+
+
+def _core(form: str) -> str:
+    # an alphanumeric form holds no separator (\w is alphanumeric or "_"): most forms skip the regex
+    return form if form.isalnum() else SEPARATOR.sub(" ", form).strip()
 
 
 class TermIndex:
     """Collects terms, expands them to forms, and finds them in folded text."""
 
-    def __init__(self, backend: LemmaBackend) -> None:
+    def __init__(self, backend: LemmaBackend, shipped: ShippedExpansions | None = None) -> None:
         self.backend = backend
+        self._shipped = shipped  # precomputed expansions (the lexicon's), used where still valid
         self._pending: list[tuple[str, Term, bool]] = []
         self._entries: dict[str, list[Term]] = defaultdict(list)
         self._bare: dict[str, list[Term]] = defaultdict(list)
@@ -78,30 +115,25 @@ class TermIndex:
 
     def build(self) -> TermIndex:
         """Expand every pending phrase to its forms and compile the automaton."""
-        lemmatized = []
+        lemmatized: list[tuple[str, list[str | None] | None, list[str] | None, Term]] = []
         wanted: set[str] = set()
+        shipped = self._shipped
         for phrase, term, base_forms_only in self._pending:
             if phrase.startswith("*") or phrase.endswith("*"):
                 literal = phrase.strip("*").lower()
                 self._add_form(literal, term, not phrase.startswith("*"), not phrase.endswith("*"))
                 continue
-            words = _words(phrase)
-            lemmas = [self.backend.lemma(w) for w in words]
-            # None marks a word kept literally (derived blocklist forms are not inflected)
-            keys = [
-                lemma if not base_forms_only or lemma == word else None
-                for word, lemma in zip(words, lemmas, strict=True)
-            ]
+            cores = shipped.cores(phrase, base_forms_only) if shipped is not None else None
+            if cores is not None:
+                lemmatized.append((phrase, None, cores, term))
+                continue
+            keys = expansion_keys(phrase, self.backend.lemma, base_forms_only)
             wanted.update(key for key in keys if key is not None)
-            lemmatized.append((words, keys, term))
+            lemmatized.append((phrase, keys, None, term))
         forms = self.backend.forms(wanted) if wanted else {}
-        for words, keys, term in lemmatized:
-            options = [
-                sorted(forms.get(key, set()) | {word, key}) if key is not None else [word]
-                for word, key in zip(words, keys, strict=True)
-            ]
-            for combo in itertools.islice(itertools.product(*options), MAX_FORMS_PER_PHRASE):
-                self._add_form(" ".join(combo), term, True, True)
+        for phrase, keys, cores, term in lemmatized:
+            for core in cores if cores is not None else expanded_cores(phrase, keys, forms):
+                self._add_core(core, term)
         self._pending.clear()
         for key, terms in self._entries.items():
             # the value holds what `find` needs, so a hit costs no lookups: how far back the
@@ -115,12 +147,17 @@ class TermIndex:
         return self
 
     def _add_form(self, form: str, term: Term, left_boundary: bool, right_boundary: bool) -> None:
-        # an alphanumeric form holds no separator (\w is alphanumeric or "_"): most forms skip the regex
-        core = form if form.isalnum() else SEPARATOR.sub(" ", form).strip()
+        core = _core(form)
         if not core:
             return
         key = (" " if left_boundary else "") + core + (" " if right_boundary else "")
         self._entries[key].append(term)
+        if " " not in core and len(core) >= 4:
+            self._bare[core].append(term)
+
+    def _add_core(self, core: str, term: Term) -> None:
+        """`_add_form` of a normalised, non-empty form with boundaries on both sides."""
+        self._entries[" " + core + " "].append(term)
         if " " not in core and len(core) >= 4:
             self._bare[core].append(term)
 

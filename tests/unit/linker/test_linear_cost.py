@@ -48,3 +48,18 @@ def test_the_collector_comes_back_when_a_scan_fails(linker):
     with pytest.raises(AttributeError):
         linker.scan(None, lang="en")
     assert gc.isenabled()
+
+
+def test_building_a_linker_runs_no_garbage_collection(collections):
+    from linker import Linker
+
+    offers = [
+        {"id": f"o{n}", "title": "Router", "url": "https://x", "phrases": {"en": [f"router {n}"]}}
+        for n in range(50)
+    ]
+    gc.collect()
+    collections.clear()
+    built = Linker(offers, languages=["en"])
+    assert collections == []
+    assert gc.isenabled()
+    assert built.scan("A router 7 here.", lang="en").lang == "en"
