@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from linker.domainsense import DomainModel, domain_models
 from linker.lemmas import OfferWords, backend_for
 from linker.lexicon import lexicon
 from linker.nlp import LemmaComponent, pipeline
@@ -34,6 +35,7 @@ class LanguageModel:
         self.exclude: dict[str, LemmaPhrases] = {}
         self.match_ids: dict[str, int] = {}  # offer id -> the PhraseMatcher's match id
         self._senses: dict[str, dict[str, SenseModel]] = {}  # built when first needed
+        self._domains: dict[str, dict[str, DomainModel]] = {}  # likewise
         self._add_lexicon()
         for term in extra_block_terms:  # a marketer's own blocklist: blocks the whole document
             self.index.add(term, Term("obscenity", "blocklist", term))
@@ -54,6 +56,13 @@ class LanguageModel:
         models = self._senses.get(offer.id)
         if models is None:
             models = self._senses[offer.id] = sense_models(offer, self.lang)
+        return models
+
+    def domain_models(self, offer: Offer) -> dict[str, DomainModel]:
+        """The offer's domain models in this language, for its words without a contrast set."""
+        models = self._domains.get(offer.id)
+        if models is None:
+            models = self._domains[offer.id] = domain_models(offer, self.lang)
         return models
 
     def _add_lexicon(self) -> None:
