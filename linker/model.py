@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from linker.domainsense import DomainModel, domain_models
 from linker.lemmas import OfferWords, OverlayReplay, backend_for
 from linker.lexicon import lexicon
 from linker.lexkeys import ShippedKeys
@@ -44,6 +45,7 @@ class LanguageModel:
         self._phrases: dict[str, tuple[tuple[str, ...], int, int]] = {}
         self._exclude_words: dict[str, tuple[str, ...]] = {}
         self._senses: dict[str, dict[str, SenseModel]] = {}  # built when first needed
+        self._domains: dict[str, dict[str, DomainModel]] = {}  # likewise
         self._spacy_parts: tuple[list, PhraseMatcher, dict[str, int]] | None = None
         self._spacy_lock = threading.Lock()
         self._add_lexicon()
@@ -124,6 +126,13 @@ class LanguageModel:
         models = self._senses.get(offer.id)
         if models is None:
             models = self._senses[offer.id] = sense_models(offer, self.lang)
+        return models
+
+    def domain_models(self, offer: Offer) -> dict[str, DomainModel]:
+        """The offer's domain models in this language, for its words without a contrast set."""
+        models = self._domains.get(offer.id)
+        if models is None:
+            models = self._domains[offer.id] = domain_models(offer, self.lang)
         return models
 
     def _add_lexicon(self) -> None:

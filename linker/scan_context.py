@@ -11,6 +11,7 @@ from typing import Any
 from spacy.attrs import IDX, LEMMA, LENGTH, SENT_START
 
 from linker.candidate import Candidate, Sentence
+from linker.domainsense import DomainModel
 from linker.evidence import Evidence
 from linker.model import LanguageModel
 from linker.normalize import OffsetMap
@@ -65,6 +66,15 @@ class ScanContext:
     def sense_model(self, candidate: Candidate) -> SenseModel | None:
         """The sense model of the matched word, when the offer's phrase is an ambiguous word."""
         models = self.model.sense_models(candidate.offer)
+        if not models:
+            return None
+        lemmas = lemmas_of(candidate.text, self.model.backend)
+        return models.get(lemmas[0]) if len(lemmas) == 1 else None
+
+    def domain_model(self, candidate: Candidate) -> DomainModel | None:
+        """The domain model of the matched word, when the offer's phrase is a word without a
+        contrast set and the offer's words name its domain."""
+        models = self.model.domain_models(candidate.offer)
         if not models:
             return None
         lemmas = lemmas_of(candidate.text, self.model.backend)

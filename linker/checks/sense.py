@@ -2,7 +2,9 @@
 
 The offer's `exclude_context` (in the sentence) and `require_context` (in the paragraph, the title or a
 heading) are the marketer's overrides; without them, the sense model (linker/senses.py) compares the
-candidate's context with the offer's sense and the other senses of an ambiguous word.
+candidate's context with the offer's sense and the other senses of an ambiguous word. A one-word
+phrase the sense data does not know is checked by its domain instead (linker/domainsense.py): the
+same "other sense" reason, with the domain labels as the senses and `params["basis"] == "domain"`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def sense(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
 def _model_verdict(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     model = ctx.sense_model(candidate)
     if model is None:
-        return []
+        return _domain_verdict(candidate, ctx)
     decision = model.decide(ctx.sense_context(candidate))
     if decision is None or not decision.other_sense:
         return []
@@ -45,3 +47,23 @@ def _model_verdict(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
     words = ", ".join(decision.words)
     text = f"sense:other sense '{decision.best_sense}', not '{decision.offer_sense}' ({words})"
     return [Reason("sense", "other sense", decision.words, params, "sense", text)]
+
+
+def _domain_verdict(candidate: Candidate, ctx: ScanContext) -> list[Reason]:
+    model = ctx.domain_model(candidate)
+    if model is None:
+        return []
+    decision = model.decide(ctx.sense_context(candidate))
+    if decision is None or not decision.other_domain:
+        return []
+    offer_sense = "/".join(decision.offer_labels)
+    params = {
+        "sense": decision.best_label,
+        "offer_sense": offer_sense,
+        "basis": "domain",
+        "other_words": len(decision.other_words),
+        "own_words": len(decision.own_words),
+    }
+    words = decision.other_words[:4]
+    text = f"sense:other sense '{decision.best_label}', not '{offer_sense}' ({', '.join(words)})"
+    return [Reason("sense", "other sense", words, params, "sense", text)]
