@@ -152,7 +152,8 @@ def _header(message: Message | None, name: str) -> str:
     text = str(value)
     if "\ufffd" in text:  # raw 8-bit bytes in the header (no RFC 2047): read them like a body
         text = _raw_header(message, name) or text
-    return " ".join(text.split())
+    # an encoded word may decode to NUL (=?utf-8?b?aGkAdGhlcmU=?=): PostgreSQL refuses it in text
+    return " ".join(text.replace("\x00", "").split())
 
 
 def _raw_header(message: Message, name: str) -> str:

@@ -130,3 +130,8 @@ def test_a_sender_name_hiding_a_line_break_is_a_parse_error():
     raw = b"From: =?utf-8?q?Jan=0D=0ABcc:_x@evil.example?= <a@example.org>\r\nSubject: x\r\n\r\nhi\r\n"
     with pytest.raises(MailParseError, match="Unreadable sender"):
         parse_mail(raw)
+
+
+def test_an_encoded_nul_in_a_header_is_dropped():
+    raw = b"From: a@example.org\r\nSubject: =?utf-8?b?aGkAdGhlcmU=?=\r\n\r\nhi\r\n"
+    assert parse_mail(raw).subject == "hithere"
