@@ -47,6 +47,7 @@ def cold_and_warm(app, client, path: str) -> tuple[QueryCount, QueryCount]:
     app.extensions.pop("cache", None)
     app.extensions.pop("identity_cache", None)
     app.extensions.pop("kb_recent_reads", None)
+    app.extensions.pop("page_memo", None)  # whole list pages (portal/page_memo.py)
     with counting_queries(app) as cold:
         assert client.get(path).status_code == 200
     with counting_queries(app) as warm:
