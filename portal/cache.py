@@ -19,6 +19,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -35,12 +36,20 @@ V = TypeVar("V")
 
 
 class MemoryCache(Generic[V]):
-    """A bounded in-process LRU with per-key expiry (one per app, never shared between workers)."""
+    """A bounded in-process LRU with per-key expiry (one per app, never shared between workers).
 
-    def __init__(self, limit: int = MEMORY_LIMIT, clock=time.monotonic) -> None:
+    `limit` bounds the number of entries, or with `weigh` their total weight (e.g. `len` for
+    characters of text); an entry heavier than the whole limit is not kept.
+    """
+
+    def __init__(
+        self, limit: int = MEMORY_LIMIT, clock=time.monotonic, weigh: Callable[[V], int] | None = None
+    ) -> None:
         self._items: OrderedDict[str, tuple[float, V]] = OrderedDict()
         self._limit = limit
         self._clock = clock
+        self._weigh = weigh or (lambda _value: 1)
+        self._weight = 0
         self._lock = threading.Lock()
 
     def get(self, key: str) -> V | None:
@@ -50,23 +59,37 @@ class MemoryCache(Generic[V]):
             if found is None:
                 return None
             if found[0] < self._clock():
-                del self._items[key]
+                self._drop(key)
                 return None
             self._items.move_to_end(key)
             return found[1]
 
     def set(self, key: str, value: V, ttl: float = TTL_SECONDS) -> None:
-        """Store `value` for `ttl` seconds; the least recently used entry goes when full."""
+        """Store `value` for `ttl` seconds; the least recently used entries go when full."""
+        weight = self._weigh(value)
         with self._lock:
+            self._drop(key)
+            if weight > self._limit:
+                return
             self._items[key] = (self._clock() + ttl, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self._limit:
-                self._items.popitem(last=False)
+            self._weight += weight
+            while self._weight > self._limit:
+                self._drop(next(iter(self._items)))
 
     def delete(self, key: str) -> None:
         """Forget `key`."""
         with self._lock:
-            self._items.pop(key, None)
+            self._drop(key)
+
+    def _drop(self, key: str) -> None:
+        found = self._items.pop(key, None)
+        if found is not None:
+            self._weight -= self._weigh(found[1])
+
+    @property
+    def weight(self) -> int:
+        """The entries' total weight (their number without `weigh`)."""
+        return self._weight
 
     def __len__(self) -> int:
         return len(self._items)

@@ -13,9 +13,6 @@ generations (portal/cache_events.py), so a worker never serves a page older than
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, session
@@ -35,62 +32,23 @@ PAGE_MAX_CHARS = 1_000_000
 STORE = "page_memo"
 
 
-class PageStore:
-    """A thread-safe LRU of pages with per-page expiry, bounded by the characters it holds."""
-
-    def __init__(self, limit_chars: int = LOCAL_PAGES_CHARS, clock=time.monotonic) -> None:
-        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
-        self._chars = 0
-        self._limit = limit_chars
-        self._clock = clock
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> str | None:
-        """The page under `key`, or None when missing or expired."""
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                return None
-            if found[0] < self._clock():
-                self._drop(key)
-                return None
-            self._items.move_to_end(key)
-            return found[1]
-
-    def set(self, key: str, page: str, ttl: float) -> None:
-        """Keep `page` for `ttl` seconds (pages over PAGE_MAX_CHARS are not kept)."""
-        if len(page) > PAGE_MAX_CHARS:
-            return
-        with self._lock:
-            self._drop(key)
-            self._items[key] = (self._clock() + ttl, page)
-            self._chars += len(page)
-            while self._chars > self._limit:
-                self._drop(next(iter(self._items)))
-
-    def _drop(self, key: str) -> None:
-        found = self._items.pop(key, None)
-        if found is not None:
-            self._chars -= len(found[1])
-
-    @property
-    def chars(self) -> int:
-        """Characters held now."""
-        return self._chars
-
-
-def local_pages() -> PageStore:
-    """This app's (this worker's) store of memoised pages, created on first use."""
+def local_pages() -> MemoryCache[str]:
+    """This app's (this worker's) store of memoised pages, bounded by their characters."""
     found = current_app.extensions.get(STORE)
     if found is None:
-        found = current_app.extensions[STORE] = PageStore()
+        found = current_app.extensions[STORE] = MemoryCache(limit=LOCAL_PAGES_CHARS, weigh=len)
     return found
+
+
+def keepable(page: str, seconds: float) -> bool:
+    """Whether a rendered page may be kept: it stays true a while and is not huge."""
+    return seconds > 0 and len(page) <= PAGE_MAX_CHARS
 
 
 def serve(
     key: str | None,
     render: Callable[[], tuple[str, float]],
-    store: PageStore | MemoryCache[str] | RedisCache | None = None,
+    store: MemoryCache[str] | RedisCache | None = None,
 ) -> str:
     """The page under `key` (plus the header's variant) with this reader's values filled in.
 
@@ -105,6 +63,6 @@ def serve(
     page = store.get(key)
     if page is None:
         page, seconds = render()
-        if seconds > 0:
+        if keepable(page, seconds):
             store.set(key, page, ttl=seconds)
     return chrome.fill_slots(page, user)

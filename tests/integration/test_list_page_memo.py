@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from knowledge_base.db import utcnow
 from portal import page_memo
+from portal.cache import MemoryCache
 from portal.models import Priority, RequestStatus, SavedView, ServiceRequest, Tag, User, request_tags
 from portal.requests import list_pages, queue
 from portal.requests.sla import next_overdue_at
@@ -229,16 +230,18 @@ def test_an_unknown_status_shares_the_page_of_no_filter_and_is_not_echoed(app, d
 
 def test_the_page_store_is_bounded_by_size():
     clock = [0.0]
-    store = page_memo.PageStore(limit_chars=100, clock=lambda: clock[0])
+    store = MemoryCache(limit=100, clock=lambda: clock[0], weigh=len)
     for number in range(5):
         store.set(f"page-{number}", "x" * 30, ttl=60)
-    assert store.chars <= 100 and store.get("page-0") is None and store.get("page-4") is not None
-    store.set("huge", "x" * (page_memo.PAGE_MAX_CHARS + 1), ttl=60)
-    assert store.get("huge") is None
+    assert store.weight <= 100 and store.get("page-0") is None and store.get("page-4") is not None
+    store.set("too-heavy", "x" * 101, ttl=60)
+    assert store.get("too-heavy") is None and store.get("page-4") is not None
     store.set("page-4", "y" * 10, ttl=60)  # replaced, not counted twice
-    assert store.get("page-4") == "y" * 10 and store.chars == 70
+    assert store.get("page-4") == "y" * 10 and store.weight == 70
     clock[0] = 61
-    assert store.get("page-4") is None and store.chars == 60
+    assert store.get("page-4") is None and store.weight == 60
+    assert not page_memo.keepable("x" * (page_memo.PAGE_MAX_CHARS + 1), 60)
+    assert not page_memo.keepable("x", 0) and page_memo.keepable("x", 1)
 
 
 def test_a_nested_render_keeps_the_outer_page_s_slots(app):
