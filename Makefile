@@ -48,6 +48,7 @@ bench: install  ## linker, search, page and dashboard (1M requests, needs Postgr
 	$(BIN)/python benchmarks/corpus_linker_eval.py
 	$(BIN)/python benchmarks/sense_eval.py
 	$(BIN)/python benchmarks/sense_eval.py --unseen
+	$(BIN)/python benchmarks/described_offers_eval.py
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/search_relevance_bench.py
 	$(BIN)/python benchmarks/kb_diff_bench.py
