@@ -162,6 +162,19 @@ def users(app, db):
     return created
 
 
+def add_agent(app, db, email: str = "agent2@example.com", name: str = "Agent Two"):
+    """Another agent account (password TEST_PASSWORD), committed."""
+    from portal.auth.services import create_user
+    from portal.models import Role
+
+    with app.test_request_context():
+        agent = create_user(
+            db, email=email, name=name, password=TEST_PASSWORD, role=Role.AGENT, hash_params=CHEAP_ARGON2
+        )
+    db.commit()
+    return agent
+
+
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

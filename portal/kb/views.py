@@ -27,7 +27,7 @@ from sqlalchemy import select
 from wtforms import HiddenField, TextAreaField
 
 from knowledge_base.models import Article, Category, DeflectionEvent
-from portal import chrome
+from portal import chrome, page_memo
 from portal.auth.forms import EmptyForm
 from portal.cache import cache, generation
 from portal.cache_events import KB
@@ -36,7 +36,6 @@ from portal.extensions import csrf, limiter
 from portal.kb import addresses, fragments, read_marks, reading, search_page, search_service, view_counts
 from portal.marketing import events, impressions, linking
 from portal.models import Role
-from portal.templating import navigation
 
 bp = Blueprint("kb", __name__, url_prefix="/kb")
 MAX_QUERY = 200
@@ -145,15 +144,9 @@ def article(locale: str, slug: str):
 
 def _memoised_page(key: str, render) -> str:
     """The page under `key` plus the header's variant, rendered by `render()` (with slots) on a
-    miss; the user's name, the path and the CSRF token are filled in for this request."""
-    user = current_user._get_current_object()
-    key = fragments.page_key(key, *chrome.header_variant(user, navigation()))
-    store = cache()
-    page = store.get(key)
-    if page is None:
-        page = render()
-        store.set(key, page, ttl=fragments.FRAGMENT_TTL)
-    return chrome.fill_slots(page, user)
+    miss and kept in the shared cache; the user's name, the path and the CSRF token are filled in
+    for this request."""
+    return page_memo.serve(key, lambda: (render(), fragments.FRAGMENT_TTL), store=cache())
 
 
 def _article_page(db, found: Article, shown: list, reader_locale: str, voted: bool) -> str:

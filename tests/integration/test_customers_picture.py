@@ -143,20 +143,9 @@ def test_notes_are_staff_only_audited_and_deleted_by_their_author_or_admin(app, 
     empty = agent.post(url + "/notes", data={"body": "  ", "csrf_token": csrf_token(agent, url)})
     assert empty.status_code == 400 and "Write the note first" in empty.get_data(as_text=True)
     # another agent may not delete it
-    from portal.auth.services import create_user
-    from portal.models import Role
-    from tests.conftest import CHEAP_ARGON2, TEST_PASSWORD, AuthActions
+    from tests.conftest import AuthActions, add_agent
 
-    with app.test_request_context():
-        create_user(
-            db,
-            email="agent2@example.com",
-            name="Agent Two",
-            password=TEST_PASSWORD,
-            role=Role.AGENT,
-            hash_params=CHEAP_ARGON2,
-        )
-    db.commit()
+    add_agent(app, db)
     other = app.test_client()
     AuthActions(other).login("agent2@example.com")
     refused = other.post(f"{url}/notes/{note.id}/delete", data={"csrf_token": csrf_token(other, url)})

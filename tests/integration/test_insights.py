@@ -11,11 +11,10 @@ import pytest
 
 from knowledge_base.db import utcnow
 from knowledge_base.models import DeflectionEvent
-from portal.auth.services import create_user
 from portal.insights import dashboard, metrics
 from portal.insights.filters import InsightFilters
-from portal.models import Category, Priority, Product, Role, SearchLog
-from tests.conftest import CHEAP_ARGON2, TEST_PASSWORD
+from portal.models import Category, Priority, Product, SearchLog
+from tests.conftest import add_agent
 from tests.integration.insights_helpers import add_request, reopen
 
 
@@ -23,20 +22,6 @@ def board_for(app, db, user, **args):
     with app.test_request_context():
         filters = InsightFilters.from_args(args, utcnow())
         return dashboard.build(db, user, filters, utcnow())
-
-
-def second_agent(app, db):
-    with app.test_request_context():
-        other = create_user(
-            db,
-            email="agent2@example.com",
-            name="Agent Two",
-            password=TEST_PASSWORD,
-            role=Role.AGENT,
-            hash_params=CHEAP_ARGON2,
-        )
-    db.commit()
-    return other
 
 
 @pytest.fixture
@@ -177,7 +162,7 @@ def test_deflection_rate(app, db, users):
 
 
 def test_an_agent_sees_only_their_team(app, db, users, client_as):
-    other = second_agent(app, db)
+    other = add_agent(app, db)
     agent = users["agent"]
     add_request(db, users["customer"], days_ago=1, first_h=1, assignee_id=agent.id)
     add_request(db, users["customer"], days_ago=1, first_h=3)  # unassigned: the shared pool

@@ -88,30 +88,12 @@ def test_every_change_the_queue_shows_reaches_the_other_worker_s_page(workers, d
         assert expected in page
 
 
-def _second_agent(app, db) -> User:
-    from portal.auth.services import create_user
-    from portal.models import Role
-    from tests.conftest import CHEAP_ARGON2, TEST_PASSWORD
-
-    with app.test_request_context():
-        agent = create_user(
-            db,
-            email="agent-two@example.com",
-            name="Agent Two",
-            password=TEST_PASSWORD,
-            role=Role.AGENT,
-            hash_params=CHEAP_ARGON2,
-        )
-    db.commit()
-    return agent
-
-
 def test_personal_values_never_cross_readers(app, db, client_as, users):
     """Same filters, two agents: each sees their own views and CSRF token."""
-    from tests.conftest import AuthActions
+    from tests.conftest import AuthActions, add_agent
 
     _queued(db, users)
-    _second_agent(app, db)
+    add_agent(app, db, email="agent-two@example.com")
     db.add(SavedView(owner_id=users["agent"].id, name="Only mine", query="assignee=me", shared=False))
     db.commit()
     first, second = client_as("agent"), app.test_client()

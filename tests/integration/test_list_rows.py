@@ -37,21 +37,10 @@ def test_queue_rows_follow_a_renamed_customer_and_a_new_status(app, client_as, d
 
 
 def test_queue_page_tokens_are_each_agents_own(app, client_as, db, users):
-    from portal.auth.services import create_user
-    from portal.models import Role
-    from tests.conftest import CHEAP_ARGON2, TEST_PASSWORD, AuthActions
+    from tests.conftest import AuthActions, add_agent
 
     add_requests(db, add_customers(db, 2, start=0), start=0)
-    with app.test_request_context():
-        create_user(
-            db,
-            email="agent2@example.com",
-            name="Second Agent",
-            password=TEST_PASSWORD,
-            role=Role.AGENT,
-            hash_params=CHEAP_ARGON2,
-        )
-    db.commit()
+    add_agent(app, db, name="Second Agent")
     first, second = client_as("agent"), app.test_client()
     assert AuthActions(second).login("agent2@example.com").status_code == 302
     pages = [_page(c, "/staff/requests") for c in (first, second)]

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from portal.models import AgentMailPreference, CategoryWatch, Role
-from tests.conftest import CHEAP_ARGON2, TEST_PASSWORD, csrf_token
+from portal.models import AgentMailPreference, CategoryWatch
+from tests.conftest import add_agent, csrf_token
 from tests.integration.kb_helpers import publish_article
 from tests.integration.mailout_helpers import customer_reply, text_of
 from tests.integration.requests_helpers import catalog, handling_form, make_request, post_new, submit
@@ -60,18 +60,8 @@ def test_acknowledgement_without_matching_articles_lists_none(app, client_as, us
 def test_agents_watching_a_category_hear_of_new_requests_in_it(
     app, client_as, db, users, laundry, mail_to_smtp
 ):
-    from portal.auth.services import create_user
 
-    with app.test_request_context():
-        other = create_user(
-            db,
-            email="agent2@example.com",
-            name="Agent Two",
-            password=TEST_PASSWORD,
-            role=Role.AGENT,
-            hash_params=CHEAP_ARGON2,
-        )
-    db.commit()
+    other = add_agent(app, db)
     agent = client_as("agent")
     token = csrf_token(agent, "/account")
     response = agent.post(
